@@ -1,0 +1,372 @@
+//! Accounts: users with a role, module grants and org roots; login with lockout;
+//! sessions in the database; API tokens.
+
+pub mod password;
+pub mod session;
+pub mod token;
+
+use chrono::{DateTime, Duration, Utc};
+use domain::{
+    access::{Grants, Module, Permission, Role, Scope},
+    error::Invalid,
+    password::{check_password_policy, generate_password},
+};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter,
+    QueryOrder, Set,
+};
+
+use crate::{
+    Ctx, DbError, DbResult,
+    audit::Change,
+    entity::{app_user, org, user_root},
+    time::now,
+};
+
+/// Grant text marking the system administrator.
+pub const SUPERUSER: &str = "superuser";
+
+pub const MAX_FAILED_LOGINS: i32 = 5;
+pub const LOCK_MINUTES: i64 = 15;
+
+/// A new account as an admin (or the CLI) creates it.
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    /// None = generate one; the account must change it at first login either way.
+    pub password: Option<String>,
+    pub view_roots: Vec<String>,
+    pub capture_roots: Vec<String>,
+}
+
+fn valid_username(u: &str) -> bool {
+    (3..=32).contains(&u.len()) && u.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.')
+}
+
+/// Creates an account; returns it with the initial password (to hand over once).
+pub async fn create_user(c: &impl ConnectionTrait, ctx: &Ctx, input: &NewUser) -> DbResult<(app_user::Model, String)> {
+    ctx.require(Module::Users, Permission::Admin)?;
+    let mut inv = Invalid::new();
+    let username = input.username.trim().to_lowercase();
+    if !valid_username(&username) {
+        inv.push("username", "用户名应为3-32位字母、数字、下划线、点或连字符");
+    }
+    if input.display_name.trim().is_empty() {
+        inv.push("display_name", "姓名不能为空");
+    }
+    let password = match &input.password {
+        Some(p) => {
+            inv.check("password", check_password_policy(p, &username));
+            p.clone()
+        }
+        None => generate_password(),
+    };
+    if input.view_roots.is_empty() && input.capture_roots.is_empty() {
+        inv.push("roots", "请至少选择一个可查看或可录入的组织");
+    }
+    inv.into_result()?;
+    let mut roots = Vec::new();
+    for (kind, codes) in [("view", &input.view_roots), ("capture", &input.capture_roots)] {
+        for code in codes {
+            // An admin can only hand out what she can reach herself.
+            let o = crate::org::find_capturable(c, ctx, code).await.map_err(|e| match e {
+                DbError::NotFound => DbError::invalid("roots", format!("组织编码「{code}」不存在或无权授予")),
+                e => e,
+            })?;
+            roots.push((kind, o.id));
+        }
+    }
+    if app_user::Entity::find().filter(app_user::Column::Username.eq(&username)).count(c).await? > 0 {
+        return Err(DbError::invalid("username", format!("用户名「{username}」已被使用")));
+    }
+    let t = now();
+    let user = app_user::ActiveModel {
+        username: Set(username.clone()),
+        display_name: Set(input.display_name.trim().into()),
+        password_hash: Set(password::hash(password.clone()).await),
+        role: Set(input.role.code().into()),
+        grants: Set(String::new()),
+        must_change_password: Set(true),
+        disabled: Set(false),
+        failed_logins: Set(0),
+        locked_until: Set(None),
+        last_login_at: Set(None),
+        last_login_ip: Set(None),
+        password_changed_at: Set(None),
+        created_at: Set(t),
+        updated_at: Set(t),
+        ..Default::default()
+    }
+    .insert(c)
+    .await
+    .map_err(|e| DbError::from_write(e, "用户名已被使用"))?;
+    for (kind, org_id) in roots {
+        user_root::ActiveModel { user_id: Set(user.id), org_id: Set(org_id), kind: Set(kind.into()) }
+            .insert(c)
+            .await
+            .map_err(|e| DbError::from_write(e, "组织重复"))?;
+    }
+    Change::new("create", "user", &user.username, format!("新建账号「{}」（{}）", user.username, input.role.label()))
+        .after(&serde_json::json!({"username": user.username, "role": user.role, "display_name": user.display_name}))
+        .write(c, ctx)
+        .await?;
+    Ok((user, password))
+}
+
+/// The scope a signed-in user acts with: role grants plus extra grants, and the
+/// current paths of her org roots.
+pub async fn load_scope(c: &impl ConnectionTrait, user: &app_user::Model) -> DbResult<Scope> {
+    let mut grants = Role::from_code(&user.role).map(Role::default_grants).unwrap_or_default();
+    grants = grants.union(&Grants::from_text(&user.grants));
+    let roots = user_root::Entity::find().filter(user_root::Column::UserId.eq(user.id)).all(c).await?;
+    let orgs = org::Entity::find()
+        .filter(org::Column::Id.is_in(roots.iter().map(|r| r.org_id)))
+        .all(c)
+        .await?;
+    let path_of = |id: i64| orgs.iter().find(|o| o.id == id).map(|o| o.path.clone());
+    Ok(Scope {
+        // The system administrator created at first start (before any org exists)
+        // acts with the operator's authority, like the CLI.
+        operator: user.grants.split(',').any(|g| g.trim() == SUPERUSER),
+        user_id: Some(user.id),
+        username: user.username.clone(),
+        grants,
+        view_roots: roots.iter().filter(|r| r.kind == "view").filter_map(|r| path_of(r.org_id)).collect(),
+        capture_roots: roots.iter().filter(|r| r.kind == "capture").filter_map(|r| path_of(r.org_id)).collect(),
+    })
+}
+
+/// Why a login was refused (all shown to the user in Chinese, without telling
+/// whether the username exists).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LoginError {
+    BadCredentials,
+    Locked { minutes: i64 },
+    Disabled,
+}
+
+impl LoginError {
+    pub fn message(&self) -> String {
+        match self {
+            LoginError::BadCredentials => "用户名或密码错误".into(),
+            LoginError::Locked { minutes } => format!("连续登录失败次数过多，账号已锁定，请{minutes}分钟后再试"),
+            LoginError::Disabled => "账号已停用，请联系管理员".into(),
+        }
+    }
+}
+
+/// The previous login, shown after signing in.
+#[derive(Debug, Clone)]
+pub struct LastLogin {
+    pub at: Option<DateTime<Utc>>,
+    pub ip: Option<String>,
+}
+
+/// Checks a password, counting failures and locking after five.
+pub async fn authenticate(
+    c: &impl ConnectionTrait,
+    username: &str,
+    pw: &str,
+    ip: Option<String>,
+) -> DbResult<Result<(app_user::Model, LastLogin), LoginError>> {
+    let username = username.trim().to_lowercase();
+    let anon = Ctx {
+        scope: Scope {
+            user_id: None,
+            username: username.clone(),
+            grants: Grants::default(),
+            view_roots: Vec::new(),
+            capture_roots: Vec::new(),
+            operator: false,
+        },
+        ip: ip.clone(),
+    };
+    let Some(user) = app_user::Entity::find().filter(app_user::Column::Username.eq(&username)).one(c).await? else {
+        password::dummy_verify(pw.to_string()).await;
+        Change::new("login_failed", "user", &username, "登录失败：用户名不存在").write(c, &anon).await?;
+        return Ok(Err(LoginError::BadCredentials));
+    };
+    let t = now();
+    if let Some(until) = user.locked_until
+        && until > t
+    {
+        let minutes = ((until - t).num_seconds() + 59) / 60;
+        Change::new("login_failed", "user", &username, "登录失败：账号锁定中").write(c, &anon).await?;
+        return Ok(Err(LoginError::Locked { minutes }));
+    }
+    if user.disabled {
+        Change::new("login_failed", "user", &username, "登录失败：账号已停用").write(c, &anon).await?;
+        return Ok(Err(LoginError::Disabled));
+    }
+    if !password::verify(pw.to_string(), user.password_hash.clone()).await {
+        let failed = user.failed_logins + 1;
+        let mut am = user.clone().into_active_model();
+        let locked = failed >= MAX_FAILED_LOGINS;
+        am.failed_logins = Set(if locked { 0 } else { failed });
+        if locked {
+            am.locked_until = Set(Some(t + Duration::minutes(LOCK_MINUTES)));
+        }
+        am.update(c).await?;
+        let summary = if locked {
+            format!("登录失败：密码错误，连续{MAX_FAILED_LOGINS}次，锁定{LOCK_MINUTES}分钟")
+        } else {
+            format!("登录失败：密码错误（第{failed}次）")
+        };
+        Change::new("login_failed", "user", &username, summary).write(c, &anon).await?;
+        return Ok(Err(if locked { LoginError::Locked { minutes: LOCK_MINUTES } } else { LoginError::BadCredentials }));
+    }
+    let last = LastLogin { at: user.last_login_at, ip: user.last_login_ip.clone() };
+    let mut am = user.into_active_model();
+    am.failed_logins = Set(0);
+    am.locked_until = Set(None);
+    am.last_login_at = Set(Some(t));
+    am.last_login_ip = Set(ip.clone());
+    let user = am.update(c).await?;
+    let ctx = Ctx { scope: Scope { user_id: Some(user.id), ..anon.scope }, ip };
+    Change::new("login", "user", &user.username, "登录成功").write(c, &ctx).await?;
+    Ok(Ok((user, last)))
+}
+
+/// The user changes her own password (also the forced first-login change).
+pub async fn change_password(
+    c: &impl ConnectionTrait,
+    ctx: &Ctx,
+    user_id: i64,
+    old: &str,
+    new: &str,
+) -> DbResult<()> {
+    let user = app_user::Entity::find_by_id(user_id).one(c).await?.ok_or(DbError::NotFound)?;
+    if !password::verify(old.to_string(), user.password_hash.clone()).await {
+        return Err(DbError::invalid("old_password", "原密码不正确"));
+    }
+    if old == new {
+        return Err(DbError::invalid("new_password", "新密码不能与原密码相同"));
+    }
+    check_password_policy(new, &user.username).map_err(|m| DbError::invalid("new_password", m))?;
+    let mut am = user.into_active_model();
+    am.password_hash = Set(password::hash(new.to_string()).await);
+    am.must_change_password = Set(false);
+    am.password_changed_at = Set(Some(now()));
+    am.updated_at = Set(now());
+    let user = am.update(c).await?;
+    Change::new("change_password", "user", &user.username, "修改密码").write(c, ctx).await?;
+    Ok(())
+}
+
+/// Admin action: a new temporary password (returned once), unlocks the account.
+pub async fn reset_password(c: &impl ConnectionTrait, ctx: &Ctx, username: &str) -> DbResult<String> {
+    let user = find_manageable(c, ctx, username).await?;
+    let pw = generate_password();
+    let mut am = user.into_active_model();
+    am.password_hash = Set(password::hash(pw.clone()).await);
+    am.must_change_password = Set(true);
+    am.failed_logins = Set(0);
+    am.locked_until = Set(None);
+    am.updated_at = Set(now());
+    let user = am.update(c).await?;
+    session::delete_for_user(c, user.id).await?;
+    Change::new("reset_password", "user", &user.username, "重置密码").write(c, ctx).await?;
+    Ok(pw)
+}
+
+/// Admin action: disable (lock) or re-enable an account. Disabling ends its sessions.
+pub async fn set_disabled(c: &impl ConnectionTrait, ctx: &Ctx, username: &str, disabled: bool) -> DbResult<()> {
+    let user = find_manageable(c, ctx, username).await?;
+    let mut am = user.into_active_model();
+    am.disabled = Set(disabled);
+    am.locked_until = Set(None);
+    am.failed_logins = Set(0);
+    am.updated_at = Set(now());
+    let user = am.update(c).await?;
+    if disabled {
+        session::delete_for_user(c, user.id).await?;
+    }
+    let what = if disabled { "停用账号" } else { "启用账号" };
+    Change::new(if disabled { "lock" } else { "unlock" }, "user", &user.username, what).write(c, ctx).await?;
+    Ok(())
+}
+
+/// A user the caller may administer: the operator, or an admin whose capture
+/// roots cover all of the user's roots.
+pub async fn find_manageable(c: &impl ConnectionTrait, ctx: &Ctx, username: &str) -> DbResult<app_user::Model> {
+    ctx.require(Module::Users, Permission::Admin)?;
+    let user = app_user::Entity::find()
+        .filter(app_user::Column::Username.eq(username.trim().to_lowercase()))
+        .one(c)
+        .await?
+        .ok_or(DbError::NotFound)?;
+    if ctx.scope.operator {
+        return Ok(user);
+    }
+    let scope = load_scope(c, &user).await?;
+    let all_roots = scope.view_roots.iter().chain(scope.capture_roots.iter());
+    let mut any = false;
+    for r in all_roots {
+        any = true;
+        if !ctx.scope.can_capture_path(r) {
+            return Err(DbError::NotFound);
+        }
+    }
+    if !any {
+        return Err(DbError::NotFound);
+    }
+    Ok(user)
+}
+
+/// Users the caller may administer.
+pub async fn list_users(c: &impl ConnectionTrait, ctx: &Ctx) -> DbResult<Vec<(app_user::Model, Scope)>> {
+    ctx.require(Module::Users, Permission::Admin)?;
+    let mut out = Vec::new();
+    for u in app_user::Entity::find().order_by_asc(app_user::Column::Username).all(c).await? {
+        let s = load_scope(c, &u).await?;
+        let visible = ctx.scope.operator
+            || (!(s.view_roots.is_empty() && s.capture_roots.is_empty())
+                && s.view_roots.iter().chain(s.capture_roots.iter()).all(|r| ctx.scope.can_capture_path(r)));
+        if visible {
+            out.push((u, s));
+        }
+    }
+    Ok(out)
+}
+
+pub async fn count_users(c: &impl ConnectionTrait) -> DbResult<u64> {
+    Ok(app_user::Entity::find().count(c).await?)
+}
+
+pub async fn find_by_id(c: &impl ConnectionTrait, id: i64) -> DbResult<Option<app_user::Model>> {
+    Ok(app_user::Entity::find_by_id(id).one(c).await?)
+}
+
+/// First start on an empty database: creates the system administrator with a
+/// generated password (printed once by the caller). Returns None when any
+/// account already exists.
+pub async fn bootstrap_admin(c: &impl ConnectionTrait) -> DbResult<Option<(String, String)>> {
+    if count_users(c).await? > 0 {
+        return Ok(None);
+    }
+    let pw = generate_password();
+    let t = now();
+    app_user::ActiveModel {
+        username: Set("admin".into()),
+        display_name: Set("系统管理员".into()),
+        password_hash: Set(password::hash(pw.clone()).await),
+        role: Set(Role::CountyAdmin.code().into()),
+        grants: Set(SUPERUSER.into()),
+        must_change_password: Set(true),
+        disabled: Set(false),
+        failed_logins: Set(0),
+        locked_until: Set(None),
+        last_login_at: Set(None),
+        last_login_ip: Set(None),
+        password_changed_at: Set(None),
+        created_at: Set(t),
+        updated_at: Set(t),
+        ..Default::default()
+    }
+    .insert(c)
+    .await?;
+    Change::new("create", "user", "admin", "首次启动：创建系统管理员").write(c, &Ctx::operator()).await?;
+    Ok(Some(("admin".into(), pw)))
+}

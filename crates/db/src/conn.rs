@@ -1,0 +1,85 @@
+//! Opening the database (SQLite by default, PostgreSQL by URL), migrating, and
+//! the key ring for sensitive fields.
+
+use std::{path::Path, sync::Arc, time::Duration};
+
+use domain::crypto::Keyring;
+use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbBackend, DbErr};
+use sea_orm_migration::MigratorTrait;
+
+use crate::migration::Migrator;
+
+/// The database handle every repository takes.
+#[derive(Clone)]
+pub struct Db {
+    pub conn: DatabaseConnection,
+    pub keys: Arc<Keyring>,
+}
+
+impl Db {
+    pub fn new(conn: DatabaseConnection, keys: Keyring) -> Db {
+        Db { conn, keys: Arc::new(keys) }
+    }
+
+    pub fn backend(&self) -> DbBackend {
+        self.conn.get_database_backend()
+    }
+
+    pub async fn migrate(&self) -> Result<(), DbErr> {
+        Migrator::up(&self.conn, None).await
+    }
+}
+
+/// `sqlite://` URL for a database file inside `dir`.
+pub fn sqlite_url(dir: &Path) -> String {
+    format!("sqlite://{}?mode=rwc", dir.join("jinguo.db").display())
+}
+
+/// Connects with settings that matter: WAL, busy timeout and foreign keys on
+/// SQLite; a bounded pool on PostgreSQL.
+pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
+    let mut opts = ConnectOptions::new(url.to_string());
+    opts.sqlx_logging(false)
+        .connect_timeout(Duration::from_secs(10))
+        .acquire_timeout(Duration::from_secs(30));
+    if url.starts_with("sqlite:") {
+        // One connection: SQLite serializes writers anyway, and a single connection
+        // avoids SQLITE_BUSY on read→write upgrades inside deferred transactions.
+        opts.max_connections(1).min_connections(1).map_sqlx_sqlite_opts(|o| {
+            o.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
+                .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
+                .busy_timeout(Duration::from_secs(10))
+                .foreign_keys(true)
+        });
+    } else {
+        opts.max_connections(16).min_connections(1);
+    }
+    Database::connect(opts).await
+}
+
+/// Reads the key file, or creates it with mode 0600 on first start.
+pub fn load_or_create_keyring(path: &Path) -> std::io::Result<Keyring> {
+    if path.exists() {
+        let text = std::fs::read_to_string(path)?;
+        return Keyring::from_text(&text).map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e));
+    }
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let ring = Keyring::generate();
+    write_private(path, &ring.to_text())?;
+    Ok(ring)
+}
+
+#[cfg(unix)]
+fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut f = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)?;
+    f.write_all(text.as_bytes())
+}
+
+#[cfg(not(unix))]
+fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
+    std::fs::write(path, text)
+}

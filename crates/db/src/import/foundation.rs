@@ -1,0 +1,306 @@
+//! Importers for the foundation sheets: 组织, 阵地, 人员, 干部, 调研.
+
+use ledger::{Issue, Report, Sheet, sheets};
+use sea_orm::DatabaseTransaction;
+
+use super::{SheetCount, SheetImporter, in_savepoint};
+use crate::{
+    Ctx, Db, DbError, DbResult,
+    org::{self, OrgInput, officer, survey, venue},
+    people::{self, PersonInput},
+};
+
+pub fn importers() -> Vec<Box<dyn SheetImporter>> {
+    vec![Box::new(Orgs), Box::new(Venues), Box::new(People), Box::new(Officers), Box::new(Surveys)]
+}
+
+fn count(sheet: &str) -> SheetCount {
+    SheetCount { sheet: sheet.into(), ..Default::default() }
+}
+
+fn tally(c: &mut SheetCount, created: Option<bool>) {
+    match created {
+        Some(true) => c.created += 1,
+        Some(false) => c.updated += 1,
+        None => {}
+    }
+}
+
+struct Orgs;
+
+fn org_column(field: &str) -> &'static str {
+    match field {
+        "code" => "组织编码",
+        "name" => "组织名称",
+        "kind" => "组织类型",
+        "parent_code" => "上级组织编码",
+        "founded_on" => "成立日期",
+        "new_field_type" => "新领域类型",
+        _ => "",
+    }
+}
+
+#[async_trait::async_trait]
+impl SheetImporter for Orgs {
+    fn sheet(&self) -> &'static str {
+        "组织"
+    }
+
+    async fn apply(&self, txn: &DatabaseTransaction, _db: &Db, ctx: &Ctx, sheet: &Sheet, rep: &mut Report)
+    -> DbResult<SheetCount> {
+        let rows = sheets::parse_orgs(sheet, rep);
+        let mut c = count(self.sheet());
+        c.rows = rows.len() as u64;
+        // Parents first: a row waits until its parent exists (in the database or
+        // created earlier in this file), whatever the row order in the sheet.
+        let mut pending = rows;
+        loop {
+            let mut next = Vec::new();
+            let mut progressed = false;
+            for r in pending {
+                let parent_ready = match &r.parent_code {
+                    None => true,
+                    Some(p) => org::find_by_code(txn, p).await?.is_some(),
+                };
+                if !parent_ready {
+                    next.push(r);
+                    continue;
+                }
+                progressed = true;
+                let input = OrgInput {
+                    code: r.code.clone(),
+                    name: r.name.clone(),
+                    kind: r.kind,
+                    parent_code: r.parent_code.clone(),
+                    founded_on: r.founded_on,
+                    new_field_type: r.new_field_type,
+                };
+                let created = in_savepoint(txn, rep, &sheet.name, r.line, org_column, async |t| {
+                    match org::find_by_code(t, &input.code).await? {
+                        Some(existing) => {
+                            let same_parent = match (&input.parent_code, existing.parent_id) {
+                                (None, None) => true,
+                                (Some(code), Some(pid)) => {
+                                    org::find_by_code(t, code).await?.is_some_and(|p| p.id == pid)
+                                }
+                                _ => false,
+                            };
+                            if !same_parent {
+                                return Err(DbError::invalid(
+                                    "parent_code",
+                                    "上级组织与系统中不同；调整隶属关系请在组织页面办理迁移（保留历史）",
+                                ));
+                            }
+                            if existing.kind != input.kind.code() {
+                                return Err(DbError::invalid("kind", "组织类型与系统中不同，不能通过导入修改"));
+                            }
+                            org::update(t, ctx, &input).await?;
+                            Ok(false)
+                        }
+                        None => {
+                            org::create(t, ctx, &input).await?;
+                            Ok(true)
+                        }
+                    }
+                })
+                .await?;
+                tally(&mut c, created);
+            }
+            if next.is_empty() {
+                break;
+            }
+            if !progressed {
+                for r in next {
+                    rep.push_error(Issue {
+                        sheet: sheet.name.clone(),
+                        row: r.line,
+                        column: Some("上级组织编码".into()),
+                        message: format!("上级组织编码「{}」不存在", r.parent_code.unwrap_or_default()),
+                    });
+                }
+                break;
+            }
+            pending = next;
+        }
+        Ok(c)
+    }
+}
+
+struct Venues;
+
+fn venue_column(field: &str) -> &'static str {
+    match field {
+        "name" => "阵地名称",
+        "org_code" => "所属组织编码",
+        _ => "",
+    }
+}
+
+#[async_trait::async_trait]
+impl SheetImporter for Venues {
+    fn sheet(&self) -> &'static str {
+        "阵地"
+    }
+
+    async fn apply(&self, txn: &DatabaseTransaction, _db: &Db, ctx: &Ctx, sheet: &Sheet, rep: &mut Report)
+    -> DbResult<SheetCount> {
+        let rows = sheets::parse_venues(sheet, rep);
+        let mut c = count(self.sheet());
+        c.rows = rows.len() as u64;
+        for r in rows {
+            let input = venue::VenueInput {
+                org_code: r.org_code.clone(),
+                name: r.name.clone(),
+                kind: r.kind,
+                opened_on: r.opened_on,
+                rating: r.rating,
+                rating_level: r.rating_level,
+            };
+            let created = in_savepoint(txn, rep, &sheet.name, r.line, venue_column, async |t| {
+                Ok(venue::upsert(t, ctx, &input).await?.1)
+            })
+            .await?;
+            tally(&mut c, created);
+        }
+        Ok(c)
+    }
+}
+
+struct People;
+
+fn person_column(field: &str) -> &'static str {
+    match field {
+        "name" => "姓名",
+        "id_number" => "身份证号",
+        "phone" => "手机号",
+        "org_code" => "所属组织编码",
+        _ => "",
+    }
+}
+
+#[async_trait::async_trait]
+impl SheetImporter for People {
+    fn sheet(&self) -> &'static str {
+        "人员"
+    }
+
+    async fn apply(&self, txn: &DatabaseTransaction, db: &Db, ctx: &Ctx, sheet: &Sheet, rep: &mut Report)
+    -> DbResult<SheetCount> {
+        let rows = sheets::parse_people(sheet, rep);
+        let mut c = count(self.sheet());
+        c.rows = rows.len() as u64;
+        for r in rows {
+            let input = PersonInput {
+                name: r.name.clone(),
+                id_number: r.id_number.clone(),
+                phone: r.phone.clone(),
+                org_code: r.org_code.clone(),
+                tags: r.tags.clone(),
+            };
+            let created = in_savepoint(txn, rep, &sheet.name, r.line, person_column, async |t| {
+                Ok(people::find_or_create(t, db, ctx, &input).await?.1)
+            })
+            .await?;
+            tally(&mut c, created);
+        }
+        Ok(c)
+    }
+}
+
+struct Officers;
+
+fn officer_column(field: &str) -> &'static str {
+    match field {
+        "name" => "姓名",
+        "id_number" => "身份证号",
+        "org_code" => "组织编码",
+        "term_end" => "任职结束",
+        "term_start" => "任职开始",
+        _ => "",
+    }
+}
+
+#[async_trait::async_trait]
+impl SheetImporter for Officers {
+    fn sheet(&self) -> &'static str {
+        "干部"
+    }
+
+    async fn apply(&self, txn: &DatabaseTransaction, db: &Db, ctx: &Ctx, sheet: &Sheet, rep: &mut Report)
+    -> DbResult<SheetCount> {
+        let rows = sheets::parse_officers(sheet, rep);
+        let mut c = count(self.sheet());
+        c.rows = rows.len() as u64;
+        for r in rows {
+            let created = in_savepoint(txn, rep, &sheet.name, r.line, officer_column, async |t| {
+                let o = org::find_capturable_ref(t, ctx, &r.org_code, "org_code").await?;
+                // The person is created if absent (contract: 干部 rows carry 姓名 and
+                // 身份证号); an officer lives where her org is unless already registered.
+                let person = match people::find_by_id_number(t, db, &r.id_number).await? {
+                    Some(p) => p,
+                    None => {
+                        let input = PersonInput {
+                            name: r.name.clone(),
+                            id_number: r.id_number.clone(),
+                            phone: None,
+                            org_code: r.org_code.clone(),
+                            tags: Vec::new(),
+                        };
+                        people::find_or_create(t, db, ctx, &input).await?.0
+                    }
+                };
+                let input = officer::OfficerInput {
+                    person_id: person.id,
+                    org: o,
+                    post: r.post,
+                    tenure: r.tenure,
+                    term_start: r.term_start,
+                    term_end: r.term_end,
+                };
+                Ok(officer::upsert(t, ctx, &input).await?.1)
+            })
+            .await?;
+            tally(&mut c, created);
+        }
+        Ok(c)
+    }
+}
+
+struct Surveys;
+
+fn survey_column(field: &str) -> &'static str {
+    match field {
+        "org_code" => "组织编码",
+        "date" => "日期",
+        _ => "",
+    }
+}
+
+#[async_trait::async_trait]
+impl SheetImporter for Surveys {
+    fn sheet(&self) -> &'static str {
+        "调研"
+    }
+
+    async fn apply(&self, txn: &DatabaseTransaction, _db: &Db, ctx: &Ctx, sheet: &Sheet, rep: &mut Report)
+    -> DbResult<SheetCount> {
+        let rows = sheets::parse_surveys(sheet, rep);
+        let mut c = count(self.sheet());
+        c.rows = rows.len() as u64;
+        for r in rows {
+            let input = survey::SurveyInput {
+                org_code: r.org_code.clone(),
+                date: r.date,
+                surveyor: r.surveyor.clone(),
+                shortcomings: r.shortcomings.clone(),
+                highlights: r.highlights.clone(),
+            };
+            let created = in_savepoint(txn, rep, &sheet.name, r.line, survey_column, async |t| {
+                Ok(survey::upsert(t, ctx, &input).await?.1)
+            })
+            .await?;
+            tally(&mut c, created);
+        }
+        Ok(c)
+    }
+}

@@ -1,0 +1,149 @@
+//! Ledger import (台账导入): a workbook in the contract format is parsed sheet by
+//! sheet (ledger crate), then applied in dependency order inside ONE transaction.
+//! Any row error rolls the whole file back; a dry run always rolls back. Each row
+//! runs in a savepoint so one failing statement doesn't hide later rows' errors
+//! (PostgreSQL aborts a transaction on the first error otherwise).
+//!
+//! Each business area plugs in a [`SheetImporter`]; this module knows none of them.
+
+pub mod export;
+pub mod foundation;
+
+use ledger::{Issue, Report, Sheet, Workbook};
+use sea_orm::{DatabaseTransaction, TransactionTrait};
+
+use crate::{Ctx, Db, DbError, DbResult};
+
+/// What one sheet's import did.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct SheetCount {
+    pub sheet: String,
+    pub rows: u64,
+    pub created: u64,
+    pub updated: u64,
+}
+
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct ImportOutcome {
+    pub report: Report,
+    pub counts: Vec<SheetCount>,
+    /// True when the file was written (no errors, not a dry run).
+    pub committed: bool,
+    pub dry_run: bool,
+}
+
+/// A sheet of the contract this build can import.
+#[async_trait::async_trait]
+pub trait SheetImporter: Send + Sync {
+    /// The sheet's name in the contract (组织, 人员 …).
+    fn sheet(&self) -> &'static str;
+    /// Parses and applies the sheet; row errors go to `rep`.
+    async fn apply(&self, txn: &DatabaseTransaction, db: &Db, ctx: &Ctx, sheet: &Sheet, rep: &mut Report)
+    -> DbResult<SheetCount>;
+}
+
+/// Every importer, in dependency order.
+pub fn importers() -> Vec<Box<dyn SheetImporter>> {
+    foundation::importers()
+}
+
+/// Imports a workbook all-or-nothing.
+pub async fn import_workbook(db: &Db, ctx: &Ctx, wb: &Workbook, dry_run: bool) -> DbResult<ImportOutcome> {
+    let mut rep = Report::default();
+    let importers = importers();
+    let known: Vec<&str> = importers.iter().map(|i| i.sheet()).collect();
+    for s in &wb.sheets {
+        let name = ledger::normalize_header(&s.name);
+        if !known.contains(&name.as_str()) {
+            let msg = if ledger::spec_for(&name).is_some() {
+                "本版本尚不导入此工作表，已跳过".to_string()
+            } else {
+                "不是台账格式中的工作表，已跳过".to_string()
+            };
+            rep.push_warning(Issue { sheet: s.name.clone(), row: 0, column: None, message: msg });
+        }
+    }
+    if wb.sheets.iter().all(|s| !known.contains(&ledger::normalize_header(&s.name).as_str())) {
+        rep.push_error(Issue {
+            sheet: String::new(),
+            row: 0,
+            column: None,
+            message: format!("文件中没有可导入的工作表（可导入：{}）", known.join("、")),
+        });
+    }
+    let txn = db.conn.begin().await?;
+    let mut counts = Vec::new();
+    for imp in &importers {
+        if let Some(sheet) = wb.sheet(imp.sheet()) {
+            counts.push(imp.apply(&txn, db, ctx, sheet, &mut rep).await?);
+        }
+    }
+    let committed = rep.is_ok() && !dry_run;
+    if committed {
+        crate::audit::Change::new(
+            "import",
+            "ledger",
+            "workbook",
+            format!(
+                "导入台账：{}",
+                counts.iter().map(|c| format!("{}{}行", c.sheet, c.rows)).collect::<Vec<_>>().join("，")
+            ),
+        )
+        .write(&txn, ctx)
+        .await?;
+        txn.commit().await?;
+    } else {
+        txn.rollback().await?;
+    }
+    Ok(ImportOutcome { report: rep, counts, committed, dry_run })
+}
+
+/// Runs one row's writes in a savepoint; a failure becomes row issues and the
+/// savepoint is rolled back so the outer transaction stays usable.
+pub async fn in_savepoint<T, F>(
+    txn: &DatabaseTransaction,
+    rep: &mut Report,
+    sheet: &str,
+    line: usize,
+    field_column: fn(&str) -> &'static str,
+    f: F,
+) -> DbResult<Option<T>>
+where
+    F: AsyncFnOnce(&DatabaseTransaction) -> DbResult<T>,
+{
+    let sp = txn.begin().await?;
+    match f(&sp).await {
+        Ok(v) => {
+            sp.commit().await?;
+            Ok(Some(v))
+        }
+        Err(e) => {
+            sp.rollback().await?;
+            row_error(rep, sheet, line, field_column, e)?;
+            Ok(None)
+        }
+    }
+}
+
+/// Turns a repository error into row issues; a database fault stays an error.
+pub fn row_error(
+    rep: &mut Report,
+    sheet: &str,
+    line: usize,
+    field_column: fn(&str) -> &'static str,
+    e: DbError,
+) -> DbResult<()> {
+    let issue = |column: Option<String>, message: String| Issue { sheet: sheet.to_string(), row: line, column, message };
+    match e {
+        DbError::Invalid(inv) => {
+            for fe in inv.errors {
+                let col = field_column(&fe.field);
+                rep.push_error(issue((!col.is_empty()).then(|| col.to_string()), fe.message));
+            }
+        }
+        DbError::NotFound => rep.push_error(issue(None, "引用的记录不存在或无权访问".into())),
+        DbError::Forbidden(m) | DbError::Conflict(m) => rep.push_error(issue(None, m)),
+        DbError::Db(e) => return Err(DbError::Db(e)),
+    }
+    Ok(())
+}

@@ -1,0 +1,22 @@
+//! Persistence for jinguo: one migration set for SQLite and PostgreSQL, and
+//! repositories per business area. Every finder takes a [`Ctx`] (who is asking,
+//! from where) and never returns a row outside the caller's scope; every change
+//! writes its audit row in the same transaction.
+
+pub mod account;
+pub mod audit;
+pub mod conn;
+pub mod ctx;
+pub mod entity;
+pub mod error;
+pub mod import;
+pub mod migration;
+pub mod org;
+pub mod people;
+pub mod scope;
+pub mod time;
+
+pub use conn::Db;
+pub use ctx::Ctx;
+pub use error::{DbError, DbResult};
+pub use sea_orm;

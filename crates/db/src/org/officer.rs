@@ -1,0 +1,155 @@
+//! Officers (干部): a person holding a post in an org for a term.
+
+use chrono::NaiveDate;
+use domain::{
+    access::{Module, Permission},
+    error::Invalid,
+    kinds::{Post, Tenure},
+};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, JoinType, QueryFilter,
+    QueryOrder, QuerySelect, Set,
+};
+
+use crate::{
+    Ctx, DbResult,
+    audit::Change,
+    entity::{officer, org, person},
+    scope::{org_join, view_condition},
+    time::now,
+};
+
+#[derive(Debug, Clone)]
+pub struct OfficerInput {
+    pub person_id: i64,
+    pub org: org::Model,
+    pub post: Post,
+    pub tenure: Option<Tenure>,
+    pub term_start: Option<NaiveDate>,
+    pub term_end: Option<NaiveDate>,
+}
+
+/// Creates the post, or updates the same (person, org, post).
+/// The caller has already checked capture scope on `input.org`.
+pub async fn upsert(c: &impl ConnectionTrait, ctx: &Ctx, input: &OfficerInput) -> DbResult<(officer::Model, bool)> {
+    ctx.require(Module::Org, Permission::Write)?;
+    if let (Some(s), Some(e)) = (input.term_start, input.term_end)
+        && e < s
+    {
+        return Err(Invalid::single("term_end", "任职结束日期早于任职开始日期").into());
+    }
+    let existing = officer::Entity::find()
+        .filter(officer::Column::PersonId.eq(input.person_id))
+        .filter(officer::Column::OrgId.eq(input.org.id))
+        .filter(officer::Column::Post.eq(input.post.code()))
+        .one(c)
+        .await?;
+    let t = now();
+    match existing {
+        Some(before) => {
+            let mut am = before.clone().into_active_model();
+            am.tenure = Set(input.tenure.map(|x| x.code().into()));
+            am.term_start = Set(input.term_start);
+            am.term_end = Set(input.term_end);
+            am.updated_at = Set(t);
+            let after = am.update(c).await?;
+            if after != before {
+                Change::new("update", "officer", after.id, format!("修改「{}」{}任职", input.org.name, input.post.label()))
+                    .org(input.org.id)
+                    .before(&before)
+                    .after(&after)
+                    .write(c, ctx)
+                    .await?;
+            }
+            Ok((after, false))
+        }
+        None => {
+            let row = officer::ActiveModel {
+                person_id: Set(input.person_id),
+                org_id: Set(input.org.id),
+                post: Set(input.post.code().into()),
+                tenure: Set(input.tenure.map(|x| x.code().into())),
+                term_start: Set(input.term_start),
+                term_end: Set(input.term_end),
+                created_at: Set(t),
+                updated_at: Set(t),
+                ..Default::default()
+            }
+            .insert(c)
+            .await?;
+            Change::new("create", "officer", row.id, format!("登记「{}」{}", input.org.name, input.post.label()))
+                .org(input.org.id)
+                .after(&row)
+                .write(c, ctx)
+                .await?;
+            Ok((row, true))
+        }
+    }
+}
+
+/// An officer row with the person's display fields (never the plaintext ID).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct OfficerView {
+    pub id: i64,
+    pub person_id: i64,
+    pub name: String,
+    pub id_masked: String,
+    pub org_code: String,
+    pub org_name: String,
+    pub post: String,
+    pub tenure: Option<String>,
+    pub term_start: Option<NaiveDate>,
+    pub term_end: Option<NaiveDate>,
+}
+
+/// Officers of one org (or its visible subtree).
+pub async fn list_for_org(
+    c: &impl ConnectionTrait,
+    ctx: &Ctx,
+    o: &org::Model,
+    subtree: bool,
+) -> DbResult<Vec<OfficerView>> {
+    ctx.require(Module::Org, Permission::Read)?;
+    let mut q = officer::Entity::find()
+        .join(JoinType::InnerJoin, org_join(officer::Entity, officer::Column::OrgId))
+        .filter(view_condition(&ctx.scope, (org::Entity, org::Column::Path)));
+    q = if subtree {
+        q.filter(org::Column::Path.starts_with(&o.path))
+    } else {
+        q.filter(officer::Column::OrgId.eq(o.id))
+    };
+    let rows = q
+        .select_also(org::Entity)
+        .order_by_asc(officer::Column::OrgId)
+        .order_by_asc(officer::Column::Post)
+        .order_by_asc(officer::Column::Id)
+        .all(c)
+        .await?;
+    let person_ids: Vec<i64> = rows.iter().map(|(x, _)| x.person_id).collect();
+    let people: std::collections::HashMap<i64, person::Model> = person::Entity::find()
+        .filter(person::Column::Id.is_in(person_ids))
+        .all(c)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect();
+    Ok(rows
+        .into_iter()
+        .filter_map(|(x, o)| o.map(|o| (x, o)))
+        .map(|(x, o)| {
+            let p = people.get(&x.person_id);
+            OfficerView {
+                id: x.id,
+                person_id: x.person_id,
+                name: p.map(|p| p.name.clone()).unwrap_or_default(),
+                id_masked: p.map(|p| p.id_masked.clone()).unwrap_or_default(),
+                org_code: o.code,
+                org_name: o.name,
+                post: domain::kinds::Post::from_code(&x.post).map_or(x.post.clone(), |p| p.label().into()),
+                tenure: x.tenure.as_deref().and_then(Tenure::from_code).map(|t| t.label().into()),
+                term_start: x.term_start,
+                term_end: x.term_end,
+            }
+        })
+        .collect())
+}

@@ -1,0 +1,98 @@
+//! Field surveys (调研) of grassroots federations, keyed by (org, date).
+
+use chrono::NaiveDate;
+use domain::access::{Module, Permission};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, JoinType, QueryFilter,
+    QueryOrder, QuerySelect, Set,
+};
+
+use crate::{
+    Ctx, DbResult,
+    audit::Change,
+    entity::{org, survey},
+    org::find_capturable_ref,
+    scope::{org_join, view_condition},
+    time::now,
+};
+
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct SurveyInput {
+    pub org_code: String,
+    pub date: NaiveDate,
+    pub surveyor: Option<String>,
+    pub shortcomings: Option<String>,
+    pub highlights: Option<String>,
+}
+
+fn clean(s: &Option<String>) -> Option<String> {
+    s.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(String::from)
+}
+
+pub async fn upsert(c: &impl ConnectionTrait, ctx: &Ctx, input: &SurveyInput) -> DbResult<(survey::Model, bool)> {
+    ctx.require(Module::Org, Permission::Write)?;
+    let o = find_capturable_ref(c, ctx, &input.org_code, "org_code").await?;
+    let existing = survey::Entity::find()
+        .filter(survey::Column::OrgId.eq(o.id))
+        .filter(survey::Column::Date.eq(input.date))
+        .one(c)
+        .await?;
+    let t = now();
+    match existing {
+        Some(before) => {
+            let mut am = before.clone().into_active_model();
+            am.surveyor = Set(clean(&input.surveyor));
+            am.shortcomings = Set(clean(&input.shortcomings));
+            am.highlights = Set(clean(&input.highlights));
+            am.updated_at = Set(t);
+            let after = am.update(c).await?;
+            if after != before {
+                Change::new("update", "survey", after.id, format!("修改对「{}」的调研", o.name))
+                    .org(o.id)
+                    .before(&before)
+                    .after(&after)
+                    .write(c, ctx)
+                    .await?;
+            }
+            Ok((after, false))
+        }
+        None => {
+            let row = survey::ActiveModel {
+                org_id: Set(o.id),
+                date: Set(input.date),
+                surveyor: Set(clean(&input.surveyor)),
+                shortcomings: Set(clean(&input.shortcomings)),
+                highlights: Set(clean(&input.highlights)),
+                created_at: Set(t),
+                updated_at: Set(t),
+                ..Default::default()
+            }
+            .insert(c)
+            .await?;
+            Change::new("create", "survey", row.id, format!("登记对「{}」的调研", o.name))
+                .org(o.id)
+                .after(&row)
+                .write(c, ctx)
+                .await?;
+            Ok((row, true))
+        }
+    }
+}
+
+/// Surveys of an org's visible subtree, newest first.
+pub async fn list_under(
+    c: &impl ConnectionTrait,
+    ctx: &Ctx,
+    o: &org::Model,
+) -> DbResult<Vec<(survey::Model, org::Model)>> {
+    ctx.require(Module::Org, Permission::Read)?;
+    let rows = survey::Entity::find()
+        .join(JoinType::InnerJoin, org_join(survey::Entity, survey::Column::OrgId))
+        .filter(view_condition(&ctx.scope, (org::Entity, org::Column::Path)))
+        .filter(org::Column::Path.starts_with(&o.path))
+        .select_also(org::Entity)
+        .order_by_desc(survey::Column::Date)
+        .all(c)
+        .await?;
+    Ok(rows.into_iter().filter_map(|(s, o)| o.map(|o| (s, o))).collect())
+}

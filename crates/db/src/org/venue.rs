@@ -1,0 +1,119 @@
+//! Venues (阵地): 妇女之家, 儿童之家, 妇女微家, keyed by (org, name).
+
+use chrono::NaiveDate;
+use domain::{
+    access::{Module, Permission},
+    error::Invalid,
+    kinds::{Level, VenueKind, VenueRating},
+};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, JoinType, QueryFilter,
+    QueryOrder, QuerySelect, Set,
+};
+
+use crate::{
+    Ctx, DbError, DbResult,
+    audit::Change,
+    entity::{org, venue},
+    org::find_capturable_ref,
+    scope::view_condition,
+    time::now,
+};
+
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct VenueInput {
+    pub org_code: String,
+    pub name: String,
+    pub kind: VenueKind,
+    pub opened_on: Option<NaiveDate>,
+    pub rating: Option<VenueRating>,
+    pub rating_level: Option<Level>,
+}
+
+/// Creates the venue, or updates the one with the same org and name.
+pub async fn upsert(c: &impl ConnectionTrait, ctx: &Ctx, input: &VenueInput) -> DbResult<(venue::Model, bool)> {
+    ctx.require(Module::Org, Permission::Write)?;
+    let o = find_capturable_ref(c, ctx, &input.org_code, "org_code").await?;
+    let name = input.name.trim();
+    if name.is_empty() {
+        return Err(Invalid::single("name", "阵地名称不能为空").into());
+    }
+    let existing = venue::Entity::find()
+        .filter(venue::Column::OrgId.eq(o.id))
+        .filter(venue::Column::Name.eq(name))
+        .one(c)
+        .await?;
+    let t = now();
+    match existing {
+        Some(before) => {
+            let mut am = before.clone().into_active_model();
+            am.kind = Set(input.kind.code().into());
+            am.opened_on = Set(input.opened_on);
+            am.rating = Set(input.rating.map(|r| r.code().into()));
+            am.rating_level = Set(input.rating_level.map(|r| r.code().into()));
+            am.updated_at = Set(t);
+            let after = am.update(c).await?;
+            if after != before {
+                Change::new("update", "venue", after.id, format!("修改阵地「{name}」"))
+                    .org(o.id)
+                    .before(&before)
+                    .after(&after)
+                    .write(c, ctx)
+                    .await?;
+            }
+            Ok((after, false))
+        }
+        None => {
+            let row = venue::ActiveModel {
+                org_id: Set(o.id),
+                name: Set(name.into()),
+                kind: Set(input.kind.code().into()),
+                opened_on: Set(input.opened_on),
+                rating: Set(input.rating.map(|r| r.code().into())),
+                rating_level: Set(input.rating_level.map(|r| r.code().into())),
+                closed_on: Set(None),
+                created_at: Set(t),
+                updated_at: Set(t),
+                ..Default::default()
+            }
+            .insert(c)
+            .await
+            .map_err(|e| DbError::from_write(e, "该组织下已有同名阵地"))?;
+            Change::new("create", "venue", row.id, format!("新建阵地「{name}」"))
+                .org(o.id)
+                .after(&row)
+                .write(c, ctx)
+                .await?;
+            Ok((row, true))
+        }
+    }
+}
+
+/// Venues of one org, or of a visible subtree when `subtree` is set.
+pub async fn list_for_org(
+    c: &impl ConnectionTrait,
+    ctx: &Ctx,
+    o: &org::Model,
+    subtree: bool,
+) -> DbResult<Vec<(venue::Model, String)>> {
+    ctx.require(Module::Org, Permission::Read)?;
+    let mut q = venue::Entity::find()
+        .join(JoinType::InnerJoin, venue_org())
+        .filter(view_condition(&ctx.scope, (org::Entity, org::Column::Path)));
+    q = if subtree {
+        q.filter(org::Column::Path.starts_with(&o.path))
+    } else {
+        q.filter(venue::Column::OrgId.eq(o.id))
+    };
+    let rows = q
+        .select_also(org::Entity)
+        .order_by_asc(venue::Column::OrgId)
+        .order_by_asc(venue::Column::Name)
+        .all(c)
+        .await?;
+    Ok(rows.into_iter().map(|(v, o)| (v, o.map(|o| o.name).unwrap_or_default())).collect())
+}
+
+fn venue_org() -> sea_orm::RelationDef {
+    crate::scope::org_join(venue::Entity, venue::Column::OrgId)
+}

@@ -1,0 +1,372 @@
+//! People (人员) and households. 身份证号, phone and bank card are encrypted at
+//! rest; a keyed blind index finds a person by exact 身份证号 or phone; lists show
+//! the masked copies; a plaintext view needs the `sensitive` permission and is
+//! written to the access log.
+
+pub mod household;
+
+use chrono::NaiveDate;
+use domain::{
+    access::{Module, Permission},
+    idcard::IdNumber,
+    mask::mask_name,
+    phone::Phone,
+    search::normalize,
+};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel, JoinType,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+};
+
+use crate::{
+    Ctx, Db, DbError, DbResult,
+    audit::{Change, log_plaintext_view},
+    entity::{org, person, person_tag},
+    org::find_capturable_ref,
+    scope::{org_join, view_condition},
+    time::{now, today_beijing},
+};
+
+/// A validated person as a form, API call or ledger row gives it.
+#[derive(Debug, Clone)]
+pub struct PersonInput {
+    pub name: String,
+    pub id_number: IdNumber,
+    pub phone: Option<Phone>,
+    pub org_code: String,
+    pub tags: Vec<String>,
+}
+
+/// What lists and pages show: masked by default.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct PersonView {
+    pub id: i64,
+    pub name: String,
+    pub id_masked: String,
+    pub sex: String,
+    pub birth_date: Option<NaiveDate>,
+    pub age: u32,
+    pub phone_masked: Option<String>,
+    pub org_code: String,
+    pub org_name: String,
+    pub tags: Vec<String>,
+    /// Under 14: the name is masked too unless the caller may see sensitive data.
+    pub is_child: bool,
+}
+
+fn age_on(birth: NaiveDate, on: NaiveDate) -> u32 {
+    use chrono::Datelike;
+    let mut age = on.year() - birth.year();
+    if (on.month(), on.day()) < (birth.month(), birth.day()) {
+        age -= 1;
+    }
+    age.max(0) as u32
+}
+
+fn view_of(ctx: &Ctx, p: &person::Model, o: &org::Model, tags: Vec<String>) -> PersonView {
+    let age = age_on(p.birth_date, today_beijing());
+    let is_child = age < 14;
+    let sensitive = ctx.scope.allows(Module::People, Permission::Sensitive);
+    PersonView {
+        id: p.id,
+        name: if is_child && !sensitive { mask_name(&p.name) } else { p.name.clone() },
+        id_masked: p.id_masked.clone(),
+        sex: domain::idcard::Sex::from_code(&p.sex).map_or("", |s| s.label()).to_string(),
+        // A child's birth date is as identifying as the ID itself.
+        birth_date: if is_child && !sensitive { None } else { Some(p.birth_date) },
+        age,
+        phone_masked: p.phone_masked.clone(),
+        org_code: o.code.clone(),
+        org_name: o.name.clone(),
+        tags,
+        is_child,
+    }
+}
+
+fn clean_tags(tags: &[String]) -> Vec<String> {
+    let mut t: Vec<String> = tags.iter().map(|t| t.trim().to_string()).filter(|t| !t.is_empty()).collect();
+    t.sort();
+    t.dedup();
+    t
+}
+
+/// Looks a person up by 身份证号 (exact, via the blind index), unscoped: used to
+/// keep one person one record across the whole database.
+pub async fn find_by_id_number(
+    c: &impl ConnectionTrait,
+    db: &Db,
+    id: &IdNumber,
+) -> DbResult<Option<person::Model>> {
+    let index = db.keys.blind_index("id_number", id.as_str());
+    Ok(person::Entity::find().filter(person::Column::IdIndex.eq(index)).one(c).await?)
+}
+
+/// Creates the person, or finds the existing one with the same 身份证号 (one
+/// person, one record). An existing person the caller may edit is updated with
+/// the new details; one outside her scope is reported as a conflict.
+pub async fn find_or_create(
+    c: &impl ConnectionTrait,
+    db: &Db,
+    ctx: &Ctx,
+    input: &PersonInput,
+) -> DbResult<(person::Model, bool)> {
+    ctx.require(Module::People, Permission::Write)?;
+    let name = input.name.trim();
+    if name.is_empty() || name.chars().count() > 50 {
+        return Err(DbError::invalid("name", "姓名不能为空且不超过50个字"));
+    }
+    let home = find_capturable_ref(c, ctx, &input.org_code, "org_code").await?;
+    let t = now();
+    if let Some(existing) = find_by_id_number(c, db, &input.id_number).await? {
+        let existing_org = org::Entity::find_by_id(existing.org_id).one(c).await?.ok_or(DbError::NotFound)?;
+        if !ctx.scope.can_capture_path(&existing_org.path) {
+            return Err(DbError::Conflict("该身份证号已在其他组织登记，请联系上级妇联核实".into()));
+        }
+        let before = existing.clone();
+        let mut am = existing.into_active_model();
+        am.name = Set(name.to_string());
+        am.search_text = Set(normalize(name));
+        if let Some(phone) = &input.phone {
+            am.phone_cipher = Set(Some(db.keys.encrypt(phone.as_str())));
+            am.phone_index = Set(Some(db.keys.blind_index("phone", phone.as_str())));
+            am.phone_masked = Set(Some(phone.masked()));
+        }
+        am.org_id = Set(home.id);
+        am.updated_at = Set(t);
+        let after = am.update(c).await?;
+        set_tags(c, after.id, &input.tags, false).await?;
+        if after != before {
+            Change::new("update", "person", after.id, format!("更新人员「{}」", mask_name(name)))
+                .org(home.id)
+                .before(&redacted(&before))
+                .after(&redacted(&after))
+                .write(c, ctx)
+                .await?;
+        }
+        return Ok((after, false));
+    }
+    let id = &input.id_number;
+    let row = person::ActiveModel {
+        name: Set(name.to_string()),
+        id_cipher: Set(db.keys.encrypt(id.as_str())),
+        id_index: Set(db.keys.blind_index("id_number", id.as_str())),
+        id_masked: Set(id.masked()),
+        sex: Set(id.sex().code().to_string()),
+        birth_date: Set(id.birth_date()),
+        phone_cipher: Set(input.phone.as_ref().map(|p| db.keys.encrypt(p.as_str()))),
+        phone_index: Set(input.phone.as_ref().map(|p| db.keys.blind_index("phone", p.as_str()))),
+        phone_masked: Set(input.phone.as_ref().map(|p| p.masked())),
+        bank_cipher: Set(None),
+        bank_masked: Set(None),
+        org_id: Set(home.id),
+        search_text: Set(normalize(name)),
+        created_at: Set(t),
+        updated_at: Set(t),
+        ..Default::default()
+    }
+    .insert(c)
+    .await
+    .map_err(|e| DbError::from_write(e, "该身份证号已登记"))?;
+    set_tags(c, row.id, &input.tags, false).await?;
+    Change::new("create", "person", row.id, format!("登记人员「{}」", mask_name(name)))
+        .org(home.id)
+        .after(&redacted(&row))
+        .write(c, ctx)
+        .await?;
+    Ok((row, true))
+}
+
+/// Audit rows never hold ciphertexts or plaintexts of sensitive fields.
+fn redacted(p: &person::Model) -> serde_json::Value {
+    serde_json::json!({
+        "id": p.id, "name": p.name, "id_masked": p.id_masked, "sex": p.sex,
+        "phone_masked": p.phone_masked, "bank_masked": p.bank_masked, "org_id": p.org_id,
+    })
+}
+
+/// Adds tags (or replaces them all when `replace`).
+pub async fn set_tags(c: &impl ConnectionTrait, person_id: i64, tags: &[String], replace: bool) -> DbResult<()> {
+    let wanted = clean_tags(tags);
+    let have: Vec<String> = person_tag::Entity::find()
+        .filter(person_tag::Column::PersonId.eq(person_id))
+        .all(c)
+        .await?
+        .into_iter()
+        .map(|t| t.tag)
+        .collect();
+    if replace {
+        let drop: Vec<&String> = have.iter().filter(|t| !wanted.contains(t)).collect();
+        if !drop.is_empty() {
+            person_tag::Entity::delete_many()
+                .filter(person_tag::Column::PersonId.eq(person_id))
+                .filter(person_tag::Column::Tag.is_in(drop.into_iter().cloned()))
+                .exec(c)
+                .await?;
+        }
+    }
+    for t in wanted.into_iter().filter(|t| !have.contains(t)) {
+        person_tag::ActiveModel { person_id: Set(person_id), tag: Set(t) }.insert(c).await?;
+    }
+    Ok(())
+}
+
+async fn tags_of(c: &impl ConnectionTrait, ids: &[i64]) -> DbResult<std::collections::HashMap<i64, Vec<String>>> {
+    let mut map: std::collections::HashMap<i64, Vec<String>> = std::collections::HashMap::new();
+    if ids.is_empty() {
+        return Ok(map);
+    }
+    for t in person_tag::Entity::find()
+        .filter(person_tag::Column::PersonId.is_in(ids.iter().copied()))
+        .order_by_asc(person_tag::Column::Tag)
+        .all(c)
+        .await?
+    {
+        map.entry(t.person_id).or_default().push(t.tag);
+    }
+    Ok(map)
+}
+
+/// Filters for the people list.
+#[derive(Debug, Default, Clone, serde::Deserialize)]
+pub struct PeopleQuery {
+    /// A name fragment (two-character names work), an exact 身份证号 or phone.
+    pub q: Option<String>,
+    /// Org code: that org and its subtree.
+    pub org: Option<String>,
+    pub tag: Option<String>,
+}
+
+pub async fn list(
+    c: &impl ConnectionTrait,
+    db: &Db,
+    ctx: &Ctx,
+    query: &PeopleQuery,
+    page: u64,
+    per_page: u64,
+) -> DbResult<(Vec<PersonView>, u64)> {
+    ctx.require(Module::People, Permission::Read)?;
+    let mut q = person::Entity::find()
+        .join(JoinType::InnerJoin, org_join(person::Entity, person::Column::OrgId))
+        .filter(view_condition(&ctx.scope, (org::Entity, org::Column::Path)));
+    if let Some(text) = query.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        let mut any = Condition::any().add(person::Column::SearchText.contains(normalize(text)));
+        if let Ok(id) = IdNumber::parse(text) {
+            any = any.add(person::Column::IdIndex.eq(db.keys.blind_index("id_number", id.as_str())));
+        }
+        if let Ok(p) = Phone::parse(text) {
+            any = any.add(person::Column::PhoneIndex.eq(db.keys.blind_index("phone", p.as_str())));
+        }
+        q = q.filter(any);
+    }
+    if let Some(code) = query.org.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        let root = crate::org::find_visible(c, ctx, code).await?;
+        q = q.filter(org::Column::Path.starts_with(&root.path));
+    }
+    if let Some(tag) = query.tag.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        q = q.filter(
+            person::Column::Id.in_subquery(
+                sea_orm::sea_query::Query::select()
+                    .column(person_tag::Column::PersonId)
+                    .from(person_tag::Entity)
+                    .and_where(person_tag::Column::Tag.eq(tag))
+                    .to_owned(),
+            ),
+        );
+    }
+    let total = q.clone().count(c).await?;
+    let rows = q
+        .select_also(org::Entity)
+        .order_by_asc(person::Column::Id)
+        .offset((page.max(1) - 1) * per_page)
+        .limit(per_page)
+        .all(c)
+        .await?;
+    let ids: Vec<i64> = rows.iter().map(|(p, _)| p.id).collect();
+    let mut tags = tags_of(c, &ids).await?;
+    Ok((
+        rows.into_iter()
+            .filter_map(|(p, o)| o.map(|o| (p, o)))
+            .map(|(p, o)| {
+                let t = tags.remove(&p.id).unwrap_or_default();
+                view_of(ctx, &p, &o, t)
+            })
+            .collect(),
+        total,
+    ))
+}
+
+/// One person the caller may see.
+pub async fn get(c: &impl ConnectionTrait, ctx: &Ctx, id: i64) -> DbResult<(person::Model, PersonView)> {
+    ctx.require(Module::People, Permission::Read)?;
+    let (p, o) = person::Entity::find_by_id(id)
+        .join(JoinType::InnerJoin, org_join(person::Entity, person::Column::OrgId))
+        .filter(view_condition(&ctx.scope, (org::Entity, org::Column::Path)))
+        .select_also(org::Entity)
+        .one(c)
+        .await?
+        .and_then(|(p, o)| o.map(|o| (p, o)))
+        .ok_or(DbError::NotFound)?;
+    let tags = tags_of(c, &[p.id]).await?.remove(&p.id).unwrap_or_default();
+    let v = view_of(ctx, &p, &o, tags);
+    Ok((p, v))
+}
+
+/// Which sensitive field to show in plaintext.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SensitiveField {
+    IdNumber,
+    Phone,
+    BankCard,
+    Name,
+}
+
+impl SensitiveField {
+    pub fn code(self) -> &'static str {
+        match self {
+            SensitiveField::IdNumber => "id_number",
+            SensitiveField::Phone => "phone",
+            SensitiveField::BankCard => "bank_card",
+            SensitiveField::Name => "name",
+        }
+    }
+}
+
+/// Shows one sensitive field in plaintext, writing the access-log row first.
+pub async fn reveal(
+    c: &impl ConnectionTrait,
+    db: &Db,
+    ctx: &Ctx,
+    id: i64,
+    field: SensitiveField,
+    purpose: &str,
+) -> DbResult<Option<String>> {
+    ctx.require(Module::People, Permission::Sensitive)?;
+    let (p, _) = get(c, ctx, id).await?;
+    let stored = match field {
+        SensitiveField::IdNumber => Some(p.id_cipher.clone()),
+        SensitiveField::Phone => p.phone_cipher.clone(),
+        SensitiveField::BankCard => p.bank_cipher.clone(),
+        SensitiveField::Name => None,
+    };
+    log_plaintext_view(c, ctx, "person", p.id, field.code(), purpose).await?;
+    if field == SensitiveField::Name {
+        return Ok(Some(p.name));
+    }
+    match stored {
+        Some(s) => db.keys.decrypt(&s).map(Some).map_err(|e| {
+            tracing::error!(person = p.id, "decrypt failed: {e}");
+            DbError::Conflict("无法解密该字段，请联系管理员检查密钥文件".into())
+        }),
+        None => Ok(None),
+    }
+}
+
+/// Counts of people the caller may see (home page figures).
+pub async fn count_visible(c: &impl ConnectionTrait, ctx: &Ctx) -> DbResult<u64> {
+    Ok(person::Entity::find()
+        .join(JoinType::InnerJoin, org_join(person::Entity, person::Column::OrgId))
+        .filter(view_condition(&ctx.scope, (org::Entity, org::Column::Path)))
+        .count(c)
+        .await?)
+}

@@ -1,0 +1,47 @@
+//! The one place where a caller's org subtree becomes a SQL condition.
+//! Every scoped finder filters with [`view_condition`] or [`capture_condition`].
+
+use domain::access::Scope;
+use sea_orm::{
+    EntityTrait, RelationDef,
+    sea_query::{Condition, Expr, ExprTrait, IntoColumnRef},
+};
+
+use crate::entity::org;
+
+fn roots_condition<C: IntoColumnRef + Clone>(roots: &[String], path_col: C) -> Condition {
+    let mut any = Condition::any();
+    for root in roots {
+        // Paths hold only digits and '/', so no LIKE escaping is needed.
+        any = any.add(Expr::col(path_col.clone()).like(format!("{root}%")));
+    }
+    if roots.is_empty() {
+        // No roots: nothing is visible.
+        any = any.add(Expr::val(1).eq(Expr::val(0)));
+    }
+    any
+}
+
+/// Rows whose org path lies under one of the caller's view (or capture) roots.
+pub fn view_condition<C: IntoColumnRef + Clone>(scope: &Scope, path_col: C) -> Condition {
+    if scope.operator {
+        return Condition::all();
+    }
+    let mut roots = scope.view_roots.clone();
+    roots.extend(scope.capture_roots.iter().cloned());
+    roots_condition(&roots, path_col)
+}
+
+/// Rows the caller may change.
+pub fn capture_condition<C: IntoColumnRef + Clone>(scope: &Scope, path_col: C) -> Condition {
+    if scope.operator {
+        return Condition::all();
+    }
+    roots_condition(&scope.capture_roots, path_col)
+}
+
+/// Join from a table holding `org_id` to `org`, so a scoped finder can filter on
+/// `org.path`.
+pub fn org_join<E: EntityTrait>(_from: E, org_id_col: E::Column) -> RelationDef {
+    E::belongs_to(org::Entity).from(org_id_col).to(org::Column::Id).into()
+}

@@ -1,0 +1,151 @@
+//! 人员 sheet.
+
+use domain::idcard::IdNumber;
+use domain::phone::Phone;
+
+use crate::issue::Report;
+use crate::model::Sheet;
+use crate::rows::{KeyTracker, RowView, SheetReader};
+use crate::spec::PERSON;
+
+/// A checked row of the 人员 sheet.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PersonRow {
+    /// Spreadsheet row number.
+    pub line: usize,
+    /// 姓名.
+    pub name: String,
+    /// 身份证号 (KEY), canonical.
+    pub id_number: IdNumber,
+    /// 手机号.
+    pub phone: Option<Phone>,
+    /// 所属组织编码.
+    pub org_code: String,
+    /// 标签.
+    pub tags: Vec<String>,
+}
+
+/// Parses the 人员 sheet.
+pub fn parse_people(sheet: &Sheet, rep: &mut Report) -> Vec<PersonRow> {
+    let reader = SheetReader::new(sheet, &PERSON, rep);
+    if !reader.ok() {
+        return Vec::new();
+    }
+    let mut keys = KeyTracker::default();
+    let mut out = Vec::new();
+    for row in reader.rows() {
+        let mark = rep.error_count();
+        let name = row.required(rep, "姓名");
+        let id_number = required_id(&row, rep, "身份证号");
+        let phone_text = row.text("手机号");
+        let phone = row.parsed(rep, "手机号", phone_text, Phone::parse);
+        let org_code = row.required(rep, "所属组织编码");
+        let tags = row.list("标签");
+        if let Some(id) = &id_number {
+            keys.check(rep, &row, vec![id.as_str().to_string()]);
+        }
+        if rep.error_count() > mark {
+            continue;
+        }
+        if let (Some(name), Some(id_number), Some(org_code)) = (name, id_number, org_code) {
+            out.push(PersonRow {
+                line: row.line(),
+                name,
+                id_number,
+                phone,
+                org_code,
+                tags,
+            });
+        }
+    }
+    out
+}
+
+/// A 身份证号 that must be present, must not be an Excel number, and must
+/// pass the domain's checks (length, birth date, checksum).
+pub(crate) fn required_id(row: &RowView<'_>, rep: &mut Report, col: &str) -> Option<IdNumber> {
+    let text = row.id_number_text(rep, col);
+    let text = row.require(rep, col, text);
+    row.parsed(rep, col, text, IdNumber::parse)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Cell;
+    use crate::sheets::test_util::{errors, sheet};
+
+    const H: &[&str] = &["姓名", "身份证号", "手机号", "所属组织编码", "标签"];
+
+    #[test]
+    fn people_parse_with_canonical_ids_phones_and_tags() {
+        let s = sheet(
+            "人员",
+            H,
+            &[
+                &[
+                    "周雪梅",
+                    "420527199001010021",
+                    "138 1234 5678",
+                    "420527101201",
+                    "低保；绣娘、留守妇女",
+                ],
+                &["王芳", "420527198512030046", "", "420527101201", ""],
+            ],
+        );
+        let mut rep = Report::default();
+        let rows = parse_people(&s, &mut rep);
+        assert!(rep.is_ok(), "{:?}", rep.errors);
+        assert_eq!(rows[0].id_number.as_str(), "420527199001010021");
+        assert_eq!(
+            rows[0].phone.as_ref().map(Phone::as_str),
+            Some("13812345678")
+        );
+        assert_eq!(rows[0].tags, ["低保", "绣娘", "留守妇女"]);
+        assert_eq!((rows[1].line, rows[1].phone.is_none()), (3, true));
+    }
+
+    #[test]
+    fn bad_checksum_bad_phone_missing_name_and_duplicate_id_are_row_errors() {
+        let s = sheet(
+            "人员",
+            H,
+            &[
+                &["周雪梅", "420527199001010022", "", "420527101201", ""],
+                &["王芳", "420527198512030046", "12345", "420527101201", ""],
+                &["", "420527201006150031", "", "420527101201", ""],
+                &["李娟", "420527197809090010", "", "420527101201", ""],
+                &["李娟", "420527197809090010", "", "420527101201", ""],
+            ],
+        );
+        let mut rep = Report::default();
+        let rows = parse_people(&s, &mut rep);
+        assert_eq!(rows.iter().map(|r| r.line).collect::<Vec<_>>(), [5]);
+        let errs = errors(&rep);
+        assert_eq!(errs[0], (2, "身份证号".into(), "身份证号校验位错误".into()));
+        assert_eq!((errs[1].0, errs[1].1.as_str()), (3, "手机号"));
+        assert_eq!(errs[2], (4, "姓名".into(), "必填项为空".into()));
+        assert_eq!(errs[3], (6, "身份证号".into(), "与第5行重复".into()));
+        assert_eq!(errs.len(), 4);
+    }
+
+    #[test]
+    fn an_id_number_stored_as_an_excel_number_is_an_error_on_its_row() {
+        let mut s = sheet(
+            "人员",
+            H,
+            &[
+                &["周雪梅", "420527199001010021", "", "420527101201", ""],
+                &["王芳", "", "", "420527101201", ""],
+            ],
+        );
+        s.rows[1].cells[1] = Cell::Number(4.20527198512030e17);
+        let mut rep = Report::default();
+        let rows = parse_people(&s, &mut rep);
+        assert_eq!(rows.len(), 1);
+        assert_eq!(
+            rep.errors[0].to_string(),
+            "工作表「人员」第3行「身份证号」列：身份证号被Excel存成了数字，精度已丢失，请把该列设为文本后重新填写"
+        );
+    }
+}

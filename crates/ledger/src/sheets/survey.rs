@@ -1,0 +1,118 @@
+//! 调研 sheet.
+
+use chrono::NaiveDate;
+
+use crate::issue::Report;
+use crate::model::Sheet;
+use crate::rows::{KeyTracker, SheetReader};
+use crate::spec::SURVEY;
+
+/// A checked row of the 调研 sheet.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SurveyRow {
+    /// Spreadsheet row number.
+    pub line: usize,
+    /// 组织编码 of the org visited.
+    pub org_code: String,
+    /// 日期.
+    pub date: NaiveDate,
+    /// 调研人.
+    pub surveyor: Option<String>,
+    /// 发现不足.
+    pub shortcomings: Option<String>,
+    /// 工作亮点.
+    pub highlights: Option<String>,
+}
+
+/// Parses the 调研 sheet; KEY is 组织编码 + 日期.
+pub fn parse_surveys(sheet: &Sheet, rep: &mut Report) -> Vec<SurveyRow> {
+    let reader = SheetReader::new(sheet, &SURVEY, rep);
+    if !reader.ok() {
+        return Vec::new();
+    }
+    let mut keys = KeyTracker::default();
+    let mut out = Vec::new();
+    for row in reader.rows() {
+        let mark = rep.error_count();
+        let org_code = row.required(rep, "组织编码");
+        let date = row.required_date(rep, "日期");
+        if let (Some(o), Some(d)) = (&org_code, date) {
+            keys.check(rep, &row, vec![o.clone(), d.to_string()]);
+        }
+        if rep.error_count() > mark {
+            continue;
+        }
+        if let (Some(org_code), Some(date)) = (org_code, date) {
+            out.push(SurveyRow {
+                line: row.line(),
+                org_code,
+                date,
+                surveyor: row.text("调研人"),
+                shortcomings: row.text("发现不足"),
+                highlights: row.text("工作亮点"),
+            });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Cell;
+    use crate::sheets::test_util::{errors, sheet};
+
+    const H: &[&str] = &["组织编码", "日期", "调研人", "发现不足", "工作亮点"];
+
+    #[test]
+    fn surveys_parse_text_and_excel_dates() {
+        let mut s = sheet(
+            "调研",
+            H,
+            &[
+                &[
+                    "420527101201",
+                    "2020/9/3",
+                    "县妇联 张主席",
+                    "活动记录不全",
+                    "绣娘合作社",
+                ],
+                &["420527101202", "", "", "", ""],
+            ],
+        );
+        s.rows[1].cells[1] = Cell::Date(NaiveDate::from_ymd_opt(2020, 9, 4).unwrap());
+        let mut rep = Report::default();
+        let rows = parse_surveys(&s, &mut rep);
+        assert!(rep.is_ok(), "{:?}", rep.errors);
+        assert_eq!(rows[0].date, NaiveDate::from_ymd_opt(2020, 9, 3).unwrap());
+        assert_eq!(rows[0].shortcomings.as_deref(), Some("活动记录不全"));
+        assert_eq!((rows[1].line, rows[1].surveyor.clone()), (3, None));
+    }
+
+    #[test]
+    fn missing_date_and_same_org_on_same_day_are_errors() {
+        let s = sheet(
+            "调研",
+            H,
+            &[
+                &["420527101201", "", "", "", ""],
+                &["420527101201", "2020-09-03", "", "", ""],
+                &["420527101201", "2020年9月3日", "", "", ""],
+            ],
+        );
+        let mut rep = Report::default();
+        let rows = parse_surveys(&s, &mut rep);
+        assert_eq!(rows.iter().map(|r| r.line).collect::<Vec<_>>(), [3]);
+        assert_eq!(
+            errors(&rep),
+            [
+                (2, "日期".into(), "必填项为空".into()),
+                (
+                    4,
+                    "组织编码".into(),
+                    "与第3行重复（组织编码+日期相同）".into()
+                )
+            ]
+        );
+    }
+}

@@ -1,1 +1,97 @@
-fn main() {}
+//! `jinguo`: the one binary of the platform.
+
+mod cmd;
+mod setup;
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+/// 巾帼 · 妇联工作平台 (jinguo: a work platform for women's federations).
+#[derive(Parser)]
+#[command(name = "jinguo", version, about, long_about = None)]
+struct Cli {
+    /// 数据目录：SQLite 数据库、密钥文件和上传文件所在处 (data directory).
+    #[arg(long, global = true, value_name = "DIR")]
+    data: Option<PathBuf>,
+    /// 监听地址 (listen address).
+    #[arg(
+        long,
+        global = true,
+        value_name = "ADDR",
+        default_value = "127.0.0.1:8080"
+    )]
+    listen: String,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// 启动服务 (serve the platform; SQLite in ./data unless DATABASE_URL is set).
+    Serve {
+        /// 信任反向代理的 X-Forwarded-For/Proto 头 (behind our own proxy only).
+        #[arg(long)]
+        trust_proxy: bool,
+    },
+    /// 载入示范县（秭归县妇联）数据并启动 (fresh demo database in ./data-demo).
+    Demo {
+        /// 只载入数据，不启动服务 (load and exit).
+        #[arg(long)]
+        no_serve: bool,
+    },
+    /// 执行数据库迁移 (apply migrations and exit).
+    Migrate,
+    /// 账号管理 (accounts).
+    #[command(subcommand)]
+    User(cmd::user::UserCommand),
+    /// 导入台账工作簿 (.xlsx、.csv、文件夹或 .zip；all-or-nothing).
+    Import {
+        /// 台账文件 (workbook file).
+        file: PathBuf,
+        /// 只校验，不写入 (validate only).
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// 导出台账工作簿 (export an org subtree as a workbook).
+    Export {
+        /// 组织编码 (org code).
+        #[arg(long)]
+        org: String,
+        /// 输出文件 (.xlsx).
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// 下载空白台账模板 (write the blank workbook template).
+    Template {
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn,sea_orm=warn".into()),
+        )
+        .init();
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Serve { trust_proxy } => cmd::serve::run(cli.data, &cli.listen, trust_proxy).await,
+        Command::Demo { no_serve } => cmd::demo::run(cli.data, &cli.listen, no_serve).await,
+        Command::Migrate => cmd::serve::migrate_only(cli.data).await,
+        Command::User(u) => cmd::user::run(cli.data, u).await,
+        Command::Import { file, dry_run } => cmd::ledger::import(cli.data, &file, dry_run).await,
+        Command::Export { org, out } => cmd::ledger::export(cli.data, &org, &out).await,
+        Command::Template { out } => cmd::ledger::template(&out),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("错误：{e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

@@ -5,8 +5,8 @@
 use chrono::{DateTime, Utc};
 use domain::access::{Module, Permission};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
 };
 use serde::Serialize;
 
@@ -28,7 +28,12 @@ pub struct Change<'a> {
 }
 
 impl<'a> Change<'a> {
-    pub fn new(action: &'a str, entity: &'a str, entity_id: impl ToString, summary: impl Into<String>) -> Self {
+    pub fn new(
+        action: &'a str,
+        entity: &'a str,
+        entity_id: impl ToString,
+        summary: impl Into<String>,
+    ) -> Self {
         Change {
             action,
             entity,

@@ -18,7 +18,10 @@ pub struct Db {
 
 impl Db {
     pub fn new(conn: DatabaseConnection, keys: Keyring) -> Db {
-        Db { conn, keys: Arc::new(keys) }
+        Db {
+            conn,
+            keys: Arc::new(keys),
+        }
     }
 
     pub fn backend(&self) -> DbBackend {
@@ -45,12 +48,14 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     if url.starts_with("sqlite:") {
         // One connection: SQLite serializes writers anyway, and a single connection
         // avoids SQLITE_BUSY on read→write upgrades inside deferred transactions.
-        opts.max_connections(1).min_connections(1).map_sqlx_sqlite_opts(|o| {
-            o.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
-                .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
-                .busy_timeout(Duration::from_secs(10))
-                .foreign_keys(true)
-        });
+        opts.max_connections(1)
+            .min_connections(1)
+            .map_sqlx_sqlite_opts(|o| {
+                o.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
+                    .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
+                    .busy_timeout(Duration::from_secs(10))
+                    .foreign_keys(true)
+            });
     } else {
         opts.max_connections(16).min_connections(1);
     }
@@ -61,7 +66,8 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
 pub fn load_or_create_keyring(path: &Path) -> std::io::Result<Keyring> {
     if path.exists() {
         let text = std::fs::read_to_string(path)?;
-        return Keyring::from_text(&text).map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e));
+        return Keyring::from_text(&text)
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e));
     }
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)?;
@@ -75,7 +81,11 @@ pub fn load_or_create_keyring(path: &Path) -> std::io::Result<Keyring> {
 fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
     use std::io::Write;
     use std::os::unix::fs::OpenOptionsExt;
-    let mut f = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)?;
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)?;
     f.write_all(text.as_bytes())
 }
 

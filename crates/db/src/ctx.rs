@@ -13,7 +13,10 @@ pub struct Ctx {
 impl Ctx {
     /// The machine's operator (CLI): full authority, like `psql` on the server.
     pub fn operator() -> Ctx {
-        Ctx { scope: Scope::operator(), ip: None }
+        Ctx {
+            scope: Scope::operator(),
+            ip: None,
+        }
     }
 
     pub fn user_id(&self) -> Option<i64> {
@@ -29,7 +32,11 @@ impl Ctx {
         if self.scope.allows(module, perm) {
             Ok(())
         } else {
-            Err(DbError::forbidden(format!("没有「{}」模块的「{}」权限", module.label(), perm.label())))
+            Err(DbError::forbidden(format!(
+                "没有「{}」模块的「{}」权限",
+                module.label(),
+                perm.label()
+            )))
         }
     }
 }

@@ -37,7 +37,9 @@ impl DbError {
     /// Turns a unique-constraint violation into a Chinese conflict message.
     pub fn from_write(e: DbErr, conflict_message: &str) -> Self {
         match e.sql_err() {
-            Some(SqlErr::UniqueConstraintViolation(_)) => DbError::Conflict(conflict_message.to_string()),
+            Some(SqlErr::UniqueConstraintViolation(_)) => {
+                DbError::Conflict(conflict_message.to_string())
+            }
             _ => DbError::Db(e),
         }
     }

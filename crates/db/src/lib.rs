@@ -14,6 +14,8 @@ pub mod migration;
 pub mod org;
 pub mod people;
 pub mod scope;
+#[cfg(feature = "testing")]
+pub mod testing;
 pub mod time;
 
 pub use conn::Db;

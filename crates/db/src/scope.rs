@@ -43,5 +43,8 @@ pub fn capture_condition<C: IntoColumnRef + Clone>(scope: &Scope, path_col: C) -
 /// Join from a table holding `org_id` to `org`, so a scoped finder can filter on
 /// `org.path`.
 pub fn org_join<E: EntityTrait>(_from: E, org_id_col: E::Column) -> RelationDef {
-    E::belongs_to(org::Entity).from(org_id_col).to(org::Column::Id).into()
+    E::belongs_to(org::Entity)
+        .from(org_id_col)
+        .to(org::Column::Id)
+        .into()
 }

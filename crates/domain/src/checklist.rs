@@ -35,9 +35,14 @@ impl ReviewState {
     }
 
     pub fn from_code(s: &str) -> Option<Self> {
-        [Self::Submitted, Self::TownshipApproved, Self::CountyApproved, Self::Returned]
-            .into_iter()
-            .find(|x| x.code() == s)
+        [
+            Self::Submitted,
+            Self::TownshipApproved,
+            Self::CountyApproved,
+            Self::Returned,
+        ]
+        .into_iter()
+        .find(|x| x.code() == s)
     }
 
     pub fn label(self) -> &'static str {
@@ -79,7 +84,8 @@ mod tests {
 
     #[test]
     fn county_cannot_approve_before_township() {
-        let err = ReviewState::apply(Some(ReviewState::Submitted), ReviewAction::CountyApprove).unwrap_err();
+        let err = ReviewState::apply(Some(ReviewState::Submitted), ReviewAction::CountyApprove)
+            .unwrap_err();
         assert!(err.contains("待乡镇审核"), "{err}");
     }
 

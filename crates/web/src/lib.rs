@@ -1,1 +1,42 @@
-//! placeholder
+//! HTTP for jinguo: server-rendered Chinese pages (askama + htmx) and the JSON
+//! API (utoipa), over the scoped, audited repositories of the `db` crate.
+//! Handlers stay thin: parse, call a repository with the caller's [`db::Ctx`],
+//! render.
+
+pub mod api;
+pub mod assets;
+pub mod auth;
+pub mod csrf;
+pub mod error;
+pub mod form;
+pub mod html;
+pub mod limiter;
+pub mod security;
+pub mod state;
+
+use axum::{Router, middleware};
+pub use state::{AppState, Config};
+use tower_http::limit::RequestBodyLimitLayer;
+
+/// The whole application. Upload routes raise the body limit themselves.
+pub fn router(state: AppState) -> Router {
+    let (api_router, openapi) = api::router().split_for_parts();
+    let openapi_json = serde_json::to_string(&openapi).unwrap_or_default();
+    Router::new()
+        .merge(html::router())
+        .merge(api_router)
+        .route(
+            "/api/v1/openapi.json",
+            axum::routing::get(move || async move {
+                (
+                    [(axum::http::header::CONTENT_TYPE, "application/json")],
+                    openapi_json.clone(),
+                )
+            }),
+        )
+        .merge(assets::router())
+        .layer(middleware::from_fn(csrf::check))
+        .layer(middleware::from_fn(security::headers))
+        .layer(RequestBodyLimitLayer::new(2 * 1024 * 1024))
+        .with_state(state)
+}

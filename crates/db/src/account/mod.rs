@@ -12,8 +12,8 @@ use domain::{
     password::{check_password_policy, generate_password},
 };
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter,
-    QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
+    QueryFilter, QueryOrder, Set,
 };
 
 use crate::{
@@ -39,19 +39,28 @@ pub struct NewUser {
     pub password: Option<String>,
     pub view_roots: Vec<String>,
     pub capture_roots: Vec<String>,
+    /// Force a password change at first login (true for accounts handed to a
+    /// person; the demo's published accounts skip it).
+    pub must_change_password: bool,
 }
 
 fn valid_username(u: &str) -> bool {
-    (3..=32).contains(&u.len()) && u.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.')
+    (2..=32).contains(&u.len())
+        && u.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.')
 }
 
 /// Creates an account; returns it with the initial password (to hand over once).
-pub async fn create_user(c: &impl ConnectionTrait, ctx: &Ctx, input: &NewUser) -> DbResult<(app_user::Model, String)> {
+pub async fn create_user(
+    c: &impl ConnectionTrait,
+    ctx: &Ctx,
+    input: &NewUser,
+) -> DbResult<(app_user::Model, String)> {
     ctx.require(Module::Users, Permission::Admin)?;
     let mut inv = Invalid::new();
     let username = input.username.trim().to_lowercase();
     if !valid_username(&username) {
-        inv.push("username", "用户名应为3-32位字母、数字、下划线、点或连字符");
+        inv.push("username", "用户名应为2-32位字母、数字、下划线、点或连字符");
     }
     if input.display_name.trim().is_empty() {
         inv.push("display_name", "姓名不能为空");
@@ -68,18 +77,33 @@ pub async fn create_user(c: &impl ConnectionTrait, ctx: &Ctx, input: &NewUser) -
     }
     inv.into_result()?;
     let mut roots = Vec::new();
-    for (kind, codes) in [("view", &input.view_roots), ("capture", &input.capture_roots)] {
+    for (kind, codes) in [
+        ("view", &input.view_roots),
+        ("capture", &input.capture_roots),
+    ] {
         for code in codes {
             // An admin can only hand out what she can reach herself.
-            let o = crate::org::find_capturable(c, ctx, code).await.map_err(|e| match e {
-                DbError::NotFound => DbError::invalid("roots", format!("组织编码「{code}」不存在或无权授予")),
-                e => e,
-            })?;
+            let o = crate::org::find_capturable(c, ctx, code)
+                .await
+                .map_err(|e| match e {
+                    DbError::NotFound => {
+                        DbError::invalid("roots", format!("组织编码「{code}」不存在或无权授予"))
+                    }
+                    e => e,
+                })?;
             roots.push((kind, o.id));
         }
     }
-    if app_user::Entity::find().filter(app_user::Column::Username.eq(&username)).count(c).await? > 0 {
-        return Err(DbError::invalid("username", format!("用户名「{username}」已被使用")));
+    if app_user::Entity::find()
+        .filter(app_user::Column::Username.eq(&username))
+        .count(c)
+        .await?
+        > 0
+    {
+        return Err(DbError::invalid(
+            "username",
+            format!("用户名「{username}」已被使用"),
+        ));
     }
     let t = now();
     let user = app_user::ActiveModel {
@@ -88,7 +112,7 @@ pub async fn create_user(c: &impl ConnectionTrait, ctx: &Ctx, input: &NewUser) -
         password_hash: Set(password::hash(password.clone()).await),
         role: Set(input.role.code().into()),
         grants: Set(String::new()),
-        must_change_password: Set(true),
+        must_change_password: Set(input.must_change_password || input.password.is_none()),
         disabled: Set(false),
         failed_logins: Set(0),
         locked_until: Set(None),
@@ -103,10 +127,14 @@ pub async fn create_user(c: &impl ConnectionTrait, ctx: &Ctx, input: &NewUser) -
     .await
     .map_err(|e| DbError::from_write(e, "用户名已被使用"))?;
     for (kind, org_id) in roots {
-        user_root::ActiveModel { user_id: Set(user.id), org_id: Set(org_id), kind: Set(kind.into()) }
-            .insert(c)
-            .await
-            .map_err(|e| DbError::from_write(e, "组织重复"))?;
+        user_root::ActiveModel {
+            user_id: Set(user.id),
+            org_id: Set(org_id),
+            kind: Set(kind.into()),
+        }
+        .insert(c)
+        .await
+        .map_err(|e| DbError::from_write(e, "组织重复"))?;
     }
     Change::new("create", "user", &user.username, format!("新建账号「{}」（{}）", user.username, input.role.label()))
         .after(&serde_json::json!({"username": user.username, "role": user.role, "display_name": user.display_name}))
@@ -118,9 +146,14 @@ pub async fn create_user(c: &impl ConnectionTrait, ctx: &Ctx, input: &NewUser) -
 /// The scope a signed-in user acts with: role grants plus extra grants, and the
 /// current paths of her org roots.
 pub async fn load_scope(c: &impl ConnectionTrait, user: &app_user::Model) -> DbResult<Scope> {
-    let mut grants = Role::from_code(&user.role).map(Role::default_grants).unwrap_or_default();
+    let mut grants = Role::from_code(&user.role)
+        .map(Role::default_grants)
+        .unwrap_or_default();
     grants = grants.union(&Grants::from_text(&user.grants));
-    let roots = user_root::Entity::find().filter(user_root::Column::UserId.eq(user.id)).all(c).await?;
+    let roots = user_root::Entity::find()
+        .filter(user_root::Column::UserId.eq(user.id))
+        .all(c)
+        .await?;
     let orgs = org::Entity::find()
         .filter(org::Column::Id.is_in(roots.iter().map(|r| r.org_id)))
         .all(c)
@@ -133,8 +166,16 @@ pub async fn load_scope(c: &impl ConnectionTrait, user: &app_user::Model) -> DbR
         user_id: Some(user.id),
         username: user.username.clone(),
         grants,
-        view_roots: roots.iter().filter(|r| r.kind == "view").filter_map(|r| path_of(r.org_id)).collect(),
-        capture_roots: roots.iter().filter(|r| r.kind == "capture").filter_map(|r| path_of(r.org_id)).collect(),
+        view_roots: roots
+            .iter()
+            .filter(|r| r.kind == "view")
+            .filter_map(|r| path_of(r.org_id))
+            .collect(),
+        capture_roots: roots
+            .iter()
+            .filter(|r| r.kind == "capture")
+            .filter_map(|r| path_of(r.org_id))
+            .collect(),
     })
 }
 
@@ -151,7 +192,9 @@ impl LoginError {
     pub fn message(&self) -> String {
         match self {
             LoginError::BadCredentials => "用户名或密码错误".into(),
-            LoginError::Locked { minutes } => format!("连续登录失败次数过多，账号已锁定，请{minutes}分钟后再试"),
+            LoginError::Locked { minutes } => {
+                format!("连续登录失败次数过多，账号已锁定，请{minutes}分钟后再试")
+            }
             LoginError::Disabled => "账号已停用，请联系管理员".into(),
         }
     }
@@ -183,9 +226,15 @@ pub async fn authenticate(
         },
         ip: ip.clone(),
     };
-    let Some(user) = app_user::Entity::find().filter(app_user::Column::Username.eq(&username)).one(c).await? else {
+    let Some(user) = app_user::Entity::find()
+        .filter(app_user::Column::Username.eq(&username))
+        .one(c)
+        .await?
+    else {
         password::dummy_verify(pw.to_string()).await;
-        Change::new("login_failed", "user", &username, "登录失败：用户名不存在").write(c, &anon).await?;
+        Change::new("login_failed", "user", &username, "登录失败：用户名不存在")
+            .write(c, &anon)
+            .await?;
         return Ok(Err(LoginError::BadCredentials));
     };
     let t = now();
@@ -193,11 +242,15 @@ pub async fn authenticate(
         && until > t
     {
         let minutes = ((until - t).num_seconds() + 59) / 60;
-        Change::new("login_failed", "user", &username, "登录失败：账号锁定中").write(c, &anon).await?;
+        Change::new("login_failed", "user", &username, "登录失败：账号锁定中")
+            .write(c, &anon)
+            .await?;
         return Ok(Err(LoginError::Locked { minutes }));
     }
     if user.disabled {
-        Change::new("login_failed", "user", &username, "登录失败：账号已停用").write(c, &anon).await?;
+        Change::new("login_failed", "user", &username, "登录失败：账号已停用")
+            .write(c, &anon)
+            .await?;
         return Ok(Err(LoginError::Disabled));
     }
     if !password::verify(pw.to_string(), user.password_hash.clone()).await {
@@ -214,18 +267,37 @@ pub async fn authenticate(
         } else {
             format!("登录失败：密码错误（第{failed}次）")
         };
-        Change::new("login_failed", "user", &username, summary).write(c, &anon).await?;
-        return Ok(Err(if locked { LoginError::Locked { minutes: LOCK_MINUTES } } else { LoginError::BadCredentials }));
+        Change::new("login_failed", "user", &username, summary)
+            .write(c, &anon)
+            .await?;
+        return Ok(Err(if locked {
+            LoginError::Locked {
+                minutes: LOCK_MINUTES,
+            }
+        } else {
+            LoginError::BadCredentials
+        }));
     }
-    let last = LastLogin { at: user.last_login_at, ip: user.last_login_ip.clone() };
+    let last = LastLogin {
+        at: user.last_login_at,
+        ip: user.last_login_ip.clone(),
+    };
     let mut am = user.into_active_model();
     am.failed_logins = Set(0);
     am.locked_until = Set(None);
     am.last_login_at = Set(Some(t));
     am.last_login_ip = Set(ip.clone());
     let user = am.update(c).await?;
-    let ctx = Ctx { scope: Scope { user_id: Some(user.id), ..anon.scope }, ip };
-    Change::new("login", "user", &user.username, "登录成功").write(c, &ctx).await?;
+    let ctx = Ctx {
+        scope: Scope {
+            user_id: Some(user.id),
+            ..anon.scope
+        },
+        ip,
+    };
+    Change::new("login", "user", &user.username, "登录成功")
+        .write(c, &ctx)
+        .await?;
     Ok(Ok((user, last)))
 }
 
@@ -237,7 +309,10 @@ pub async fn change_password(
     old: &str,
     new: &str,
 ) -> DbResult<()> {
-    let user = app_user::Entity::find_by_id(user_id).one(c).await?.ok_or(DbError::NotFound)?;
+    let user = app_user::Entity::find_by_id(user_id)
+        .one(c)
+        .await?
+        .ok_or(DbError::NotFound)?;
     if !password::verify(old.to_string(), user.password_hash.clone()).await {
         return Err(DbError::invalid("old_password", "原密码不正确"));
     }
@@ -251,12 +326,18 @@ pub async fn change_password(
     am.password_changed_at = Set(Some(now()));
     am.updated_at = Set(now());
     let user = am.update(c).await?;
-    Change::new("change_password", "user", &user.username, "修改密码").write(c, ctx).await?;
+    Change::new("change_password", "user", &user.username, "修改密码")
+        .write(c, ctx)
+        .await?;
     Ok(())
 }
 
 /// Admin action: a new temporary password (returned once), unlocks the account.
-pub async fn reset_password(c: &impl ConnectionTrait, ctx: &Ctx, username: &str) -> DbResult<String> {
+pub async fn reset_password(
+    c: &impl ConnectionTrait,
+    ctx: &Ctx,
+    username: &str,
+) -> DbResult<String> {
     let user = find_manageable(c, ctx, username).await?;
     let pw = generate_password();
     let mut am = user.into_active_model();
@@ -267,12 +348,19 @@ pub async fn reset_password(c: &impl ConnectionTrait, ctx: &Ctx, username: &str)
     am.updated_at = Set(now());
     let user = am.update(c).await?;
     session::delete_for_user(c, user.id).await?;
-    Change::new("reset_password", "user", &user.username, "重置密码").write(c, ctx).await?;
+    Change::new("reset_password", "user", &user.username, "重置密码")
+        .write(c, ctx)
+        .await?;
     Ok(pw)
 }
 
 /// Admin action: disable (lock) or re-enable an account. Disabling ends its sessions.
-pub async fn set_disabled(c: &impl ConnectionTrait, ctx: &Ctx, username: &str, disabled: bool) -> DbResult<()> {
+pub async fn set_disabled(
+    c: &impl ConnectionTrait,
+    ctx: &Ctx,
+    username: &str,
+    disabled: bool,
+) -> DbResult<()> {
     let user = find_manageable(c, ctx, username).await?;
     let mut am = user.into_active_model();
     am.disabled = Set(disabled);
@@ -283,14 +371,29 @@ pub async fn set_disabled(c: &impl ConnectionTrait, ctx: &Ctx, username: &str, d
     if disabled {
         session::delete_for_user(c, user.id).await?;
     }
-    let what = if disabled { "停用账号" } else { "启用账号" };
-    Change::new(if disabled { "lock" } else { "unlock" }, "user", &user.username, what).write(c, ctx).await?;
+    let what = if disabled {
+        "停用账号"
+    } else {
+        "启用账号"
+    };
+    Change::new(
+        if disabled { "lock" } else { "unlock" },
+        "user",
+        &user.username,
+        what,
+    )
+    .write(c, ctx)
+    .await?;
     Ok(())
 }
 
 /// A user the caller may administer: the operator, or an admin whose capture
 /// roots cover all of the user's roots.
-pub async fn find_manageable(c: &impl ConnectionTrait, ctx: &Ctx, username: &str) -> DbResult<app_user::Model> {
+pub async fn find_manageable(
+    c: &impl ConnectionTrait,
+    ctx: &Ctx,
+    username: &str,
+) -> DbResult<app_user::Model> {
     ctx.require(Module::Users, Permission::Admin)?;
     let user = app_user::Entity::find()
         .filter(app_user::Column::Username.eq(username.trim().to_lowercase()))
@@ -316,14 +419,24 @@ pub async fn find_manageable(c: &impl ConnectionTrait, ctx: &Ctx, username: &str
 }
 
 /// Users the caller may administer.
-pub async fn list_users(c: &impl ConnectionTrait, ctx: &Ctx) -> DbResult<Vec<(app_user::Model, Scope)>> {
+pub async fn list_users(
+    c: &impl ConnectionTrait,
+    ctx: &Ctx,
+) -> DbResult<Vec<(app_user::Model, Scope)>> {
     ctx.require(Module::Users, Permission::Admin)?;
     let mut out = Vec::new();
-    for u in app_user::Entity::find().order_by_asc(app_user::Column::Username).all(c).await? {
+    for u in app_user::Entity::find()
+        .order_by_asc(app_user::Column::Username)
+        .all(c)
+        .await?
+    {
         let s = load_scope(c, &u).await?;
         let visible = ctx.scope.operator
             || (!(s.view_roots.is_empty() && s.capture_roots.is_empty())
-                && s.view_roots.iter().chain(s.capture_roots.iter()).all(|r| ctx.scope.can_capture_path(r)));
+                && s.view_roots
+                    .iter()
+                    .chain(s.capture_roots.iter())
+                    .all(|r| ctx.scope.can_capture_path(r)));
         if visible {
             out.push((u, s));
         }
@@ -367,6 +480,8 @@ pub async fn bootstrap_admin(c: &impl ConnectionTrait) -> DbResult<Option<(Strin
     }
     .insert(c)
     .await?;
-    Change::new("create", "user", "admin", "首次启动：创建系统管理员").write(c, &Ctx::operator()).await?;
+    Change::new("create", "user", "admin", "首次启动：创建系统管理员")
+        .write(c, &Ctx::operator())
+        .await?;
     Ok(Some(("admin".into(), pw)))
 }

@@ -7,10 +7,16 @@
 
 use chrono::Duration;
 use rand::RngCore;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, Set,
+};
 use sha2::{Digest, Sha256};
 
-use crate::{DbResult, entity::{app_user, session}, time::now};
+use crate::{
+    DbResult,
+    entity::{app_user, session},
+    time::now,
+};
 
 pub const IDLE_MINUTES: i64 = 30;
 
@@ -73,6 +79,9 @@ pub async fn delete(c: &impl ConnectionTrait, token: &str) -> DbResult<()> {
 }
 
 pub async fn delete_for_user(c: &impl ConnectionTrait, user_id: i64) -> DbResult<()> {
-    session::Entity::delete_many().filter(session::Column::UserId.eq(user_id)).exec(c).await?;
+    session::Entity::delete_many()
+        .filter(session::Column::UserId.eq(user_id))
+        .exec(c)
+        .await?;
     Ok(())
 }

@@ -3,7 +3,8 @@
 
 use domain::access::{Module, Permission};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
+    QueryOrder, Set,
 };
 use sha2::{Digest, Sha256};
 
@@ -22,8 +23,14 @@ fn digest(token: &str) -> String {
 }
 
 /// Creates a token for the caller herself; returns the plaintext once.
-pub async fn create(c: &impl ConnectionTrait, ctx: &Ctx, name: &str) -> DbResult<(api_token::Model, String)> {
-    let user_id = ctx.user_id().ok_or_else(|| DbError::forbidden("令牌只能由登录用户为自己创建"))?;
+pub async fn create(
+    c: &impl ConnectionTrait,
+    ctx: &Ctx,
+    name: &str,
+) -> DbResult<(api_token::Model, String)> {
+    let user_id = ctx
+        .user_id()
+        .ok_or_else(|| DbError::forbidden("令牌只能由登录用户为自己创建"))?;
     if name.trim().is_empty() || name.chars().count() > 50 {
         return Err(DbError::invalid("name", "请填写令牌用途（不超过50个字）"));
     }
@@ -40,12 +47,21 @@ pub async fn create(c: &impl ConnectionTrait, ctx: &Ctx, name: &str) -> DbResult
     }
     .insert(c)
     .await?;
-    Change::new("create", "api_token", row.id, format!("创建API令牌「{}」", row.name)).write(c, ctx).await?;
+    Change::new(
+        "create",
+        "api_token",
+        row.id,
+        format!("创建API令牌「{}」", row.name),
+    )
+    .write(c, ctx)
+    .await?;
     Ok((row, token))
 }
 
 pub async fn list_own(c: &impl ConnectionTrait, ctx: &Ctx) -> DbResult<Vec<api_token::Model>> {
-    let Some(user_id) = ctx.user_id() else { return Ok(Vec::new()) };
+    let Some(user_id) = ctx.user_id() else {
+        return Ok(Vec::new());
+    };
     Ok(api_token::Entity::find()
         .filter(api_token::Column::UserId.eq(user_id))
         .order_by_desc(api_token::Column::Id)
@@ -55,21 +71,37 @@ pub async fn list_own(c: &impl ConnectionTrait, ctx: &Ctx) -> DbResult<Vec<api_t
 
 /// Revokes one of the caller's tokens (an admin of the user may revoke too).
 pub async fn revoke(c: &impl ConnectionTrait, ctx: &Ctx, id: i64) -> DbResult<()> {
-    let row = api_token::Entity::find_by_id(id).one(c).await?.ok_or(DbError::NotFound)?;
+    let row = api_token::Entity::find_by_id(id)
+        .one(c)
+        .await?
+        .ok_or(DbError::NotFound)?;
     if ctx.user_id() != Some(row.user_id) {
-        let owner = app_user::Entity::find_by_id(row.user_id).one(c).await?.ok_or(DbError::NotFound)?;
+        let owner = app_user::Entity::find_by_id(row.user_id)
+            .one(c)
+            .await?
+            .ok_or(DbError::NotFound)?;
         ctx.require(Module::Users, Permission::Admin)?;
         super::find_manageable(c, ctx, &owner.username).await?;
     }
     let mut am = row.into_active_model();
     am.revoked_at = Set(Some(now()));
     let row = am.update(c).await?;
-    Change::new("revoke", "api_token", row.id, format!("吊销API令牌「{}」", row.name)).write(c, ctx).await?;
+    Change::new(
+        "revoke",
+        "api_token",
+        row.id,
+        format!("吊销API令牌「{}」", row.name),
+    )
+    .write(c, ctx)
+    .await?;
     Ok(())
 }
 
 /// The user behind a bearer token, if it is valid and not revoked.
-pub async fn authenticate(c: &impl ConnectionTrait, token: &str) -> DbResult<Option<app_user::Model>> {
+pub async fn authenticate(
+    c: &impl ConnectionTrait,
+    token: &str,
+) -> DbResult<Option<app_user::Model>> {
     if !token.starts_with(PREFIX) {
         return Ok(None);
     }
@@ -83,10 +115,16 @@ pub async fn authenticate(c: &impl ConnectionTrait, token: &str) -> DbResult<Opt
     };
     let user_id = row.user_id;
     let t = now();
-    if row.last_used_at.is_none_or(|u| t - u > chrono::Duration::seconds(60)) {
+    if row
+        .last_used_at
+        .is_none_or(|u| t - u > chrono::Duration::seconds(60))
+    {
         let mut am = row.into_active_model();
         am.last_used_at = Set(Some(t));
         am.update(c).await?;
     }
-    Ok(app_user::Entity::find_by_id(user_id).one(c).await?.filter(|u| !u.disabled))
+    Ok(app_user::Entity::find_by_id(user_id)
+        .one(c)
+        .await?
+        .filter(|u| !u.disabled))
 }

@@ -43,7 +43,8 @@ pub async fn export_workbook(db: &Db, ctx: &Ctx, org_code: &str) -> DbResult<Vec
         .order_by_asc(org::Column::Code)
         .all(c)
         .await?;
-    let by_id: std::collections::HashMap<i64, &org::Model> = orgs.iter().map(|o| (o.id, o)).collect();
+    let by_id: std::collections::HashMap<i64, &org::Model> =
+        orgs.iter().map(|o| (o.id, o)).collect();
     let org_ids: Vec<i64> = orgs.iter().map(|o| o.id).collect();
     let code_of = |id: i64| by_id.get(&id).map(|o| o.code.clone()).unwrap_or_default();
     let plaintext = ctx.scope.allows(Module::People, Permission::Sensitive);
@@ -59,10 +60,16 @@ pub async fn export_workbook(db: &Db, ctx: &Ctx, org_code: &str) -> DbResult<Vec
                 // The export root's parent is outside the file; keep its code so the
                 // file re-imports into the same place.
                 o.parent_id.map_or(OutCell::Empty, |p| {
-                    by_id.get(&p).map_or_else(|| OutCell::Empty, |po| t(&po.code))
+                    by_id
+                        .get(&p)
+                        .map_or_else(|| OutCell::Empty, |po| t(&po.code))
                 }),
                 date(o.founded_on),
-                label(o.new_field_type.as_deref(), NewFieldType::from_code, NewFieldType::label),
+                label(
+                    o.new_field_type.as_deref(),
+                    NewFieldType::from_code,
+                    NewFieldType::label,
+                ),
             ]
         })
         .collect();
@@ -72,7 +79,18 @@ pub async fn export_workbook(db: &Db, ctx: &Ctx, org_code: &str) -> DbResult<Vec
     {
         first[3] = t(p.code);
     }
-    w.add_sheet("组织", &["组织编码", "组织名称", "组织类型", "上级组织编码", "成立日期", "新领域类型"], &org_rows);
+    w.add_sheet(
+        "组织",
+        &[
+            "组织编码",
+            "组织名称",
+            "组织类型",
+            "上级组织编码",
+            "成立日期",
+            "新领域类型",
+        ],
+        &org_rows,
+    );
 
     let venues = venue::Entity::find()
         .filter(venue::Column::OrgId.is_in(org_ids.clone()))
@@ -87,12 +105,27 @@ pub async fn export_workbook(db: &Db, ctx: &Ctx, org_code: &str) -> DbResult<Vec
                 label(Some(&v.kind), VenueKind::from_code, VenueKind::label),
                 t(code_of(v.org_id)),
                 date(v.opened_on),
-                label(v.rating.as_deref(), VenueRating::from_code, VenueRating::label),
+                label(
+                    v.rating.as_deref(),
+                    VenueRating::from_code,
+                    VenueRating::label,
+                ),
                 label(v.rating_level.as_deref(), Level::from_code, Level::label),
             ]
         })
         .collect();
-    w.add_sheet("阵地", &["阵地名称", "阵地类型", "所属组织编码", "挂牌日期", "等级", "等级级别"], &venue_rows);
+    w.add_sheet(
+        "阵地",
+        &[
+            "阵地名称",
+            "阵地类型",
+            "所属组织编码",
+            "挂牌日期",
+            "等级",
+            "等级级别",
+        ],
+        &venue_rows,
+    );
 
     let people = person::Entity::find()
         .filter(person::Column::OrgId.is_in(org_ids.clone()))
@@ -110,7 +143,9 @@ pub async fn export_workbook(db: &Db, ctx: &Ctx, org_code: &str) -> DbResult<Vec
     }
     let reveal = |cipher: &str, masked: &str| -> DbResult<String> {
         if plaintext {
-            db.keys.decrypt(cipher).map_err(|_| DbError::Conflict("无法解密，请检查密钥文件".into()))
+            db.keys
+                .decrypt(cipher)
+                .map_err(|_| DbError::Conflict("无法解密，请检查密钥文件".into()))
         } else {
             Ok(masked.to_string())
         }
@@ -132,7 +167,11 @@ pub async fn export_workbook(db: &Db, ctx: &Ctx, org_code: &str) -> DbResult<Vec
             t(tags.remove(&p.id).unwrap_or_default().join("、")),
         ]);
     }
-    w.add_sheet("人员", &["姓名", "身份证号", "手机号", "所属组织编码", "标签"], &person_rows);
+    w.add_sheet(
+        "人员",
+        &["姓名", "身份证号", "手机号", "所属组织编码", "标签"],
+        &person_rows,
+    );
 
     let officers = officer::Entity::find()
         .filter(officer::Column::OrgId.is_in(org_ids.clone()))
@@ -159,7 +198,19 @@ pub async fn export_workbook(db: &Db, ctx: &Ctx, org_code: &str) -> DbResult<Vec
             date(x.term_end),
         ]);
     }
-    w.add_sheet("干部", &["姓名", "身份证号", "组织编码", "职务", "专兼挂", "任职开始", "任职结束"], &officer_rows);
+    w.add_sheet(
+        "干部",
+        &[
+            "姓名",
+            "身份证号",
+            "组织编码",
+            "职务",
+            "专兼挂",
+            "任职开始",
+            "任职结束",
+        ],
+        &officer_rows,
+    );
 
     let surveys = survey::Entity::find()
         .filter(survey::Column::OrgId.is_in(org_ids))
@@ -168,9 +219,21 @@ pub async fn export_workbook(db: &Db, ctx: &Ctx, org_code: &str) -> DbResult<Vec
         .await?;
     let survey_rows: Vec<Vec<OutCell>> = surveys
         .into_iter()
-        .map(|s| vec![t(code_of(s.org_id)), OutCell::Date(s.date), opt(s.surveyor), opt(s.shortcomings), opt(s.highlights)])
+        .map(|s| {
+            vec![
+                t(code_of(s.org_id)),
+                OutCell::Date(s.date),
+                opt(s.surveyor),
+                opt(s.shortcomings),
+                opt(s.highlights),
+            ]
+        })
         .collect();
-    w.add_sheet("调研", &["组织编码", "日期", "调研人", "发现不足", "工作亮点"], &survey_rows);
+    w.add_sheet(
+        "调研",
+        &["组织编码", "日期", "调研人", "发现不足", "工作亮点"],
+        &survey_rows,
+    );
 
     if plaintext && !people.is_empty() {
         log_plaintext_view(
@@ -183,5 +246,6 @@ pub async fn export_workbook(db: &Db, ctx: &Ctx, org_code: &str) -> DbResult<Vec
         )
         .await?;
     }
-    w.to_xlsx_bytes().map_err(|e| DbError::Conflict(format!("生成Excel失败：{e}")))
+    w.to_xlsx_bytes()
+        .map_err(|e| DbError::Conflict(format!("生成Excel失败：{e}")))
 }

@@ -11,11 +11,20 @@ use crate::{
 };
 
 pub fn importers() -> Vec<Box<dyn SheetImporter>> {
-    vec![Box::new(Orgs), Box::new(Venues), Box::new(People), Box::new(Officers), Box::new(Surveys)]
+    vec![
+        Box::new(Orgs),
+        Box::new(Venues),
+        Box::new(People),
+        Box::new(Officers),
+        Box::new(Surveys),
+    ]
 }
 
 fn count(sheet: &str) -> SheetCount {
-    SheetCount { sheet: sheet.into(), ..Default::default() }
+    SheetCount {
+        sheet: sheet.into(),
+        ..Default::default()
+    }
 }
 
 fn tally(c: &mut SheetCount, created: Option<bool>) {
@@ -46,8 +55,14 @@ impl SheetImporter for Orgs {
         "组织"
     }
 
-    async fn apply(&self, txn: &DatabaseTransaction, _db: &Db, ctx: &Ctx, sheet: &Sheet, rep: &mut Report)
-    -> DbResult<SheetCount> {
+    async fn apply(
+        &self,
+        txn: &DatabaseTransaction,
+        _db: &Db,
+        ctx: &Ctx,
+        sheet: &Sheet,
+        rep: &mut Report,
+    ) -> DbResult<SheetCount> {
         let rows = sheets::parse_orgs(sheet, rep);
         let mut c = count(self.sheet());
         c.rows = rows.len() as u64;
@@ -115,7 +130,10 @@ impl SheetImporter for Orgs {
                         sheet: sheet.name.clone(),
                         row: r.line,
                         column: Some("上级组织编码".into()),
-                        message: format!("上级组织编码「{}」不存在", r.parent_code.unwrap_or_default()),
+                        message: format!(
+                            "上级组织编码「{}」不存在",
+                            r.parent_code.unwrap_or_default()
+                        ),
                     });
                 }
                 break;
@@ -142,8 +160,14 @@ impl SheetImporter for Venues {
         "阵地"
     }
 
-    async fn apply(&self, txn: &DatabaseTransaction, _db: &Db, ctx: &Ctx, sheet: &Sheet, rep: &mut Report)
-    -> DbResult<SheetCount> {
+    async fn apply(
+        &self,
+        txn: &DatabaseTransaction,
+        _db: &Db,
+        ctx: &Ctx,
+        sheet: &Sheet,
+        rep: &mut Report,
+    ) -> DbResult<SheetCount> {
         let rows = sheets::parse_venues(sheet, rep);
         let mut c = count(self.sheet());
         c.rows = rows.len() as u64;
@@ -184,8 +208,14 @@ impl SheetImporter for People {
         "人员"
     }
 
-    async fn apply(&self, txn: &DatabaseTransaction, db: &Db, ctx: &Ctx, sheet: &Sheet, rep: &mut Report)
-    -> DbResult<SheetCount> {
+    async fn apply(
+        &self,
+        txn: &DatabaseTransaction,
+        db: &Db,
+        ctx: &Ctx,
+        sheet: &Sheet,
+        rep: &mut Report,
+    ) -> DbResult<SheetCount> {
         let rows = sheets::parse_people(sheet, rep);
         let mut c = count(self.sheet());
         c.rows = rows.len() as u64;
@@ -226,8 +256,14 @@ impl SheetImporter for Officers {
         "干部"
     }
 
-    async fn apply(&self, txn: &DatabaseTransaction, db: &Db, ctx: &Ctx, sheet: &Sheet, rep: &mut Report)
-    -> DbResult<SheetCount> {
+    async fn apply(
+        &self,
+        txn: &DatabaseTransaction,
+        db: &Db,
+        ctx: &Ctx,
+        sheet: &Sheet,
+        rep: &mut Report,
+    ) -> DbResult<SheetCount> {
         let rows = sheets::parse_officers(sheet, rep);
         let mut c = count(self.sheet());
         c.rows = rows.len() as u64;
@@ -282,8 +318,14 @@ impl SheetImporter for Surveys {
         "调研"
     }
 
-    async fn apply(&self, txn: &DatabaseTransaction, _db: &Db, ctx: &Ctx, sheet: &Sheet, rep: &mut Report)
-    -> DbResult<SheetCount> {
+    async fn apply(
+        &self,
+        txn: &DatabaseTransaction,
+        _db: &Db,
+        ctx: &Ctx,
+        sheet: &Sheet,
+        rep: &mut Report,
+    ) -> DbResult<SheetCount> {
         let rows = sheets::parse_surveys(sheet, rep);
         let mut c = count(self.sheet());
         c.rows = rows.len() as u64;

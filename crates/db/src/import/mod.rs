@@ -38,8 +38,14 @@ pub trait SheetImporter: Send + Sync {
     /// The sheet's name in the contract (组织, 人员 …).
     fn sheet(&self) -> &'static str;
     /// Parses and applies the sheet; row errors go to `rep`.
-    async fn apply(&self, txn: &DatabaseTransaction, db: &Db, ctx: &Ctx, sheet: &Sheet, rep: &mut Report)
-    -> DbResult<SheetCount>;
+    async fn apply(
+        &self,
+        txn: &DatabaseTransaction,
+        db: &Db,
+        ctx: &Ctx,
+        sheet: &Sheet,
+        rep: &mut Report,
+    ) -> DbResult<SheetCount>;
 }
 
 /// Every importer, in dependency order.
@@ -48,7 +54,12 @@ pub fn importers() -> Vec<Box<dyn SheetImporter>> {
 }
 
 /// Imports a workbook all-or-nothing.
-pub async fn import_workbook(db: &Db, ctx: &Ctx, wb: &Workbook, dry_run: bool) -> DbResult<ImportOutcome> {
+pub async fn import_workbook(
+    db: &Db,
+    ctx: &Ctx,
+    wb: &Workbook,
+    dry_run: bool,
+) -> DbResult<ImportOutcome> {
     let mut rep = Report::default();
     let importers = importers();
     let known: Vec<&str> = importers.iter().map(|i| i.sheet()).collect();
@@ -60,10 +71,19 @@ pub async fn import_workbook(db: &Db, ctx: &Ctx, wb: &Workbook, dry_run: bool) -
             } else {
                 "不是台账格式中的工作表，已跳过".to_string()
             };
-            rep.push_warning(Issue { sheet: s.name.clone(), row: 0, column: None, message: msg });
+            rep.push_warning(Issue {
+                sheet: s.name.clone(),
+                row: 0,
+                column: None,
+                message: msg,
+            });
         }
     }
-    if wb.sheets.iter().all(|s| !known.contains(&ledger::normalize_header(&s.name).as_str())) {
+    if wb
+        .sheets
+        .iter()
+        .all(|s| !known.contains(&ledger::normalize_header(&s.name).as_str()))
+    {
         rep.push_error(Issue {
             sheet: String::new(),
             row: 0,
@@ -86,7 +106,11 @@ pub async fn import_workbook(db: &Db, ctx: &Ctx, wb: &Workbook, dry_run: bool) -
             "workbook",
             format!(
                 "导入台账：{}",
-                counts.iter().map(|c| format!("{}{}行", c.sheet, c.rows)).collect::<Vec<_>>().join("，")
+                counts
+                    .iter()
+                    .map(|c| format!("{}{}行", c.sheet, c.rows))
+                    .collect::<Vec<_>>()
+                    .join("，")
             ),
         )
         .write(&txn, ctx)
@@ -95,7 +119,12 @@ pub async fn import_workbook(db: &Db, ctx: &Ctx, wb: &Workbook, dry_run: bool) -
     } else {
         txn.rollback().await?;
     }
-    Ok(ImportOutcome { report: rep, counts, committed, dry_run })
+    Ok(ImportOutcome {
+        report: rep,
+        counts,
+        committed,
+        dry_run,
+    })
 }
 
 /// Runs one row's writes in a savepoint; a failure becomes row issues and the
@@ -133,12 +162,20 @@ pub fn row_error(
     field_column: fn(&str) -> &'static str,
     e: DbError,
 ) -> DbResult<()> {
-    let issue = |column: Option<String>, message: String| Issue { sheet: sheet.to_string(), row: line, column, message };
+    let issue = |column: Option<String>, message: String| Issue {
+        sheet: sheet.to_string(),
+        row: line,
+        column,
+        message,
+    };
     match e {
         DbError::Invalid(inv) => {
             for fe in inv.errors {
                 let col = field_column(&fe.field);
-                rep.push_error(issue((!col.is_empty()).then(|| col.to_string()), fe.message));
+                rep.push_error(issue(
+                    (!col.is_empty()).then(|| col.to_string()),
+                    fe.message,
+                ));
             }
         }
         DbError::NotFound => rep.push_error(issue(None, "引用的记录不存在或无权访问".into())),

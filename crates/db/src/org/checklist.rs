@@ -8,8 +8,8 @@ use domain::{
     error::Invalid,
 };
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter,
-    QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
+    QueryFilter, QueryOrder, Set,
 };
 
 use crate::{
@@ -55,16 +55,25 @@ pub async fn add_item(
     }
     .insert(c)
     .await?;
-    Change::new("create", "checklist_item", row.id, format!("新增{year}年规范化建设检查项「{}」", row.title))
-        .org(owner.id)
-        .after(&row)
-        .write(c, ctx)
-        .await?;
+    Change::new(
+        "create",
+        "checklist_item",
+        row.id,
+        format!("新增{year}年规范化建设检查项「{}」", row.title),
+    )
+    .org(owner.id)
+    .after(&row)
+    .write(c, ctx)
+    .await?;
     Ok(row)
 }
 
 /// The checklist that applies to `o` in `year`: items defined by any ancestor (or itself).
-pub async fn items_for(c: &impl ConnectionTrait, o: &org::Model, year: i32) -> DbResult<Vec<checklist_item::Model>> {
+pub async fn items_for(
+    c: &impl ConnectionTrait,
+    o: &org::Model,
+    year: i32,
+) -> DbResult<Vec<checklist_item::Model>> {
     let ancestor_ids: Vec<i64> = o.path.split('/').filter_map(|s| s.parse().ok()).collect();
     Ok(checklist_item::Entity::find()
         .filter(checklist_item::Column::OwnerOrgId.is_in(ancestor_ids))
@@ -107,8 +116,15 @@ pub async fn fill(
 ) -> DbResult<checklist_entry::Model> {
     ctx.require(Module::Org, Permission::Write)?;
     let o = find_capturable(c, ctx, org_code).await?;
-    let item = checklist_item::Entity::find_by_id(item_id).one(c).await?.ok_or(DbError::NotFound)?;
-    if !o.path.split('/').any(|s| s == item.owner_org_id.to_string()) {
+    let item = checklist_item::Entity::find_by_id(item_id)
+        .one(c)
+        .await?
+        .ok_or(DbError::NotFound)?;
+    if !o
+        .path
+        .split('/')
+        .any(|s| s == item.owner_org_id.to_string())
+    {
         return Err(DbError::NotFound);
     }
     let existing = checklist_entry::Entity::find()
@@ -116,7 +132,9 @@ pub async fn fill(
         .filter(checklist_entry::Column::OrgId.eq(o.id))
         .one(c)
         .await?;
-    let current = existing.as_ref().and_then(|e| ReviewState::from_code(&e.review_state));
+    let current = existing
+        .as_ref()
+        .and_then(|e| ReviewState::from_code(&e.review_state));
     let next = ReviewState::apply(current, ReviewAction::Fill).map_err(DbError::Conflict)?;
     let t = now();
     let after = match existing {
@@ -145,11 +163,16 @@ pub async fn fill(
             .await?
         }
     };
-    Change::new("fill", "checklist_entry", after.id, format!("「{}」填写检查项「{}」", o.name, item.title))
-        .org(o.id)
-        .after(&after)
-        .write(c, ctx)
-        .await?;
+    Change::new(
+        "fill",
+        "checklist_entry",
+        after.id,
+        format!("「{}」填写检查项「{}」", o.name, item.title),
+    )
+    .org(o.id)
+    .after(&after)
+    .write(c, ctx)
+    .await?;
     Ok(after)
 }
 
@@ -163,13 +186,25 @@ pub async fn review(
     note: Option<String>,
 ) -> DbResult<checklist_entry::Model> {
     ctx.require(Module::Org, Permission::Approve)?;
-    let before = checklist_entry::Entity::find_by_id(entry_id).one(c).await?.ok_or(DbError::NotFound)?;
-    let o = org::Entity::find_by_id(before.org_id).one(c).await?.ok_or(DbError::NotFound)?;
-    let item = checklist_item::Entity::find_by_id(before.item_id).one(c).await?.ok_or(DbError::NotFound)?;
+    let before = checklist_entry::Entity::find_by_id(entry_id)
+        .one(c)
+        .await?
+        .ok_or(DbError::NotFound)?;
+    let o = org::Entity::find_by_id(before.org_id)
+        .one(c)
+        .await?
+        .ok_or(DbError::NotFound)?;
+    let item = checklist_item::Entity::find_by_id(before.item_id)
+        .one(c)
+        .await?
+        .ok_or(DbError::NotFound)?;
     if !ctx.scope.can_view_path(&o.path) {
         return Err(DbError::NotFound);
     }
-    let owner = org::Entity::find_by_id(item.owner_org_id).one(c).await?.ok_or(DbError::NotFound)?;
+    let owner = org::Entity::find_by_id(item.owner_org_id)
+        .one(c)
+        .await?
+        .ok_or(DbError::NotFound)?;
     let allowed = match action {
         ReviewAction::CountyApprove => ctx.scope.can_capture_path(&owner.path),
         // A township (or higher) reviews its subordinates, never its own entry:
@@ -185,7 +220,8 @@ pub async fn review(
     if !allowed {
         return Err(DbError::forbidden("无权审核该项"));
     }
-    let next = ReviewState::apply(ReviewState::from_code(&before.review_state), action).map_err(DbError::Conflict)?;
+    let next = ReviewState::apply(ReviewState::from_code(&before.review_state), action)
+        .map_err(DbError::Conflict)?;
     if next == ReviewState::Returned && note.as_deref().is_none_or(|n| n.trim().is_empty()) {
         return Err(Invalid::single("note", "退回时请填写退回理由").into());
     }
@@ -194,12 +230,17 @@ pub async fn review(
     am.review_note = Set(note);
     am.updated_at = Set(now());
     let after = am.update(c).await?;
-    Change::new("review", "checklist_entry", after.id, format!("审核「{}」检查项：{}", o.name, next.label()))
-        .org(o.id)
-        .before(&before)
-        .after(&after)
-        .write(c, ctx)
-        .await?;
+    Change::new(
+        "review",
+        "checklist_entry",
+        after.id,
+        format!("审核「{}」检查项：{}", o.name, next.label()),
+    )
+    .org(o.id)
+    .before(&before)
+    .after(&after)
+    .write(c, ctx)
+    .await?;
     Ok(after)
 }
 
@@ -216,7 +257,11 @@ pub struct Completion {
 
 impl Completion {
     pub fn rate_percent(&self) -> f64 {
-        if self.expected == 0 { 0.0 } else { (self.done as f64) * 100.0 / (self.expected as f64) }
+        if self.expected == 0 {
+            0.0
+        } else {
+            (self.done as f64) * 100.0 / (self.expected as f64)
+        }
     }
 }
 
@@ -249,9 +294,21 @@ pub async fn completion_by_child(
             .filter(checklist_entry::Column::Done.eq(true))
             .all(c)
             .await?;
-        let done = entries.iter().filter(|e| e.review_state != ReviewState::Returned.code()).count() as u64;
-        let approved = entries.iter().filter(|e| e.review_state == ReviewState::CountyApproved.code()).count() as u64;
-        out.push(Completion { org_code: child.code, org_name: child.name, expected, done, approved });
+        let done = entries
+            .iter()
+            .filter(|e| e.review_state != ReviewState::Returned.code())
+            .count() as u64;
+        let approved = entries
+            .iter()
+            .filter(|e| e.review_state == ReviewState::CountyApproved.code())
+            .count() as u64;
+        out.push(Completion {
+            org_code: child.code,
+            org_name: child.name,
+            expected,
+            done,
+            approved,
+        });
     }
     Ok(out)
 }

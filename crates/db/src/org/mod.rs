@@ -3,6 +3,7 @@
 
 pub mod checklist;
 pub mod officer;
+pub mod summary;
 pub mod survey;
 pub mod tree;
 pub mod venue;
@@ -16,8 +17,8 @@ use domain::{
     search::normalize,
 };
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
 use crate::{
@@ -66,19 +67,34 @@ pub async fn find_visible_id(c: &impl ConnectionTrait, ctx: &Ctx, id: i64) -> Db
 }
 
 /// Finds an org the caller may change (record against, edit, hang children under).
-pub async fn find_capturable(c: &impl ConnectionTrait, ctx: &Ctx, code: &str) -> DbResult<org::Model> {
+pub async fn find_capturable(
+    c: &impl ConnectionTrait,
+    ctx: &Ctx,
+    code: &str,
+) -> DbResult<org::Model> {
     let o = find_visible(c, ctx, code).await?;
     if !ctx.scope.can_capture_path(&o.path) {
-        return Err(DbError::forbidden(format!("无权在「{}」下录入或修改", o.name)));
+        return Err(DbError::forbidden(format!(
+            "无权在「{}」下录入或修改",
+            o.name
+        )));
     }
     Ok(o)
 }
 
 /// [`find_capturable`] for a reference typed by the user: an unknown or
 /// unreachable code becomes a field error naming `field`.
-pub async fn find_capturable_ref(c: &impl ConnectionTrait, ctx: &Ctx, code: &str, field: &str) -> DbResult<org::Model> {
+pub async fn find_capturable_ref(
+    c: &impl ConnectionTrait,
+    ctx: &Ctx,
+    code: &str,
+    field: &str,
+) -> DbResult<org::Model> {
     find_capturable(c, ctx, code).await.map_err(|e| match e {
-        DbError::NotFound => DbError::invalid(field, format!("组织编码「{}」不存在或无权录入", code.trim())),
+        DbError::NotFound => DbError::invalid(
+            field,
+            format!("组织编码「{}」不存在或无权录入", code.trim()),
+        ),
         e => e,
     })
 }
@@ -86,7 +102,10 @@ pub async fn find_capturable_ref(c: &impl ConnectionTrait, ctx: &Ctx, code: &str
 /// Unscoped lookup by code, for resolving references inside an already
 /// authorized operation (e.g. a ledger row's parent code).
 pub async fn find_by_code(c: &impl ConnectionTrait, code: &str) -> DbResult<Option<org::Model>> {
-    Ok(org::Entity::find().filter(org::Column::Code.eq(code.trim())).one(c).await?)
+    Ok(org::Entity::find()
+        .filter(org::Column::Code.eq(code.trim()))
+        .one(c)
+        .await?)
 }
 
 fn check_input(input: &OrgInput, parent: Option<&org::Model>) -> Result<(), Invalid> {
@@ -97,8 +116,14 @@ fn check_input(input: &OrgInput, parent: Option<&org::Model>) -> Result<(), Inva
         inv.push("name", "组织名称不能超过100个字");
     }
     let parent_key = parent.and_then(|p| OrgKind::from_code(&p.kind).map(|k| (p.code.as_str(), k)));
-    inv.check("code", validate_org_code(input.code.trim(), input.kind, parent_key));
-    if input.kind == OrgKind::NewField && input.new_field_type.is_none() && input.founded_on.is_none() {
+    inv.check(
+        "code",
+        validate_org_code(input.code.trim(), input.kind, parent_key),
+    );
+    if input.kind == OrgKind::NewField
+        && input.new_field_type.is_none()
+        && input.founded_on.is_none()
+    {
         // Allowed, but a new-field org without type or date won't count in the year's
         // "new organizations" figures; we accept it as recorded.
     }
@@ -113,9 +138,16 @@ fn check_input(input: &OrgInput, parent: Option<&org::Model>) -> Result<(), Inva
 /// Creates an org under `parent_code` (root orgs only by the operator).
 pub async fn create(c: &impl ConnectionTrait, ctx: &Ctx, input: &OrgInput) -> DbResult<org::Model> {
     ctx.require(Module::Org, Permission::Write)?;
-    let parent = match input.parent_code.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    let parent = match input
+        .parent_code
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
         Some(code) => Some(find_capturable(c, ctx, code).await.map_err(|e| match e {
-            DbError::NotFound => DbError::invalid("parent_code", format!("上级组织编码「{code}」不存在")),
+            DbError::NotFound => {
+                DbError::invalid("parent_code", format!("上级组织编码「{code}」不存在"))
+            }
             e => e,
         })?),
         None if ctx.scope.operator => None,
@@ -123,7 +155,10 @@ pub async fn create(c: &impl ConnectionTrait, ctx: &Ctx, input: &OrgInput) -> Db
     };
     check_input(input, parent.as_ref())?;
     if find_by_code(c, &input.code).await?.is_some() {
-        return Err(DbError::Invalid(Invalid::single("code", format!("组织编码「{}」已存在", input.code.trim()))));
+        return Err(DbError::Invalid(Invalid::single(
+            "code",
+            format!("组织编码「{}」已存在", input.code.trim()),
+        )));
     }
     let t = now();
     let row = org::ActiveModel {
@@ -144,7 +179,11 @@ pub async fn create(c: &impl ConnectionTrait, ctx: &Ctx, input: &OrgInput) -> Db
     .insert(c)
     .await
     .map_err(|e| DbError::from_write(e, "组织编码已存在"))?;
-    let path = format!("{}{}/", parent.as_ref().map_or("/", |p| p.path.as_str()), row.id);
+    let path = format!(
+        "{}{}/",
+        parent.as_ref().map_or("/", |p| p.path.as_str()),
+        row.id
+    );
     let mut am = row.into_active_model();
     am.path = Set(path.clone());
     let row = am.update(c).await?;
@@ -158,11 +197,16 @@ pub async fn create(c: &impl ConnectionTrait, ctx: &Ctx, input: &OrgInput) -> Db
     }
     .insert(c)
     .await?;
-    Change::new("create", "org", &row.code, format!("新建组织「{}」", row.name))
-        .org(row.id)
-        .after(&row)
-        .write(c, ctx)
-        .await?;
+    Change::new(
+        "create",
+        "org",
+        &row.code,
+        format!("新建组织「{}」", row.name),
+    )
+    .org(row.id)
+    .after(&row)
+    .write(c, ctx)
+    .await?;
     Ok(row)
 }
 
@@ -176,7 +220,13 @@ pub async fn update(c: &impl ConnectionTrait, ctx: &Ctx, input: &OrgInput) -> Db
         None => None,
     };
     let kind = OrgKind::from_code(&before.kind).unwrap_or(input.kind);
-    check_input(&OrgInput { kind, ..input.clone() }, parent.as_ref())?;
+    check_input(
+        &OrgInput {
+            kind,
+            ..input.clone()
+        },
+        parent.as_ref(),
+    )?;
     let mut am = before.clone().into_active_model();
     am.name = Set(input.name.trim().to_string());
     am.founded_on = Set(input.founded_on);
@@ -185,18 +235,28 @@ pub async fn update(c: &impl ConnectionTrait, ctx: &Ctx, input: &OrgInput) -> Db
     am.updated_at = Set(now());
     let after = am.update(c).await?;
     if after != before {
-        Change::new("update", "org", &after.code, format!("修改组织「{}」", after.name))
-            .org(after.id)
-            .before(&before)
-            .after(&after)
-            .write(c, ctx)
-            .await?;
+        Change::new(
+            "update",
+            "org",
+            &after.code,
+            format!("修改组织「{}」", after.name),
+        )
+        .org(after.id)
+        .before(&before)
+        .after(&after)
+        .write(c, ctx)
+        .await?;
     }
     Ok(after)
 }
 
 /// Closes (撤销) an org. Its records stay; it no longer counts from that date.
-pub async fn close(c: &impl ConnectionTrait, ctx: &Ctx, code: &str, on: NaiveDate) -> DbResult<org::Model> {
+pub async fn close(
+    c: &impl ConnectionTrait,
+    ctx: &Ctx,
+    code: &str,
+    on: NaiveDate,
+) -> DbResult<org::Model> {
     ctx.require(Module::Org, Permission::Write)?;
     let before = find_capturable(c, ctx, code).await?;
     if before.parent_id.is_none() {
@@ -217,17 +277,26 @@ pub async fn close(c: &impl ConnectionTrait, ctx: &Ctx, code: &str, on: NaiveDat
     am.closed_on = Set(Some(on));
     am.updated_at = Set(now());
     let after = am.update(c).await?;
-    Change::new("close", "org", &after.code, format!("撤销组织「{}」", after.name))
-        .org(after.id)
-        .before(&before)
-        .after(&after)
-        .write(c, ctx)
-        .await?;
+    Change::new(
+        "close",
+        "org",
+        &after.code,
+        format!("撤销组织「{}」", after.name),
+    )
+    .org(after.id)
+    .before(&before)
+    .after(&after)
+    .write(c, ctx)
+    .await?;
     Ok(after)
 }
 
 /// Direct children of an org, visible to the caller, open ones first.
-pub async fn children(c: &impl ConnectionTrait, ctx: &Ctx, parent_id: i64) -> DbResult<Vec<org::Model>> {
+pub async fn children(
+    c: &impl ConnectionTrait,
+    ctx: &Ctx,
+    parent_id: i64,
+) -> DbResult<Vec<org::Model>> {
     Ok(org::Entity::find()
         .filter(org::Column::ParentId.eq(parent_id))
         .filter(view_condition(&ctx.scope, org::Column::Path))
@@ -301,7 +370,11 @@ pub async fn all_capturable(c: &impl ConnectionTrait, ctx: &Ctx) -> DbResult<Vec
 }
 
 /// The chain of ancestors (root first) of an org, limited to what the caller sees.
-pub async fn ancestors(c: &impl ConnectionTrait, ctx: &Ctx, o: &org::Model) -> DbResult<Vec<org::Model>> {
+pub async fn ancestors(
+    c: &impl ConnectionTrait,
+    ctx: &Ctx,
+    o: &org::Model,
+) -> DbResult<Vec<org::Model>> {
     let ids: Vec<i64> = o
         .path
         .split('/')

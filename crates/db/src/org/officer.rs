@@ -7,8 +7,8 @@ use domain::{
     kinds::{Post, Tenure},
 };
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, JoinType, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, JoinType,
+    QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
 use crate::{
@@ -31,7 +31,11 @@ pub struct OfficerInput {
 
 /// Creates the post, or updates the same (person, org, post).
 /// The caller has already checked capture scope on `input.org`.
-pub async fn upsert(c: &impl ConnectionTrait, ctx: &Ctx, input: &OfficerInput) -> DbResult<(officer::Model, bool)> {
+pub async fn upsert(
+    c: &impl ConnectionTrait,
+    ctx: &Ctx,
+    input: &OfficerInput,
+) -> DbResult<(officer::Model, bool)> {
     ctx.require(Module::Org, Permission::Write)?;
     if let (Some(s), Some(e)) = (input.term_start, input.term_end)
         && e < s
@@ -54,12 +58,17 @@ pub async fn upsert(c: &impl ConnectionTrait, ctx: &Ctx, input: &OfficerInput) -
             am.updated_at = Set(t);
             let after = am.update(c).await?;
             if after != before {
-                Change::new("update", "officer", after.id, format!("修改「{}」{}任职", input.org.name, input.post.label()))
-                    .org(input.org.id)
-                    .before(&before)
-                    .after(&after)
-                    .write(c, ctx)
-                    .await?;
+                Change::new(
+                    "update",
+                    "officer",
+                    after.id,
+                    format!("修改「{}」{}任职", input.org.name, input.post.label()),
+                )
+                .org(input.org.id)
+                .before(&before)
+                .after(&after)
+                .write(c, ctx)
+                .await?;
             }
             Ok((after, false))
         }
@@ -77,11 +86,16 @@ pub async fn upsert(c: &impl ConnectionTrait, ctx: &Ctx, input: &OfficerInput) -
             }
             .insert(c)
             .await?;
-            Change::new("create", "officer", row.id, format!("登记「{}」{}", input.org.name, input.post.label()))
-                .org(input.org.id)
-                .after(&row)
-                .write(c, ctx)
-                .await?;
+            Change::new(
+                "create",
+                "officer",
+                row.id,
+                format!("登记「{}」{}", input.org.name, input.post.label()),
+            )
+            .org(input.org.id)
+            .after(&row)
+            .write(c, ctx)
+            .await?;
             Ok((row, true))
         }
     }
@@ -111,7 +125,10 @@ pub async fn list_for_org(
 ) -> DbResult<Vec<OfficerView>> {
     ctx.require(Module::Org, Permission::Read)?;
     let mut q = officer::Entity::find()
-        .join(JoinType::InnerJoin, org_join(officer::Entity, officer::Column::OrgId))
+        .join(
+            JoinType::InnerJoin,
+            org_join(officer::Entity, officer::Column::OrgId),
+        )
         .filter(view_condition(&ctx.scope, (org::Entity, org::Column::Path)));
     q = if subtree {
         q.filter(org::Column::Path.starts_with(&o.path))
@@ -145,8 +162,13 @@ pub async fn list_for_org(
                 id_masked: p.map(|p| p.id_masked.clone()).unwrap_or_default(),
                 org_code: o.code,
                 org_name: o.name,
-                post: domain::kinds::Post::from_code(&x.post).map_or(x.post.clone(), |p| p.label().into()),
-                tenure: x.tenure.as_deref().and_then(Tenure::from_code).map(|t| t.label().into()),
+                post: domain::kinds::Post::from_code(&x.post)
+                    .map_or(x.post.clone(), |p| p.label().into()),
+                tenure: x
+                    .tenure
+                    .as_deref()
+                    .and_then(Tenure::from_code)
+                    .map(|t| t.label().into()),
                 term_start: x.term_start,
                 term_end: x.term_end,
             }

@@ -3,8 +3,8 @@
 use chrono::NaiveDate;
 use domain::access::{Module, Permission};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, JoinType, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, JoinType,
+    QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
 use crate::{
@@ -26,10 +26,17 @@ pub struct SurveyInput {
 }
 
 fn clean(s: &Option<String>) -> Option<String> {
-    s.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(String::from)
+    s.as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(String::from)
 }
 
-pub async fn upsert(c: &impl ConnectionTrait, ctx: &Ctx, input: &SurveyInput) -> DbResult<(survey::Model, bool)> {
+pub async fn upsert(
+    c: &impl ConnectionTrait,
+    ctx: &Ctx,
+    input: &SurveyInput,
+) -> DbResult<(survey::Model, bool)> {
     ctx.require(Module::Org, Permission::Write)?;
     let o = find_capturable_ref(c, ctx, &input.org_code, "org_code").await?;
     let existing = survey::Entity::find()
@@ -47,12 +54,17 @@ pub async fn upsert(c: &impl ConnectionTrait, ctx: &Ctx, input: &SurveyInput) ->
             am.updated_at = Set(t);
             let after = am.update(c).await?;
             if after != before {
-                Change::new("update", "survey", after.id, format!("修改对「{}」的调研", o.name))
-                    .org(o.id)
-                    .before(&before)
-                    .after(&after)
-                    .write(c, ctx)
-                    .await?;
+                Change::new(
+                    "update",
+                    "survey",
+                    after.id,
+                    format!("修改对「{}」的调研", o.name),
+                )
+                .org(o.id)
+                .before(&before)
+                .after(&after)
+                .write(c, ctx)
+                .await?;
             }
             Ok((after, false))
         }
@@ -69,11 +81,16 @@ pub async fn upsert(c: &impl ConnectionTrait, ctx: &Ctx, input: &SurveyInput) ->
             }
             .insert(c)
             .await?;
-            Change::new("create", "survey", row.id, format!("登记对「{}」的调研", o.name))
-                .org(o.id)
-                .after(&row)
-                .write(c, ctx)
-                .await?;
+            Change::new(
+                "create",
+                "survey",
+                row.id,
+                format!("登记对「{}」的调研", o.name),
+            )
+            .org(o.id)
+            .after(&row)
+            .write(c, ctx)
+            .await?;
             Ok((row, true))
         }
     }
@@ -87,12 +104,18 @@ pub async fn list_under(
 ) -> DbResult<Vec<(survey::Model, org::Model)>> {
     ctx.require(Module::Org, Permission::Read)?;
     let rows = survey::Entity::find()
-        .join(JoinType::InnerJoin, org_join(survey::Entity, survey::Column::OrgId))
+        .join(
+            JoinType::InnerJoin,
+            org_join(survey::Entity, survey::Column::OrgId),
+        )
         .filter(view_condition(&ctx.scope, (org::Entity, org::Column::Path)))
         .filter(org::Column::Path.starts_with(&o.path))
         .select_also(org::Entity)
         .order_by_desc(survey::Column::Date)
         .all(c)
         .await?;
-    Ok(rows.into_iter().filter_map(|(s, o)| o.map(|o| (s, o))).collect())
+    Ok(rows
+        .into_iter()
+        .filter_map(|(s, o)| o.map(|o| (s, o)))
+        .collect())
 }

@@ -5,7 +5,8 @@
 use chrono::NaiveDate;
 use domain::access::{Module, Permission};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel,
+    QueryFilter, Set,
 };
 
 use crate::{
@@ -27,21 +28,32 @@ pub async fn move_org(
 ) -> DbResult<org::Model> {
     ctx.require(Module::Org, Permission::Write)?;
     let moving = find_capturable(c, ctx, code).await?;
-    let new_parent = find_capturable(c, ctx, new_parent_code).await.map_err(|e| match e {
-        DbError::NotFound => DbError::invalid("parent_code", format!("上级组织编码「{new_parent_code}」不存在")),
-        e => e,
-    })?;
+    let new_parent = find_capturable(c, ctx, new_parent_code)
+        .await
+        .map_err(|e| match e {
+            DbError::NotFound => DbError::invalid(
+                "parent_code",
+                format!("上级组织编码「{new_parent_code}」不存在"),
+            ),
+            e => e,
+        })?;
     if moving.parent_id.is_none() {
         return Err(DbError::Conflict("不能迁移根组织".into()));
     }
     if new_parent.path.starts_with(&moving.path) {
-        return Err(DbError::invalid("parent_code", "不能迁移到自己或自己的下级组织之下"));
+        return Err(DbError::invalid(
+            "parent_code",
+            "不能迁移到自己或自己的下级组织之下",
+        ));
     }
     if moving.parent_id == Some(new_parent.id) {
         return Err(DbError::invalid("parent_code", "新的上级组织与当前相同"));
     }
     if new_parent.closed_on.is_some() {
-        return Err(DbError::invalid("parent_code", format!("「{}」已撤销，不能作为上级组织", new_parent.name)));
+        return Err(DbError::invalid(
+            "parent_code",
+            format!("「{}」已撤销，不能作为上级组织", new_parent.name),
+        ));
     }
     let old_prefix = moving.path.clone();
     let new_prefix = format!("{}{}/", new_parent.path, moving.id);
@@ -53,7 +65,11 @@ pub async fn move_org(
     let t = now();
     for o in subtree {
         let new_path = format!("{new_prefix}{}", &o.path[old_prefix.len()..]);
-        let new_parent_id = if o.id == moving.id { Some(new_parent.id) } else { o.parent_id };
+        let new_parent_id = if o.id == moving.id {
+            Some(new_parent.id)
+        } else {
+            o.parent_id
+        };
         let depth = o.depth + depth_shift;
         close_history(c, o.id, effective).await?;
         org_tree_history::ActiveModel {
@@ -73,12 +89,18 @@ pub async fn move_org(
         am.updated_at = Set(t);
         am.update(c).await?;
     }
-    let after = org::Entity::find_by_id(moving.id).one(c).await?.ok_or(DbError::NotFound)?;
+    let after = org::Entity::find_by_id(moving.id)
+        .one(c)
+        .await?
+        .ok_or(DbError::NotFound)?;
     Change::new(
         "move",
         "org",
         &after.code,
-        format!("「{}」自{}起迁移至「{}」之下", after.name, effective, new_parent.name),
+        format!(
+            "「{}」自{}起迁移至「{}」之下",
+            after.name, effective, new_parent.name
+        ),
     )
     .org(after.id)
     .before(&moving)
@@ -120,7 +142,11 @@ pub fn in_force(on: NaiveDate) -> Condition {
 }
 
 /// The path an org had on a date (None if it had no placement then).
-pub async fn path_as_of(c: &impl ConnectionTrait, org_id: i64, on: NaiveDate) -> DbResult<Option<String>> {
+pub async fn path_as_of(
+    c: &impl ConnectionTrait,
+    org_id: i64,
+    on: NaiveDate,
+) -> DbResult<Option<String>> {
     Ok(org_tree_history::Entity::find()
         .filter(org_tree_history::Column::OrgId.eq(org_id))
         .filter(in_force(on))
@@ -130,7 +156,11 @@ pub async fn path_as_of(c: &impl ConnectionTrait, org_id: i64, on: NaiveDate) ->
 }
 
 /// Ids of the orgs in the subtree of `root_id` as the tree stood on `on`.
-pub async fn subtree_ids_as_of(c: &impl ConnectionTrait, root_id: i64, on: NaiveDate) -> DbResult<Vec<i64>> {
+pub async fn subtree_ids_as_of(
+    c: &impl ConnectionTrait,
+    root_id: i64,
+    on: NaiveDate,
+) -> DbResult<Vec<i64>> {
     let Some(root_path) = path_as_of(c, root_id, on).await? else {
         return Ok(Vec::new());
     };

@@ -7,8 +7,8 @@ use domain::{
     kinds::{Level, VenueKind, VenueRating},
 };
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, JoinType, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, JoinType,
+    QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
 use crate::{
@@ -31,7 +31,11 @@ pub struct VenueInput {
 }
 
 /// Creates the venue, or updates the one with the same org and name.
-pub async fn upsert(c: &impl ConnectionTrait, ctx: &Ctx, input: &VenueInput) -> DbResult<(venue::Model, bool)> {
+pub async fn upsert(
+    c: &impl ConnectionTrait,
+    ctx: &Ctx,
+    input: &VenueInput,
+) -> DbResult<(venue::Model, bool)> {
     ctx.require(Module::Org, Permission::Write)?;
     let o = find_capturable_ref(c, ctx, &input.org_code, "org_code").await?;
     let name = input.name.trim();
@@ -111,7 +115,10 @@ pub async fn list_for_org(
         .order_by_asc(venue::Column::Name)
         .all(c)
         .await?;
-    Ok(rows.into_iter().map(|(v, o)| (v, o.map(|o| o.name).unwrap_or_default())).collect())
+    Ok(rows
+        .into_iter()
+        .map(|(v, o)| (v, o.map(|o| o.name).unwrap_or_default()))
+        .collect())
 }
 
 fn venue_org() -> sea_orm::RelationDef {

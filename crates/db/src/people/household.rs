@@ -19,7 +19,10 @@ pub async fn ensure(
 ) -> DbResult<household::Model> {
     ctx.require(Module::People, Permission::Write)?;
     let (head, _) = super::get(c, ctx, head_id).await?;
-    let home = org::Entity::find_by_id(head.org_id).one(c).await?.ok_or(DbError::NotFound)?;
+    let home = org::Entity::find_by_id(head.org_id)
+        .one(c)
+        .await?
+        .ok_or(DbError::NotFound)?;
     if !ctx.scope.can_capture_path(&home.path) {
         return Err(DbError::forbidden("无权修改该户"));
     }
@@ -41,10 +44,18 @@ pub async fn ensure(
     }
     .insert(c)
     .await?;
-    household_member::ActiveModel { household_id: Set(h.id), person_id: Set(head_id), relation: Set("户主".into()) }
-        .insert(c)
+    household_member::ActiveModel {
+        household_id: Set(h.id),
+        person_id: Set(head_id),
+        relation: Set("户主".into()),
+    }
+    .insert(c)
+    .await?;
+    Change::new("create", "household", h.id, "新建家庭户")
+        .org(h.org_id)
+        .after(&h)
+        .write(c, ctx)
         .await?;
-    Change::new("create", "household", h.id, "新建家庭户").org(h.org_id).after(&h).write(c, ctx).await?;
     Ok(h)
 }
 
@@ -57,7 +68,10 @@ pub async fn add_member(
     relation: &str,
 ) -> DbResult<()> {
     ctx.require(Module::People, Permission::Write)?;
-    let h = household::Entity::find_by_id(household_id).one(c).await?.ok_or(DbError::NotFound)?;
+    let h = household::Entity::find_by_id(household_id)
+        .one(c)
+        .await?
+        .ok_or(DbError::NotFound)?;
     super::get(c, ctx, h.head_person_id).await?;
     super::get(c, ctx, person_id).await?;
     if relation.trim().is_empty() {
@@ -71,10 +85,15 @@ pub async fn add_member(
     .insert(c)
     .await
     .map_err(|e| DbError::from_write(e, "此人已是该户成员"))?;
-    Change::new("add_member", "household", h.id, format!("添加家庭成员（{relation}）"))
-        .org(h.org_id)
-        .write(c, ctx)
-        .await?;
+    Change::new(
+        "add_member",
+        "household",
+        h.id,
+        format!("添加家庭成员（{relation}）"),
+    )
+    .org(h.org_id)
+    .write(c, ctx)
+    .await?;
     Ok(())
 }
 
@@ -84,7 +103,10 @@ pub async fn members(
     ctx: &Ctx,
     household_id: i64,
 ) -> DbResult<Vec<(person::Model, String)>> {
-    let h = household::Entity::find_by_id(household_id).one(c).await?.ok_or(DbError::NotFound)?;
+    let h = household::Entity::find_by_id(household_id)
+        .one(c)
+        .await?
+        .ok_or(DbError::NotFound)?;
     super::get(c, ctx, h.head_person_id).await?;
     let ms = household_member::Entity::find()
         .filter(household_member::Column::HouseholdId.eq(household_id))

@@ -14,8 +14,8 @@ use domain::{
     search::normalize,
 };
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel, JoinType,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel,
+    JoinType, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
 use crate::{
@@ -69,11 +69,21 @@ fn view_of(ctx: &Ctx, p: &person::Model, o: &org::Model, tags: Vec<String>) -> P
     let sensitive = ctx.scope.allows(Module::People, Permission::Sensitive);
     PersonView {
         id: p.id,
-        name: if is_child && !sensitive { mask_name(&p.name) } else { p.name.clone() },
+        name: if is_child && !sensitive {
+            mask_name(&p.name)
+        } else {
+            p.name.clone()
+        },
         id_masked: p.id_masked.clone(),
-        sex: domain::idcard::Sex::from_code(&p.sex).map_or("", |s| s.label()).to_string(),
+        sex: domain::idcard::Sex::from_code(&p.sex)
+            .map_or("", |s| s.label())
+            .to_string(),
         // A child's birth date is as identifying as the ID itself.
-        birth_date: if is_child && !sensitive { None } else { Some(p.birth_date) },
+        birth_date: if is_child && !sensitive {
+            None
+        } else {
+            Some(p.birth_date)
+        },
         age,
         phone_masked: p.phone_masked.clone(),
         org_code: o.code.clone(),
@@ -84,7 +94,11 @@ fn view_of(ctx: &Ctx, p: &person::Model, o: &org::Model, tags: Vec<String>) -> P
 }
 
 fn clean_tags(tags: &[String]) -> Vec<String> {
-    let mut t: Vec<String> = tags.iter().map(|t| t.trim().to_string()).filter(|t| !t.is_empty()).collect();
+    let mut t: Vec<String> = tags
+        .iter()
+        .map(|t| t.trim().to_string())
+        .filter(|t| !t.is_empty())
+        .collect();
     t.sort();
     t.dedup();
     t
@@ -98,7 +112,10 @@ pub async fn find_by_id_number(
     id: &IdNumber,
 ) -> DbResult<Option<person::Model>> {
     let index = db.keys.blind_index("id_number", id.as_str());
-    Ok(person::Entity::find().filter(person::Column::IdIndex.eq(index)).one(c).await?)
+    Ok(person::Entity::find()
+        .filter(person::Column::IdIndex.eq(index))
+        .one(c)
+        .await?)
 }
 
 /// Creates the person, or finds the existing one with the same 身份证号 (one
@@ -118,9 +135,14 @@ pub async fn find_or_create(
     let home = find_capturable_ref(c, ctx, &input.org_code, "org_code").await?;
     let t = now();
     if let Some(existing) = find_by_id_number(c, db, &input.id_number).await? {
-        let existing_org = org::Entity::find_by_id(existing.org_id).one(c).await?.ok_or(DbError::NotFound)?;
+        let existing_org = org::Entity::find_by_id(existing.org_id)
+            .one(c)
+            .await?
+            .ok_or(DbError::NotFound)?;
         if !ctx.scope.can_capture_path(&existing_org.path) {
-            return Err(DbError::Conflict("该身份证号已在其他组织登记，请联系上级妇联核实".into()));
+            return Err(DbError::Conflict(
+                "该身份证号已在其他组织登记，请联系上级妇联核实".into(),
+            ));
         }
         let before = existing.clone();
         let mut am = existing.into_active_model();
@@ -136,12 +158,17 @@ pub async fn find_or_create(
         let after = am.update(c).await?;
         set_tags(c, after.id, &input.tags, false).await?;
         if after != before {
-            Change::new("update", "person", after.id, format!("更新人员「{}」", mask_name(name)))
-                .org(home.id)
-                .before(&redacted(&before))
-                .after(&redacted(&after))
-                .write(c, ctx)
-                .await?;
+            Change::new(
+                "update",
+                "person",
+                after.id,
+                format!("更新人员「{}」", mask_name(name)),
+            )
+            .org(home.id)
+            .before(&redacted(&before))
+            .after(&redacted(&after))
+            .write(c, ctx)
+            .await?;
         }
         return Ok((after, false));
     }
@@ -154,7 +181,10 @@ pub async fn find_or_create(
         sex: Set(id.sex().code().to_string()),
         birth_date: Set(id.birth_date()),
         phone_cipher: Set(input.phone.as_ref().map(|p| db.keys.encrypt(p.as_str()))),
-        phone_index: Set(input.phone.as_ref().map(|p| db.keys.blind_index("phone", p.as_str()))),
+        phone_index: Set(input
+            .phone
+            .as_ref()
+            .map(|p| db.keys.blind_index("phone", p.as_str()))),
         phone_masked: Set(input.phone.as_ref().map(|p| p.masked())),
         bank_cipher: Set(None),
         bank_masked: Set(None),
@@ -168,11 +198,16 @@ pub async fn find_or_create(
     .await
     .map_err(|e| DbError::from_write(e, "该身份证号已登记"))?;
     set_tags(c, row.id, &input.tags, false).await?;
-    Change::new("create", "person", row.id, format!("登记人员「{}」", mask_name(name)))
-        .org(home.id)
-        .after(&redacted(&row))
-        .write(c, ctx)
-        .await?;
+    Change::new(
+        "create",
+        "person",
+        row.id,
+        format!("登记人员「{}」", mask_name(name)),
+    )
+    .org(home.id)
+    .after(&redacted(&row))
+    .write(c, ctx)
+    .await?;
     Ok((row, true))
 }
 
@@ -185,7 +220,12 @@ fn redacted(p: &person::Model) -> serde_json::Value {
 }
 
 /// Adds tags (or replaces them all when `replace`).
-pub async fn set_tags(c: &impl ConnectionTrait, person_id: i64, tags: &[String], replace: bool) -> DbResult<()> {
+pub async fn set_tags(
+    c: &impl ConnectionTrait,
+    person_id: i64,
+    tags: &[String],
+    replace: bool,
+) -> DbResult<()> {
     let wanted = clean_tags(tags);
     let have: Vec<String> = person_tag::Entity::find()
         .filter(person_tag::Column::PersonId.eq(person_id))
@@ -205,12 +245,20 @@ pub async fn set_tags(c: &impl ConnectionTrait, person_id: i64, tags: &[String],
         }
     }
     for t in wanted.into_iter().filter(|t| !have.contains(t)) {
-        person_tag::ActiveModel { person_id: Set(person_id), tag: Set(t) }.insert(c).await?;
+        person_tag::ActiveModel {
+            person_id: Set(person_id),
+            tag: Set(t),
+        }
+        .insert(c)
+        .await?;
     }
     Ok(())
 }
 
-async fn tags_of(c: &impl ConnectionTrait, ids: &[i64]) -> DbResult<std::collections::HashMap<i64, Vec<String>>> {
+async fn tags_of(
+    c: &impl ConnectionTrait,
+    ids: &[i64],
+) -> DbResult<std::collections::HashMap<i64, Vec<String>>> {
     let mut map: std::collections::HashMap<i64, Vec<String>> = std::collections::HashMap::new();
     if ids.is_empty() {
         return Ok(map);
@@ -246,23 +294,37 @@ pub async fn list(
 ) -> DbResult<(Vec<PersonView>, u64)> {
     ctx.require(Module::People, Permission::Read)?;
     let mut q = person::Entity::find()
-        .join(JoinType::InnerJoin, org_join(person::Entity, person::Column::OrgId))
+        .join(
+            JoinType::InnerJoin,
+            org_join(person::Entity, person::Column::OrgId),
+        )
         .filter(view_condition(&ctx.scope, (org::Entity, org::Column::Path)));
     if let Some(text) = query.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         let mut any = Condition::any().add(person::Column::SearchText.contains(normalize(text)));
         if let Ok(id) = IdNumber::parse(text) {
-            any = any.add(person::Column::IdIndex.eq(db.keys.blind_index("id_number", id.as_str())));
+            any =
+                any.add(person::Column::IdIndex.eq(db.keys.blind_index("id_number", id.as_str())));
         }
         if let Ok(p) = Phone::parse(text) {
             any = any.add(person::Column::PhoneIndex.eq(db.keys.blind_index("phone", p.as_str())));
         }
         q = q.filter(any);
     }
-    if let Some(code) = query.org.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    if let Some(code) = query
+        .org
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
         let root = crate::org::find_visible(c, ctx, code).await?;
         q = q.filter(org::Column::Path.starts_with(&root.path));
     }
-    if let Some(tag) = query.tag.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    if let Some(tag) = query
+        .tag
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
         q = q.filter(
             person::Column::Id.in_subquery(
                 sea_orm::sea_query::Query::select()
@@ -296,10 +358,17 @@ pub async fn list(
 }
 
 /// One person the caller may see.
-pub async fn get(c: &impl ConnectionTrait, ctx: &Ctx, id: i64) -> DbResult<(person::Model, PersonView)> {
+pub async fn get(
+    c: &impl ConnectionTrait,
+    ctx: &Ctx,
+    id: i64,
+) -> DbResult<(person::Model, PersonView)> {
     ctx.require(Module::People, Permission::Read)?;
     let (p, o) = person::Entity::find_by_id(id)
-        .join(JoinType::InnerJoin, org_join(person::Entity, person::Column::OrgId))
+        .join(
+            JoinType::InnerJoin,
+            org_join(person::Entity, person::Column::OrgId),
+        )
         .filter(view_condition(&ctx.scope, (org::Entity, org::Column::Path)))
         .select_also(org::Entity)
         .one(c)
@@ -365,7 +434,10 @@ pub async fn reveal(
 /// Counts of people the caller may see (home page figures).
 pub async fn count_visible(c: &impl ConnectionTrait, ctx: &Ctx) -> DbResult<u64> {
     Ok(person::Entity::find()
-        .join(JoinType::InnerJoin, org_join(person::Entity, person::Column::OrgId))
+        .join(
+            JoinType::InnerJoin,
+            org_join(person::Entity, person::Column::OrgId),
+        )
         .filter(view_condition(&ctx.scope, (org::Entity, org::Column::Path)))
         .count(c)
         .await?)

@@ -1,0 +1,172 @@
+//! Test harness shared by the db and web test suites: a fresh database per test
+//! (a SQLite temp file, or a new PostgreSQL database when `TEST_DATABASE_URL` is
+//! set) and fixtures built through the same repository code as production.
+
+use domain::{access::Role, crypto::Keyring, idcard::IdNumber, kinds::OrgKind};
+use rand::RngCore;
+
+use crate::{
+    Ctx, Db,
+    account::{self, NewUser},
+    conn::connect,
+    org::{self, OrgInput},
+    people::{self, PersonInput},
+};
+
+/// A database that lives as long as the test.
+pub struct TestDb {
+    pub db: Db,
+    _dir: Option<tempfile::TempDir>,
+}
+
+/// Prefix of PostgreSQL test databases (`.ci/run` drops leftovers by it).
+pub const PG_PREFIX: &str = "jinguo_test_";
+
+impl TestDb {
+    pub async fn new() -> TestDb {
+        let mut b = [0u8; 6];
+        rand::rng().fill_bytes(&mut b);
+        let (url, dir) = match std::env::var("TEST_DATABASE_URL")
+            .ok()
+            .filter(|u| !u.is_empty())
+        {
+            Some(admin_url) => {
+                let name = format!("{PG_PREFIX}{}", hex::encode(b));
+                let admin = connect(&admin_url)
+                    .await
+                    .expect("connect to TEST_DATABASE_URL");
+                use sea_orm::ConnectionTrait;
+                admin
+                    .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                    .await
+                    .expect("create test database");
+                admin.close().await.ok();
+                let base = admin_url
+                    .rsplit_once('/')
+                    .map_or(admin_url.as_str(), |(b, _)| b)
+                    .to_string();
+                (format!("{base}/{name}"), None)
+            }
+            None => {
+                let dir = tempfile::tempdir().expect("temp dir");
+                (crate::conn::sqlite_url(dir.path()), Some(dir))
+            }
+        };
+        let conn = connect(&url).await.expect("connect test database");
+        let db = Db::new(conn, Keyring::generate());
+        db.migrate().await.expect("migrate");
+        TestDb { db, _dir: dir }
+    }
+}
+
+pub fn operator() -> Ctx {
+    Ctx::operator()
+}
+
+/// Codes of the fixture county (秭归's real codes for the two townships).
+pub const COUNTY: &str = "420527000000";
+pub const MAOPING: &str = "420527101000";
+pub const GUIZHOU: &str = "420527102000";
+pub const MAOPING_VILLAGE: &str = "420527101201";
+pub const MAOPING_VILLAGE_2: &str = "420527101202";
+pub const GUIZHOU_VILLAGE: &str = "420527102201";
+
+pub async fn add_org(db: &Db, code: &str, name: &str, kind: OrgKind, parent: Option<&str>) {
+    org::create(
+        &db.conn,
+        &operator(),
+        &OrgInput {
+            code: code.into(),
+            name: name.into(),
+            kind,
+            parent_code: parent.map(Into::into),
+            founded_on: None,
+            new_field_type: None,
+        },
+    )
+    .await
+    .unwrap_or_else(|e| panic!("fixture org {code}: {e}"));
+}
+
+/// County → 茅坪镇 (two villages), 归州镇 (one village).
+pub async fn county(db: &Db) {
+    add_org(db, COUNTY, "秭归县妇联", OrgKind::County, None).await;
+    add_org(db, MAOPING, "茅坪镇妇联", OrgKind::Township, Some(COUNTY)).await;
+    add_org(db, GUIZHOU, "归州镇妇联", OrgKind::Township, Some(COUNTY)).await;
+    add_org(
+        db,
+        MAOPING_VILLAGE,
+        "银杏沱村妇联",
+        OrgKind::Village,
+        Some(MAOPING),
+    )
+    .await;
+    add_org(
+        db,
+        MAOPING_VILLAGE_2,
+        "杨家湾村妇联",
+        OrgKind::Village,
+        Some(MAOPING),
+    )
+    .await;
+    add_org(
+        db,
+        GUIZHOU_VILLAGE,
+        "万古寺村妇联",
+        OrgKind::Village,
+        Some(GUIZHOU),
+    )
+    .await;
+}
+
+/// A user of `role` who views and captures under `root`; returns (username, password).
+pub async fn user(db: &Db, username: &str, role: Role, root: &str) -> (String, String) {
+    let pw = "Jinguo#2020test".to_string();
+    account::create_user(
+        &db.conn,
+        &operator(),
+        &NewUser {
+            username: username.into(),
+            display_name: username.into(),
+            role,
+            password: Some(pw.clone()),
+            view_roots: vec![root.into()],
+            capture_roots: vec![root.into()],
+            must_change_password: false,
+        },
+    )
+    .await
+    .unwrap_or_else(|e| panic!("fixture user {username}: {e}"));
+    (username.into(), pw)
+}
+
+/// The scope a fixture user acts with.
+pub async fn ctx_of(db: &Db, username: &str) -> Ctx {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let u = crate::entity::app_user::Entity::find()
+        .filter(crate::entity::app_user::Column::Username.eq(username))
+        .one(&db.conn)
+        .await
+        .expect("query")
+        .expect("fixture user exists");
+    Ctx {
+        scope: account::load_scope(&db.conn, &u).await.expect("scope"),
+        ip: Some("127.0.0.1".into()),
+    }
+}
+
+/// Registers a person as the operator.
+pub async fn person(db: &Db, name: &str, id: &str, org_code: &str) -> i64 {
+    let input = PersonInput {
+        name: name.into(),
+        id_number: IdNumber::parse(id).expect("fixture id valid"),
+        phone: None,
+        org_code: org_code.into(),
+        tags: Vec::new(),
+    };
+    people::find_or_create(&db.conn, db, &operator(), &input)
+        .await
+        .expect("fixture person")
+        .0
+        .id
+}

@@ -1,0 +1,290 @@
+//! Accounts: login with lockout, the forced first password change, sessions
+//! and API tokens.
+
+mod common;
+
+use db::{
+    Db,
+    account::{self, LoginError, MAX_FAILED_LOGINS, NewUser, session, token},
+    entity::{api_token, app_user, audit_log},
+    sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter},
+    testing::{self, MAOPING, TestDb},
+};
+use domain::access::Role;
+
+async fn user_row(db: &Db, username: &str) -> app_user::Model {
+    app_user::Entity::find()
+        .filter(app_user::Column::Username.eq(username))
+        .one(&db.conn)
+        .await
+        .unwrap()
+        .expect("user exists")
+}
+
+async fn failed_login_rows(db: &Db, username: &str) -> u64 {
+    audit_log::Entity::find()
+        .filter(audit_log::Column::Action.eq("login_failed"))
+        .filter(audit_log::Column::EntityId.eq(username))
+        .count(&db.conn)
+        .await
+        .unwrap()
+}
+
+async fn login(db: &Db, user: &str, pw: &str) -> Result<i64, LoginError> {
+    account::authenticate(&db.conn, user, pw, Some("10.0.0.8".into()))
+        .await
+        .expect("no db error")
+        .map(|(u, _)| u.id)
+}
+
+#[tokio::test]
+async fn five_wrong_passwords_lock_the_account_even_against_the_right_one() {
+    let t = TestDb::new().await;
+    let db = &t.db;
+    testing::county(db).await;
+    let (name, pw) = testing::user(db, "mp", Role::TownshipChair, MAOPING).await;
+
+    let mut results = Vec::new();
+    for _ in 0..MAX_FAILED_LOGINS {
+        results.push(login(db, &name, "Wrong#Pass2020").await);
+    }
+    let with_right_password = login(db, &name, &pw).await;
+
+    assert!(
+        results[..4]
+            .iter()
+            .all(|r| *r == Err(LoginError::BadCredentials)),
+        "{results:?}"
+    );
+    assert!(
+        matches!(results[4], Err(LoginError::Locked { .. })),
+        "{:?}",
+        results[4]
+    );
+    assert!(matches!(with_right_password, Err(LoginError::Locked { minutes }) if minutes > 0));
+    assert_eq!(failed_login_rows(db, "mp").await, 6);
+    let stored = user_row(db, "mp").await;
+    assert!(stored.locked_until.is_some_and(|u| u > chrono::Utc::now()));
+    assert_eq!(stored.last_login_at, None);
+}
+
+#[tokio::test]
+async fn a_right_password_before_the_fifth_failure_resets_the_counter() {
+    let t = TestDb::new().await;
+    let db = &t.db;
+    testing::county(db).await;
+    let (name, pw) = testing::user(db, "mp", Role::TownshipChair, MAOPING).await;
+
+    for _ in 0..4 {
+        assert_eq!(
+            login(db, &name, "Wrong#Pass2020").await,
+            Err(LoginError::BadCredentials)
+        );
+    }
+    assert_eq!(user_row(db, "mp").await.failed_logins, 4);
+    let ok = login(db, &name, &pw).await;
+    assert_eq!(ok, Ok(user_row(db, "mp").await.id));
+    let after_success = user_row(db, "mp").await;
+    assert_eq!(after_success.failed_logins, 0);
+    assert_eq!(after_success.last_login_ip.as_deref(), Some("10.0.0.8"));
+
+    // Four more failures are again below the limit.
+    for _ in 0..4 {
+        assert_eq!(
+            login(db, &name, "Wrong#Pass2020").await,
+            Err(LoginError::BadCredentials)
+        );
+    }
+    assert_eq!(login(db, &name, &pw).await, Ok(after_success.id));
+    assert_eq!(failed_login_rows(db, "mp").await, 8);
+    assert_eq!(user_row(db, "mp").await.locked_until, None);
+}
+
+#[tokio::test]
+async fn an_unknown_username_is_bad_credentials_and_audited() {
+    let t = TestDb::new().await;
+    let db = &t.db;
+
+    assert_eq!(
+        login(db, "nobody", "Jinguo#2020test").await,
+        Err(LoginError::BadCredentials)
+    );
+    assert_eq!(failed_login_rows(db, "nobody").await, 1);
+}
+
+#[tokio::test]
+async fn a_new_user_must_change_her_password_and_the_policy_applies() {
+    let t = TestDb::new().await;
+    let db = &t.db;
+    testing::county(db).await;
+    let (created, pw) = account::create_user(
+        &db.conn,
+        &testing::operator(),
+        &NewUser {
+            username: "Mp".into(),
+            display_name: "茅坪镇妇联主席".into(),
+            role: Role::TownshipChair,
+            password: None,
+            view_roots: vec![MAOPING.into()],
+            capture_roots: vec![MAOPING.into()],
+            must_change_password: true,
+        },
+    )
+    .await
+    .expect("create user");
+    let name = created.username.clone();
+    assert_eq!(name, "mp");
+    let ctx = testing::ctx_of(db, &name).await;
+    let id = created.id;
+    assert!(user_row(db, &name).await.must_change_password);
+    assert_eq!(login(db, &name, &pw).await, Ok(id));
+
+    let weak = account::change_password(&db.conn, &ctx, id, &pw, "abc12345").await;
+    assert_eq!(common::invalid_fields(weak), ["new_password"]);
+    let wrong_old =
+        account::change_password(&db.conn, &ctx, id, "Not#TheOld1", "Str0ng#Pass2021").await;
+    assert_eq!(common::invalid_fields(wrong_old), ["old_password"]);
+    assert!(user_row(db, &name).await.must_change_password);
+
+    account::change_password(&db.conn, &ctx, id, &pw, "Str0ng#Pass2021")
+        .await
+        .expect("strong password accepted");
+
+    let stored = user_row(db, &name).await;
+    assert!(!stored.must_change_password);
+    assert!(stored.password_changed_at.is_some());
+    assert_eq!(login(db, &name, "Str0ng#Pass2021").await, Ok(id));
+    assert_eq!(login(db, &name, &pw).await, Err(LoginError::BadCredentials));
+    assert_eq!(
+        common::audit_rows(db, "change_password", "user", &name)
+            .await
+            .len(),
+        1
+    );
+}
+
+#[tokio::test]
+async fn a_session_loads_its_user_until_it_is_deleted() {
+    let t = TestDb::new().await;
+    let db = &t.db;
+    testing::county(db).await;
+    testing::user(db, "mp", Role::TownshipChair, MAOPING).await;
+    let id = user_row(db, "mp").await.id;
+
+    let tok = session::create(
+        &db.conn,
+        id,
+        Some("10.0.0.8".into()),
+        Some("Mozilla/5.0".into()),
+    )
+    .await
+    .unwrap();
+    let loaded = session::load(&db.conn, &tok).await.unwrap();
+    assert_eq!(loaded.map(|u| u.username).as_deref(), Some("mp"));
+    assert_eq!(
+        session::load(&db.conn, "not-a-session").await.unwrap(),
+        None
+    );
+
+    session::delete(&db.conn, &tok).await.unwrap();
+
+    assert_eq!(session::load(&db.conn, &tok).await.unwrap(), None);
+    assert_eq!(
+        db::entity::session::Entity::find()
+            .count(&db.conn)
+            .await
+            .unwrap(),
+        0
+    );
+}
+
+#[tokio::test]
+async fn a_disabled_users_sessions_end() {
+    let t = TestDb::new().await;
+    let db = &t.db;
+    testing::county(db).await;
+    testing::user(db, "mp", Role::TownshipChair, MAOPING).await;
+    let id = user_row(db, "mp").await.id;
+    let tok = session::create(&db.conn, id, None, None).await.unwrap();
+
+    account::set_disabled(&db.conn, &testing::operator(), "mp", true)
+        .await
+        .unwrap();
+
+    assert_eq!(session::load(&db.conn, &tok).await.unwrap(), None);
+    assert_eq!(
+        login(db, "mp", "Jinguo#2020test").await,
+        Err(LoginError::Disabled)
+    );
+}
+
+#[tokio::test]
+async fn an_api_token_authenticates_its_user_until_revoked_and_is_stored_hashed() {
+    let t = TestDb::new().await;
+    let db = &t.db;
+    testing::county(db).await;
+    testing::user(db, "mp", Role::TownshipChair, MAOPING).await;
+    let ctx = testing::ctx_of(db, "mp").await;
+
+    let (row, plaintext) = token::create(&db.conn, &ctx, "市妇联数据对接")
+        .await
+        .unwrap();
+
+    let stored = api_token::Entity::find_by_id(row.id)
+        .one(&db.conn)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_ne!(stored.token_hash, plaintext);
+    assert!(!stored.token_hash.contains(&plaintext[3..]));
+    assert!(plaintext.starts_with(&stored.prefix));
+    let user = token::authenticate(&db.conn, &plaintext).await.unwrap();
+    assert_eq!(user.map(|u| u.id), ctx.user_id());
+    assert_eq!(
+        token::authenticate(&db.conn, &stored.token_hash)
+            .await
+            .unwrap(),
+        None
+    );
+
+    token::revoke(&db.conn, &ctx, row.id).await.unwrap();
+
+    assert_eq!(
+        token::authenticate(&db.conn, &plaintext).await.unwrap(),
+        None
+    );
+    let revoked = api_token::Entity::find_by_id(row.id)
+        .one(&db.conn)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(revoked.revoked_at.is_some());
+    assert_eq!(
+        common::audit_rows(db, "revoke", "api_token", &row.id.to_string())
+            .await
+            .len(),
+        1
+    );
+}
+
+#[tokio::test]
+async fn another_township_chair_cannot_revoke_a_token() {
+    let t = TestDb::new().await;
+    let db = &t.db;
+    testing::county(db).await;
+    testing::user(db, "mp", Role::TownshipChair, MAOPING).await;
+    testing::user(db, "gz", Role::TownshipChair, testing::GUIZHOU).await;
+    let (row, plaintext) = token::create(&db.conn, &testing::ctx_of(db, "mp").await, "对接")
+        .await
+        .unwrap();
+
+    let r = token::revoke(&db.conn, &testing::ctx_of(db, "gz").await, row.id).await;
+
+    assert!(r.is_err());
+    assert!(
+        token::authenticate(&db.conn, &plaintext)
+            .await
+            .unwrap()
+            .is_some()
+    );
+}

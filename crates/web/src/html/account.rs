@@ -1,0 +1,250 @@
+//! Login, logout, password change, and the user's own account page (last
+//! login, API tokens).
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::{
+    Form, Router,
+    extract::{Query, State},
+    http::{HeaderMap, header},
+    response::{IntoResponse, Redirect, Response},
+    routing::{get, post},
+};
+use db::{account, entity::api_token};
+use serde::Deserialize;
+
+use super::Layout;
+use crate::{
+    AppState,
+    auth::{
+        COOKIE, ClientIp, PageUser, clear_cookie, cookie_value, is_https, safe_next, session_cookie,
+    },
+    error::PageResult,
+    form::FormErrors,
+};
+
+pub fn router() -> axum::Router<AppState> {
+    Router::new()
+        .route("/login", get(login_page).post(login))
+        .route("/logout", post(logout))
+        .route("/account", get(account_page))
+        .route(
+            "/account/password",
+            get(password_page).post(change_password),
+        )
+        .route("/account/tokens", post(create_token))
+        .route("/account/tokens/{id}/revoke", post(revoke_token))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "login.html")]
+struct LoginPage {
+    error: Option<String>,
+    next: String,
+    username: String,
+}
+
+#[derive(Deserialize)]
+struct NextQuery {
+    next: Option<String>,
+}
+
+async fn login_page(Query(q): Query<NextQuery>) -> LoginPage {
+    LoginPage {
+        error: None,
+        next: safe_next(q.next.as_deref()),
+        username: String::new(),
+    }
+}
+
+#[derive(Deserialize)]
+struct LoginForm {
+    username: String,
+    password: String,
+    next: Option<String>,
+}
+
+async fn login(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
+    Form(f): Form<LoginForm>,
+) -> PageResult<Response> {
+    let next = safe_next(f.next.as_deref());
+    let page = |error: String| LoginPage {
+        error: Some(error),
+        next: next.clone(),
+        username: f.username.clone(),
+    };
+    if !state.limiter.allow(&f.username) {
+        return Ok((
+            axum::http::StatusCode::TOO_MANY_REQUESTS,
+            page("登录尝试过于频繁，请15分钟后再试".into()),
+        )
+            .into_response());
+    }
+    let c = &state.db.conn;
+    match account::authenticate(c, &f.username, &f.password, ip.clone()).await? {
+        Err(e) => Ok((axum::http::StatusCode::UNAUTHORIZED, page(e.message())).into_response()),
+        Ok((user, last)) => {
+            state.limiter.clear(&f.username);
+            let ua = headers
+                .get(header::USER_AGENT)
+                .and_then(|v| v.to_str().ok())
+                .map(String::from);
+            let token = account::session::create(c, user.id, ip, ua).await?;
+            let to = if user.must_change_password {
+                "/account/password".to_string()
+            } else if last.at.is_some() {
+                // Show the previous login on the home page once.
+                format!(
+                    "{}{}last=1",
+                    next,
+                    if next.contains('?') { "&" } else { "?" }
+                )
+            } else {
+                next
+            };
+            let cookie = session_cookie(&token, is_https(&headers, state.config.trust_proxy));
+            Ok(([(header::SET_COOKIE, cookie)], Redirect::to(&to)).into_response())
+        }
+    }
+}
+
+async fn logout(State(state): State<AppState>, headers: HeaderMap) -> PageResult<Response> {
+    if let Some(token) = cookie_value(&headers, COOKIE) {
+        account::session::delete(&state.db.conn, &token).await?;
+    }
+    Ok((
+        [(header::SET_COOKIE, clear_cookie())],
+        Redirect::to("/login"),
+    )
+        .into_response())
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "password.html")]
+struct PasswordPage {
+    layout: Layout,
+    must_change: bool,
+    errors: FormErrors,
+}
+
+async fn password_page(PageUser(cu): PageUser) -> PasswordPage {
+    PasswordPage {
+        must_change: cu.user.must_change_password,
+        layout: Layout::new(&cu, "修改密码", "account"),
+        errors: FormErrors::default(),
+    }
+}
+
+#[derive(Deserialize)]
+struct PasswordForm {
+    old_password: String,
+    new_password: String,
+    confirm: String,
+}
+
+async fn change_password(
+    State(state): State<AppState>,
+    PageUser(cu): PageUser,
+    Form(f): Form<PasswordForm>,
+) -> PageResult<Response> {
+    let again = |errors: FormErrors| PasswordPage {
+        must_change: cu.user.must_change_password,
+        layout: Layout::new(&cu, "修改密码", "account"),
+        errors,
+    };
+    if f.new_password != f.confirm {
+        let mut e = FormErrors::default();
+        e.set("confirm", "两次输入的新密码不一致");
+        return Ok((axum::http::StatusCode::BAD_REQUEST, again(e)).into_response());
+    }
+    match account::change_password(
+        &state.db.conn,
+        &cu.ctx,
+        cu.user.id,
+        &f.old_password,
+        &f.new_password,
+    )
+    .await
+    {
+        Ok(()) => Ok(Redirect::to("/?changed=1").into_response()),
+        Err(e) => Ok((
+            axum::http::StatusCode::BAD_REQUEST,
+            again(FormErrors::from_db(e)?),
+        )
+            .into_response()),
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "account.html")]
+struct AccountPage {
+    layout: Layout,
+    username: String,
+    last_login: String,
+    last_ip: String,
+    tokens: Vec<api_token::Model>,
+    new_token: Option<String>,
+    errors: FormErrors,
+}
+
+fn beijing(t: chrono::DateTime<chrono::Utc>) -> String {
+    (t + chrono::Duration::hours(8))
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
+}
+
+async fn account_view(
+    state: &AppState,
+    cu: &crate::auth::CurrentUser,
+    new_token: Option<String>,
+    errors: FormErrors,
+) -> PageResult<AccountPage> {
+    Ok(AccountPage {
+        layout: Layout::new(cu, "我的账号", "account"),
+        username: cu.user.username.clone(),
+        last_login: cu
+            .user
+            .last_login_at
+            .map(beijing)
+            .unwrap_or_else(|| "—".into()),
+        last_ip: cu.user.last_login_ip.clone().unwrap_or_else(|| "—".into()),
+        tokens: account::token::list_own(&state.db.conn, &cu.ctx).await?,
+        new_token,
+        errors,
+    })
+}
+
+async fn account_page(
+    State(state): State<AppState>,
+    PageUser(cu): PageUser,
+) -> PageResult<AccountPage> {
+    account_view(&state, &cu, None, FormErrors::default()).await
+}
+
+#[derive(Deserialize)]
+struct TokenForm {
+    name: String,
+}
+
+async fn create_token(
+    State(state): State<AppState>,
+    PageUser(cu): PageUser,
+    Form(f): Form<TokenForm>,
+) -> PageResult<AccountPage> {
+    match account::token::create(&state.db.conn, &cu.ctx, &f.name).await {
+        Ok((_, token)) => account_view(&state, &cu, Some(token), FormErrors::default()).await,
+        Err(e) => account_view(&state, &cu, None, FormErrors::from_db(e)?).await,
+    }
+}
+
+async fn revoke_token(
+    State(state): State<AppState>,
+    PageUser(cu): PageUser,
+    axum::extract::Path(id): axum::extract::Path<i64>,
+) -> PageResult<Redirect> {
+    account::token::revoke(&state.db.conn, &cu.ctx, id).await?;
+    Ok(Redirect::to("/account"))
+}

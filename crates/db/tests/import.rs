@@ -239,6 +239,14 @@ async fn importing_the_same_workbook_again_creates_no_duplicates() {
         (c.orgs, c.people, c.officers),
         (first.orgs, first.people, first.officers)
     );
+    // Nothing changed, so the only new audit row is the import itself.
+    let updates = audit_log::Entity::find()
+        .filter(audit_log::Column::Action.eq("update"))
+        .all(&db.conn)
+        .await;
+    let updates: Vec<String> = updates.unwrap().into_iter().map(|a| a.summary).collect();
+    assert!(updates.is_empty(), "{updates:?}");
+    assert_eq!(c.audit, first.audit + 1);
 }
 
 #[tokio::test]

@@ -485,3 +485,93 @@ pub async fn bootstrap_admin(c: &impl ConnectionTrait) -> DbResult<Option<(Strin
         .await?;
     Ok(Some(("admin".into(), pw)))
 }
+
+/// One account as the admin list shows it: the user with her roots as orgs.
+#[derive(Debug, Clone)]
+pub struct UserRow {
+    pub user: app_user::Model,
+    pub capture_orgs: Vec<org::Model>,
+    pub view_orgs: Vec<org::Model>,
+}
+
+/// Filters of the admin list.
+#[derive(Debug, Default, Clone)]
+pub struct UserQuery {
+    /// A fragment of the username or the person's name.
+    pub q: Option<String>,
+    /// Org code: accounts with a root in that org's subtree.
+    pub org: Option<String>,
+}
+
+/// Users the caller may administer, filtered and paged; returns the page and
+/// the total. Built on [`list_users`] so the "who may manage whom" rule stays in
+/// one place.
+pub async fn list_user_rows(
+    c: &impl ConnectionTrait,
+    ctx: &Ctx,
+    query: &UserQuery,
+    page: u64,
+    per_page: u64,
+) -> DbResult<(Vec<UserRow>, u64)> {
+    let users = list_users(c, ctx).await?;
+    let org_path = match query
+        .org
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        Some(code) => Some(crate::org::find_visible(c, ctx, code).await?.path),
+        None => None,
+    };
+    let q = query
+        .q
+        .as_deref()
+        .map(|s| s.trim().to_lowercase())
+        .filter(|s| !s.is_empty());
+    let matching: Vec<(app_user::Model, Scope)> = users
+        .into_iter()
+        .filter(|(u, _)| {
+            q.as_ref().is_none_or(|q| {
+                u.username.contains(q.as_str())
+                    || u.display_name.to_lowercase().contains(q.as_str())
+            })
+        })
+        .filter(|(_, s)| {
+            org_path.as_ref().is_none_or(|p| {
+                s.view_roots
+                    .iter()
+                    .chain(s.capture_roots.iter())
+                    .any(|r| r.starts_with(p.as_str()))
+            })
+        })
+        .collect();
+    let total = matching.len() as u64;
+    let page_rows: Vec<(app_user::Model, Scope)> = matching
+        .into_iter()
+        .skip(((page.max(1) - 1) * per_page) as usize)
+        .take(per_page as usize)
+        .collect();
+    let paths: Vec<String> = page_rows
+        .iter()
+        .flat_map(|(_, s)| s.view_roots.iter().chain(s.capture_roots.iter()).cloned())
+        .collect();
+    let orgs = org::Entity::find()
+        .filter(org::Column::Path.is_in(paths))
+        .all(c)
+        .await?;
+    let by_path = |roots: &[String]| -> Vec<org::Model> {
+        roots
+            .iter()
+            .filter_map(|r| orgs.iter().find(|o| &o.path == r).cloned())
+            .collect()
+    };
+    let rows = page_rows
+        .into_iter()
+        .map(|(user, s)| UserRow {
+            capture_orgs: by_path(&s.capture_roots),
+            view_orgs: by_path(&s.view_roots),
+            user,
+        })
+        .collect();
+    Ok((rows, total))
+}

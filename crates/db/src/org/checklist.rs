@@ -12,6 +12,7 @@ use sea_orm::{
     QueryFilter, QueryOrder, Set,
 };
 
+use super::workbook::ReviewRights;
 use crate::{
     Ctx, DbError, DbResult,
     audit::Change,
@@ -176,8 +177,11 @@ pub async fn fill(
     Ok(after)
 }
 
-/// Township or county review of one entry. The township step needs capture over
-/// the entry's org; the county step needs capture over the item's owner.
+/// Township or county review of one entry. The township step (and returning a
+/// freshly filled entry) is the township's everyday duty over its villages: it
+/// needs `org:write` and capture over the entry org's parent. The county step
+/// (and returning an entry the township passed) needs `org:approve` and capture
+/// over the item's owner.
 pub async fn review(
     c: &impl ConnectionTrait,
     ctx: &Ctx,
@@ -185,7 +189,7 @@ pub async fn review(
     action: ReviewAction,
     note: Option<String>,
 ) -> DbResult<checklist_entry::Model> {
-    ctx.require(Module::Org, Permission::Approve)?;
+    ctx.require(Module::Org, Permission::Write)?;
     let before = checklist_entry::Entity::find_by_id(entry_id)
         .one(c)
         .await?
@@ -205,24 +209,14 @@ pub async fn review(
         .one(c)
         .await?
         .ok_or(DbError::NotFound)?;
-    let allowed = match action {
-        ReviewAction::CountyApprove => ctx.scope.can_capture_path(&owner.path),
-        // A township (or higher) reviews its subordinates, never its own entry:
-        // the reviewer must be able to capture the entry org's parent.
-        _ => match o.parent_id {
-            Some(pid) => org::Entity::find_by_id(pid)
-                .one(c)
-                .await?
-                .is_some_and(|p| ctx.scope.can_capture_path(&p.path)),
-            None => ctx.scope.operator,
-        },
-    };
-    if !allowed {
+    let current = ReviewState::from_code(&before.review_state);
+    let rights = ReviewRights::of(c, ctx, &o, &owner).await?;
+    if !rights.allows(current, action) {
         return Err(DbError::forbidden("无权审核该项"));
     }
-    let next = ReviewState::apply(ReviewState::from_code(&before.review_state), action)
-        .map_err(DbError::Conflict)?;
-    if next == ReviewState::Returned && note.as_deref().is_none_or(|n| n.trim().is_empty()) {
+    let next = ReviewState::apply(current, action).map_err(DbError::Conflict)?;
+    let note = note.filter(|n| !n.trim().is_empty());
+    if next == ReviewState::Returned && note.is_none() {
         return Err(Invalid::single("note", "退回时请填写退回理由").into());
     }
     let mut am = before.clone().into_active_model();

@@ -1,12 +1,14 @@
 //! Organizations (组织): the federation tree, with history of moves, plus the
 //! venues, officers, surveys and standardization checklist hung on it.
 
+pub mod browse;
 pub mod checklist;
 pub mod officer;
 pub mod summary;
 pub mod survey;
 pub mod tree;
 pub mod venue;
+pub mod workbook;
 
 use chrono::NaiveDate;
 use domain::{
@@ -234,7 +236,12 @@ pub async fn update(c: &impl ConnectionTrait, ctx: &Ctx, input: &OrgInput) -> Db
     am.search_text = Set(normalize(&format!("{} {}", input.name, input.code)));
     am.updated_at = Set(now());
     let after = am.update(c).await?;
-    if after != before {
+    if after
+        != (org::Model {
+            updated_at: after.updated_at,
+            ..before.clone()
+        })
+    {
         Change::new(
             "update",
             "org",

@@ -57,7 +57,12 @@ pub async fn upsert(
             am.term_end = Set(input.term_end);
             am.updated_at = Set(t);
             let after = am.update(c).await?;
-            if after != before {
+            if after
+                != (officer::Model {
+                    updated_at: after.updated_at,
+                    ..before.clone()
+                })
+            {
                 Change::new(
                     "update",
                     "officer",

@@ -53,7 +53,12 @@ pub async fn upsert(
             am.highlights = Set(clean(&input.highlights));
             am.updated_at = Set(t);
             let after = am.update(c).await?;
-            if after != before {
+            if after
+                != (survey::Model {
+                    updated_at: after.updated_at,
+                    ..before.clone()
+                })
+            {
                 Change::new(
                     "update",
                     "survey",

@@ -57,7 +57,12 @@ pub async fn upsert(
             am.rating_level = Set(input.rating_level.map(|r| r.code().into()));
             am.updated_at = Set(t);
             let after = am.update(c).await?;
-            if after != before {
+            if after
+                != (venue::Model {
+                    updated_at: after.updated_at,
+                    ..before.clone()
+                })
+            {
                 Change::new("update", "venue", after.id, format!("修改阵地「{name}」"))
                     .org(o.id)
                     .before(&before)

@@ -121,3 +121,43 @@ pub async fn members(
     out.sort_by_key(|(p, _)| p.id != h.head_person_id);
     Ok(out)
 }
+
+/// The household a visible person heads or belongs to, if any.
+pub async fn of_person(
+    c: &impl ConnectionTrait,
+    ctx: &Ctx,
+    person_id: i64,
+) -> DbResult<Option<household::Model>> {
+    super::get(c, ctx, person_id).await?;
+    if let Some(h) = household::Entity::find()
+        .filter(household::Column::HeadPersonId.eq(person_id))
+        .one(c)
+        .await?
+    {
+        return Ok(Some(h));
+    }
+    let Some(m) = household_member::Entity::find()
+        .filter(household_member::Column::PersonId.eq(person_id))
+        .one(c)
+        .await?
+    else {
+        return Ok(None);
+    };
+    Ok(household::Entity::find_by_id(m.household_id).one(c).await?)
+}
+
+/// Members as pages show them (masked like any person view), head first.
+pub async fn member_views(
+    c: &impl ConnectionTrait,
+    ctx: &Ctx,
+    household_id: i64,
+) -> DbResult<Vec<(super::PersonView, String)>> {
+    let mut out = Vec::new();
+    for (p, relation) in members(c, ctx, household_id).await? {
+        let Some(o) = org::Entity::find_by_id(p.org_id).one(c).await? else {
+            continue;
+        };
+        out.push((super::view_of(ctx, &p, &o, Vec::new()), relation));
+    }
+    Ok(out)
+}

@@ -3,7 +3,12 @@
 //! the masked copies; a plaintext view needs the `sensitive` permission and is
 //! written to the access log.
 
+pub mod edit;
 pub mod household;
+
+pub use edit::{
+    COMMON_TAGS, PersonUpdate, can_edit, find_visible_by_id_number, tags_in_use, update,
+};
 
 use chrono::NaiveDate;
 use domain::{
@@ -148,16 +153,30 @@ pub async fn find_or_create(
         let mut am = existing.into_active_model();
         am.name = Set(name.to_string());
         am.search_text = Set(normalize(name));
-        if let Some(phone) = &input.phone {
+        let phone_index = input
+            .phone
+            .as_ref()
+            .map(|p| db.keys.blind_index("phone", p.as_str()));
+        // Re-encrypting an unchanged phone (fresh nonce) would look like a change.
+        if let Some(phone) = input
+            .phone
+            .as_ref()
+            .filter(|_| phone_index != before.phone_index)
+        {
             am.phone_cipher = Set(Some(db.keys.encrypt(phone.as_str())));
-            am.phone_index = Set(Some(db.keys.blind_index("phone", phone.as_str())));
+            am.phone_index = Set(phone_index.clone());
             am.phone_masked = Set(Some(phone.masked()));
         }
         am.org_id = Set(home.id);
         am.updated_at = Set(t);
         let after = am.update(c).await?;
         set_tags(c, after.id, &input.tags, false).await?;
-        if after != before {
+        if after
+            != (person::Model {
+                updated_at: after.updated_at,
+                ..before.clone()
+            })
+        {
             Change::new(
                 "update",
                 "person",

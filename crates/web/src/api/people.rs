@@ -1,9 +1,274 @@
-//! API of the `people` area.
+//! API of the `people` area. 身份证号 and phone leave the server masked; the
+//! plaintext only through `/reveal`, which needs `people:sensitive` and is
+//! written to the access log by the repository.
 
-use utoipa_axum::router::OpenApiRouter;
+use axum::{Json, extract::State, http::StatusCode};
+use chrono::NaiveDate;
+use db::people::{self, PeopleQuery, PersonInput, PersonView, SensitiveField};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::{router::OpenApiRouter, routes};
 
-use crate::AppState;
+use super::{
+    ListResponse, PageParams, ReadErrors, WriteErrors, begin, commit,
+    extract::{ApiJson, ApiPath, ApiQuery},
+    input::Check,
+};
+use crate::{
+    AppState,
+    auth::ApiUser,
+    error::{ApiError, ApiResult},
+};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
+        .routes(routes!(list_people, create_person))
+        .routes(routes!(get_person))
+        .routes(routes!(reveal))
+}
+
+/// A person, masked: the name of a child under 14 too, unless the caller may
+/// see sensitive data.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PersonDto {
+    pub id: i64,
+    pub name: String,
+    /// 身份证号（脱敏），如 `420527********123X`
+    pub id_masked: String,
+    /// 性别（中文）
+    pub sex: String,
+    /// 出生日期（未满14周岁且无敏感信息权限时为空）
+    pub birth_date: Option<NaiveDate>,
+    pub age: u32,
+    /// 手机号（脱敏），如 `138****5678`
+    pub phone_masked: Option<String>,
+    pub org_code: String,
+    pub org_name: String,
+    pub tags: Vec<String>,
+    /// 未满14周岁
+    pub is_child: bool,
+}
+
+impl From<PersonView> for PersonDto {
+    fn from(v: PersonView) -> Self {
+        PersonDto {
+            id: v.id,
+            name: v.name,
+            id_masked: v.id_masked,
+            sex: v.sex,
+            birth_date: v.birth_date,
+            age: v.age,
+            phone_masked: v.phone_masked,
+            org_code: v.org_code,
+            org_name: v.org_name,
+            tags: v.tags,
+            is_child: v.is_child,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PeopleListQuery {
+    /// 姓名片段（两个字的姓名也可），或完整的身份证号、手机号
+    pub q: Option<String>,
+    /// 组织编码：该组织及其下级的人员
+    pub org: Option<String>,
+    /// 标签
+    pub tag: Option<String>,
+    pub page: Option<u64>,
+    /// 每页条数（≤ 200，默认50）
+    pub per_page: Option<u64>,
+}
+
+/// 人员列表（调用者范围内，脱敏）
+#[utoipa::path(
+    get,
+    path = "/api/v1/people",
+    tag = "people",
+    params(PeopleListQuery),
+    responses((status = 200, description = "人员列表", body = ListResponse<PersonDto>), ReadErrors)
+)]
+pub async fn list_people(
+    ApiUser(cu): ApiUser,
+    State(state): State<AppState>,
+    ApiQuery(q): ApiQuery<PeopleListQuery>,
+) -> ApiResult<Json<ListResponse<PersonDto>>> {
+    let (page, per_page) = PageParams {
+        page: q.page,
+        per_page: q.per_page,
+    }
+    .resolve()?;
+    let query = PeopleQuery {
+        q: q.q,
+        org: q.org,
+        tag: q.tag,
+    };
+    let (rows, total) =
+        people::list(&state.db.conn, &state.db, &cu.ctx, &query, page, per_page).await?;
+    Ok(Json(ListResponse {
+        items: rows.into_iter().map(PersonDto::from).collect(),
+        total,
+        page,
+        per_page,
+    }))
+}
+
+/// 查看一个人员（脱敏）
+#[utoipa::path(
+    get,
+    path = "/api/v1/people/{id}",
+    tag = "people",
+    params(("id" = i64, Path, description = "人员id")),
+    responses((status = 200, description = "人员", body = PersonDto), ReadErrors)
+)]
+pub async fn get_person(
+    ApiUser(cu): ApiUser,
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<PersonDto>> {
+    let (_, view) = people::get(&state.db.conn, &cu.ctx, id).await?;
+    Ok(Json(view.into()))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct PersonSave {
+    #[schema(required = true, example = "王秀梅")]
+    pub name: Option<String>,
+    /// 身份证号（18位；同号已登记时返回已有人员）
+    #[schema(required = true)]
+    pub id_number: Option<String>,
+    /// 手机号（11位手机号或区号-座机号）
+    pub phone: Option<String>,
+    /// 所属组织编码
+    #[schema(required = true, example = "420527101201")]
+    pub org_code: Option<String>,
+    /// 标签（追加，不删除已有标签）
+    #[serde(default)]
+    pub tags: Vec<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PersonSaved {
+    /// true：新登记（201）；false：该身份证号已登记，返回已有人员（200）
+    pub created: bool,
+    #[serde(flatten)]
+    pub person: PersonDto,
+}
+
+/// 登记人员（一人一档：按身份证号查找或新建）
+#[utoipa::path(
+    post,
+    path = "/api/v1/people",
+    tag = "people",
+    request_body = PersonSave,
+    responses(
+        (status = 201, description = "已新登记", body = PersonSaved),
+        (status = 200, description = "身份证号已登记，返回已有人员（并按本次提交更新）", body = PersonSaved),
+        WriteErrors
+    )
+)]
+pub async fn create_person(
+    ApiUser(cu): ApiUser,
+    State(state): State<AppState>,
+    ApiJson(body): ApiJson<PersonSave>,
+) -> ApiResult<(StatusCode, Json<PersonSaved>)> {
+    let mut check = Check::new();
+    let name = check.required("name", body.name.as_deref(), "姓名");
+    let id_number = check.id_number("id_number", body.id_number.as_deref());
+    let phone = check.phone("phone", body.phone.as_deref());
+    let org_code = check.required("org_code", body.org_code.as_deref(), "所属组织编码");
+    if body.tags.len() > 20 || body.tags.iter().any(|t| t.trim().chars().count() > 20) {
+        check.push("tags", "标签最多20个，每个不超过20个字");
+    }
+    check.finish()?;
+    let (Some(name), Some(id_number), Some(org_code)) = (name, id_number, org_code) else {
+        return Err(ApiError::bad_request("请求内容有误"));
+    };
+    let input = PersonInput {
+        name,
+        id_number,
+        phone,
+        org_code,
+        tags: body.tags,
+    };
+    let tx = begin(&state).await?;
+    let (p, created) = people::find_or_create(&tx, &state.db, &cu.ctx, &input).await?;
+    let (_, view) = people::get(&tx, &cu.ctx, p.id).await?;
+    commit(tx).await?;
+    let status = if created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((
+        status,
+        Json(PersonSaved {
+            created,
+            person: view.into(),
+        }),
+    ))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct RevealRequest {
+    /// 要查看明文的字段：`id_number`（身份证号）或 `phone`（手机号）
+    #[schema(required = true, example = "id_number")]
+    pub field: Option<String>,
+    /// 查看原因（记入访问日志）
+    #[schema(required = true, example = "核对救助申请")]
+    pub purpose: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RevealResponse {
+    pub field: String,
+    /// 明文；该字段未登记时为空
+    pub value: Option<String>,
+}
+
+/// 查看敏感字段明文（需「人员·查看敏感信息」权限，记入访问日志）
+#[utoipa::path(
+    post,
+    path = "/api/v1/people/{id}/reveal",
+    tag = "people",
+    params(("id" = i64, Path, description = "人员id")),
+    request_body = RevealRequest,
+    responses((status = 200, description = "明文", body = RevealResponse), WriteErrors)
+)]
+pub async fn reveal(
+    ApiUser(cu): ApiUser,
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<RevealRequest>,
+) -> ApiResult<Json<RevealResponse>> {
+    let mut check = Check::new();
+    let field = check.required("field", body.field.as_deref(), "要查看的字段");
+    let field = match field.as_deref() {
+        None => None,
+        Some("id_number") => Some(SensitiveField::IdNumber),
+        Some("phone") => Some(SensitiveField::Phone),
+        Some(other) => {
+            check.push(
+                "field",
+                format!("字段「{other}」不能查看明文，可选：id_number、phone"),
+            );
+            None
+        }
+    };
+    let purpose = check.required("purpose", body.purpose.as_deref(), "查看原因");
+    if purpose.as_ref().is_some_and(|p| p.chars().count() > 200) {
+        check.push("purpose", "查看原因不能超过200个字");
+    }
+    check.finish()?;
+    let (Some(field), Some(purpose)) = (field, purpose) else {
+        return Err(ApiError::bad_request("请求内容有误"));
+    };
+    let tx = begin(&state).await?;
+    let value = people::reveal(&tx, &state.db, &cu.ctx, id, field, &purpose).await?;
+    commit(tx).await?;
+    Ok(Json(RevealResponse {
+        field: field.code().into(),
+        value,
+    }))
 }

@@ -1,9 +1,300 @@
-//! Pages of the `audit` area.
+//! Pages of the `audit` area (审计日志): the append-only change trail and the
+//! access log of plaintext views, each with filters an auditor needs.
+//! Filter dates are Beijing dates; the database keeps UTC.
 
-use axum::Router;
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::{
+    Router,
+    extract::{Query, State},
+    http::StatusCode,
+    response::{IntoResponse, Response},
+    routing::get,
+};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use db::audit::{self, AuditFilter};
+use serde::Deserialize;
 
-use crate::AppState;
+use super::{Layout, Pager, page_of, query_string};
+use crate::{AppState, auth::PageUser, error::PageResult, form::FormErrors};
+
+const PER_PAGE: u64 = 50;
 
 pub fn router() -> Router<AppState> {
     Router::new()
+        .route("/audit", get(list_changes))
+        .route("/audit/views", get(list_views))
+}
+
+/// Known action codes and their Chinese names (other areas add workflow
+/// steps; unknown codes are shown as they are).
+const ACTIONS: &[(&str, &str)] = &[
+    ("create", "新建"),
+    ("update", "修改"),
+    ("delete", "删除"),
+    ("close", "撤销"),
+    ("move", "调整上级"),
+    ("import", "导入"),
+    ("export", "导出"),
+    ("add_member", "添加家庭成员"),
+    ("login", "登录"),
+    ("login_failed", "登录失败"),
+    ("change_password", "修改密码"),
+    ("reset_password", "重置密码"),
+    ("lock", "停用账号"),
+    ("unlock", "启用账号"),
+    ("submit", "提交"),
+    ("approve", "审批通过"),
+    ("reject", "退回"),
+];
+
+const ENTITIES: &[(&str, &str)] = &[
+    ("person", "人员"),
+    ("household", "家庭户"),
+    ("user", "账号"),
+    ("org", "组织"),
+    ("venue", "阵地"),
+    ("officer", "妇联干部"),
+    ("survey", "调研"),
+    ("api_token", "API令牌"),
+];
+
+fn label_of(table: &[(&'static str, &'static str)], code: &str) -> String {
+    table
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map_or_else(|| code.to_string(), |(_, l)| (*l).to_string())
+}
+
+fn beijing(t: DateTime<Utc>) -> String {
+    (t + Duration::hours(8))
+        .format("%Y-%m-%d %H:%M:%S")
+        .to_string()
+}
+
+/// The start of a Beijing day, in UTC.
+fn beijing_midnight(d: NaiveDate) -> DateTime<Utc> {
+    d.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc() - Duration::hours(8)
+}
+
+/// Filters as typed (kept on the page, and rebuilt into paging links).
+#[derive(Deserialize, Default)]
+struct FilterQuery {
+    actor: Option<String>,
+    entity: Option<String>,
+    action: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+    page: Option<String>,
+}
+
+/// What the filter bar shows.
+#[derive(Default)]
+struct FilterForm {
+    actor: String,
+    entity: String,
+    action: String,
+    from: String,
+    to: String,
+}
+
+impl FilterQuery {
+    /// The repository filter, or field errors for unreadable dates.
+    fn parse(&self) -> Result<AuditFilter, FormErrors> {
+        let mut errors = FormErrors::default();
+        let mut date = |field: &str, label: &str, v: &Option<String>| {
+            let v = v.as_deref().map(str::trim).filter(|s| !s.is_empty())?;
+            match NaiveDate::parse_from_str(v, "%Y-%m-%d") {
+                Ok(d) => Some(d),
+                Err(_) => {
+                    errors.set(field, format!("{label}格式应为 2020-07-08"));
+                    None
+                }
+            }
+        };
+        let from = date("from", "开始日期", &self.from);
+        let to = date("to", "结束日期", &self.to);
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(AuditFilter {
+            actor: self.actor.clone(),
+            entity: self.entity.clone(),
+            action: self.action.clone(),
+            from: from.map(beijing_midnight),
+            // The end date is inclusive: up to the next Beijing midnight.
+            to: to.map(|d| beijing_midnight(d + Duration::days(1))),
+        })
+    }
+
+    fn form(&self) -> FilterForm {
+        let s = |v: &Option<String>| v.clone().unwrap_or_default();
+        FilterForm {
+            actor: s(&self.actor),
+            entity: s(&self.entity),
+            action: s(&self.action),
+            from: s(&self.from),
+            to: s(&self.to),
+        }
+    }
+
+    fn pager(&self, total: u64) -> Pager {
+        let base = query_string(&[
+            ("actor", self.actor.as_deref()),
+            ("entity", self.entity.as_deref()),
+            ("action", self.action.as_deref()),
+            ("from", self.from.as_deref()),
+            ("to", self.to.as_deref()),
+        ]);
+        Pager::new(self.page(), PER_PAGE, total, base)
+    }
+
+    fn page(&self) -> u64 {
+        page_of(self.page.as_deref().and_then(|p| p.parse().ok()))
+    }
+}
+
+struct ChangeLine {
+    at: String,
+    actor: String,
+    ip: String,
+    action: String,
+    entity: String,
+    entity_id: String,
+    summary: String,
+    before: Option<String>,
+    after: Option<String>,
+}
+
+/// Stored JSON, indented for reading.
+fn pretty(json: Option<String>) -> Option<String> {
+    json.map(|j| {
+        serde_json::from_str::<serde_json::Value>(&j)
+            .and_then(|v| serde_json::to_string_pretty(&v))
+            .unwrap_or(j)
+    })
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "audit/changes.html")]
+struct ChangesPage {
+    layout: Layout,
+    filter: FilterForm,
+    actions: &'static [(&'static str, &'static str)],
+    entities: &'static [(&'static str, &'static str)],
+    rows: Vec<ChangeLine>,
+    pager: Pager,
+    errors: FormErrors,
+}
+
+async fn list_changes(
+    State(state): State<AppState>,
+    PageUser(cu): PageUser,
+    Query(fq): Query<FilterQuery>,
+) -> PageResult<Response> {
+    let (filter, errors, status) = match fq.parse() {
+        Ok(f) => (f, FormErrors::default(), StatusCode::OK),
+        // Show the message, and no rows rather than unfiltered ones.
+        Err(e) => (AuditFilter::default(), e, StatusCode::BAD_REQUEST),
+    };
+    let page = audit::list_changes(&state.db.conn, &cu.ctx, &filter, fq.page(), PER_PAGE).await?;
+    let (items, total) = if errors.is_empty() {
+        (page.items, page.total)
+    } else {
+        (Vec::new(), 0)
+    };
+    let rows = items
+        .into_iter()
+        .map(|r| ChangeLine {
+            at: beijing(r.at),
+            actor: r.actor_name,
+            ip: r.ip.unwrap_or_else(|| "—".into()),
+            action: label_of(ACTIONS, &r.action),
+            entity: label_of(ENTITIES, &r.entity),
+            entity_id: r.entity_id.unwrap_or_default(),
+            summary: r.summary,
+            before: pretty(r.before_json),
+            after: pretty(r.after_json),
+        })
+        .collect();
+    let body = ChangesPage {
+        layout: Layout::new(&cu, "审计日志", "audit"),
+        filter: fq.form(),
+        actions: ACTIONS,
+        entities: ENTITIES,
+        rows,
+        pager: fq.pager(total),
+        errors,
+    };
+    Ok((status, body).into_response())
+}
+
+struct ViewLine {
+    at: String,
+    actor: String,
+    ip: String,
+    entity: String,
+    entity_id: String,
+    field: String,
+    purpose: String,
+}
+
+fn field_label(code: &str) -> String {
+    match code {
+        "id_number" => "身份证号",
+        "phone" => "手机号",
+        "bank_card" => "银行卡号",
+        "name" => "姓名",
+        other => other,
+    }
+    .to_string()
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "audit/views.html")]
+struct ViewsPage {
+    layout: Layout,
+    filter: FilterForm,
+    entities: &'static [(&'static str, &'static str)],
+    rows: Vec<ViewLine>,
+    pager: Pager,
+    errors: FormErrors,
+}
+
+async fn list_views(
+    State(state): State<AppState>,
+    PageUser(cu): PageUser,
+    Query(fq): Query<FilterQuery>,
+) -> PageResult<Response> {
+    let (filter, errors, status) = match fq.parse() {
+        Ok(f) => (f, FormErrors::default(), StatusCode::OK),
+        Err(e) => (AuditFilter::default(), e, StatusCode::BAD_REQUEST),
+    };
+    let page = audit::list_views(&state.db.conn, &cu.ctx, &filter, fq.page(), PER_PAGE).await?;
+    let (items, total) = if errors.is_empty() {
+        (page.items, page.total)
+    } else {
+        (Vec::new(), 0)
+    };
+    let rows = items
+        .into_iter()
+        .map(|r| ViewLine {
+            at: beijing(r.at),
+            actor: r.actor_name,
+            ip: r.ip.unwrap_or_else(|| "—".into()),
+            entity: label_of(ENTITIES, &r.entity),
+            entity_id: r.entity_id,
+            field: field_label(&r.field),
+            purpose: r.purpose,
+        })
+        .collect();
+    let body = ViewsPage {
+        layout: Layout::new(&cu, "明文查看记录", "audit"),
+        filter: fq.form(),
+        entities: ENTITIES,
+        rows,
+        pager: fq.pager(total),
+        errors,
+    };
+    Ok((status, body).into_response())
 }

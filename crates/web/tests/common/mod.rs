@@ -12,6 +12,7 @@ use db::testing::TestDb;
 use domain::access::Role;
 use tower::ServiceExt;
 
+#[allow(unused_imports)]
 pub use db::testing::{
     COUNTY, GUIZHOU, GUIZHOU_VILLAGE, MAOPING, MAOPING_VILLAGE, MAOPING_VILLAGE_2,
 };

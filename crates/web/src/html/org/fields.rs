@@ -1,0 +1,271 @@
+//! One form page for every form of the area: handlers describe their fields
+//! (label, control, value, hint) and the template lays them out the same way,
+//! with the error next to its field and the user's input kept.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::{
+    http::StatusCode,
+    response::{IntoResponse, Response},
+};
+use chrono::NaiveDate;
+use db::{DbError, entity::org};
+
+use super::super::Layout;
+use crate::{error::PageResult, form::FormErrors};
+
+/// One `<option>`.
+pub struct Opt {
+    pub value: String,
+    pub label: String,
+}
+
+impl Opt {
+    pub fn new(value: impl Into<String>, label: impl Into<String>) -> Opt {
+        Opt {
+            value: value.into(),
+            label: label.into(),
+        }
+    }
+
+    /// `(code, label)` options of a labelled enum, optionally led by an empty choice.
+    pub fn of<T: Copy>(
+        all: &[T],
+        code: fn(T) -> &'static str,
+        label: fn(T) -> &'static str,
+        empty: Option<&str>,
+    ) -> Vec<Opt> {
+        empty
+            .map(|e| Opt::new("", e))
+            .into_iter()
+            .chain(all.iter().map(|v| Opt::new(code(*v), label(*v))))
+            .collect()
+    }
+
+    /// Orgs as options: `name（code）`.
+    pub fn orgs(orgs: &[org::Model]) -> Vec<Opt> {
+        orgs.iter()
+            .map(|o| Opt::new(&o.code, format!("{}（{}）", o.name, o.code)))
+            .collect()
+    }
+}
+
+/// One labelled control.
+pub struct Field {
+    pub name: &'static str,
+    pub label: &'static str,
+    /// `text`, `date`, `tel`, `number`, `textarea`, `select` or `checkbox`.
+    pub kind: &'static str,
+    pub value: String,
+    pub options: Vec<Opt>,
+    pub required: bool,
+    pub hint: Option<String>,
+    pub error: Option<String>,
+    pub autocomplete: &'static str,
+}
+
+impl Field {
+    fn new(kind: &'static str, name: &'static str, label: &'static str, value: &str) -> Field {
+        Field {
+            name,
+            label,
+            kind,
+            value: value.to_string(),
+            options: Vec::new(),
+            required: false,
+            hint: None,
+            error: None,
+            autocomplete: "off",
+        }
+    }
+
+    pub fn text(name: &'static str, label: &'static str, value: &str) -> Field {
+        Field::new("text", name, label, value)
+    }
+
+    pub fn date(name: &'static str, label: &'static str, value: &str) -> Field {
+        Field::new("date", name, label, value)
+    }
+
+    pub fn tel(name: &'static str, label: &'static str, value: &str) -> Field {
+        Field::new("tel", name, label, value)
+    }
+
+    pub fn textarea(name: &'static str, label: &'static str, value: &str) -> Field {
+        Field::new("textarea", name, label, value)
+    }
+
+    pub fn select(
+        name: &'static str,
+        label: &'static str,
+        value: &str,
+        options: Vec<Opt>,
+    ) -> Field {
+        Field {
+            options,
+            ..Field::new("select", name, label, value)
+        }
+    }
+
+    pub fn required(mut self) -> Field {
+        self.required = true;
+        self
+    }
+
+    pub fn hint(mut self, hint: impl Into<String>) -> Field {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    pub fn autocomplete(mut self, v: &'static str) -> Field {
+        self.autocomplete = v;
+        self
+    }
+}
+
+/// A form page of the org area.
+#[derive(Template, WebTemplate)]
+#[template(path = "org/form.html")]
+pub struct FormPage {
+    pub layout: Layout,
+    /// Breadcrumb trail (links), the last one being the org the form is about.
+    pub crumbs: Vec<(String, String)>,
+    pub heading: String,
+    /// Read-only facts shown above the fields (`dt`, `dd`).
+    pub facts: Vec<(&'static str, String)>,
+    pub action: String,
+    pub fields: Vec<Field>,
+    pub general: Option<String>,
+    pub submit: &'static str,
+    pub cancel: String,
+}
+
+impl FormPage {
+    /// Attaches `errors` to their fields; an error for a field the form does
+    /// not show goes above the form so it is never lost.
+    pub fn with_errors(mut self, errors: &FormErrors) -> FormPage {
+        for f in &mut self.fields {
+            f.error = errors.get(f.name).map(String::from);
+        }
+        self.general = errors.general.clone();
+        self
+    }
+
+    /// 400 when the form carries errors, 200 otherwise.
+    pub fn respond(self) -> Response {
+        let bad = self.general.is_some() || self.fields.iter().any(|f| f.error.is_some());
+        if bad {
+            (StatusCode::BAD_REQUEST, self).into_response()
+        } else {
+            self.into_response()
+        }
+    }
+}
+
+/// Breadcrumbs for a form about `o`: its visible ancestors, then itself.
+pub fn crumbs_of(ancestors: &[org::Model], o: &org::Model) -> Vec<(String, String)> {
+    ancestors
+        .iter()
+        .chain(std::iter::once(o))
+        .map(|a| (a.code.clone(), a.name.clone()))
+        .collect()
+}
+
+/// A repository error as form errors. Field errors naming a field of this form
+/// stay next to it; others (e.g. a person's home org) are shown above the form.
+/// Not-found and database faults become an error page.
+pub fn form_errors(e: DbError, known: &[&str]) -> PageResult<FormErrors> {
+    match e {
+        DbError::Invalid(inv) => {
+            let mut out = FormErrors::default();
+            let mut other = Vec::new();
+            for fe in inv.errors {
+                if known.contains(&fe.field.as_str()) {
+                    if !out.has(&fe.field) {
+                        out.set(&fe.field, fe.message);
+                    }
+                } else {
+                    other.push(fe.message);
+                }
+            }
+            if !other.is_empty() {
+                out.general = Some(other.join("；"));
+            }
+            Ok(out)
+        }
+        e => FormErrors::from_db(e),
+    }
+}
+
+/// Parses an optional date field; a bad one is reported under `field`.
+pub fn opt_date(
+    errors: &mut FormErrors,
+    field: &str,
+    label: &str,
+    value: &str,
+) -> Option<NaiveDate> {
+    let v = value.trim();
+    if v.is_empty() {
+        return None;
+    }
+    match domain::date::parse_date(v) {
+        Ok(d) => Some(d),
+        Err(m) => {
+            errors.set(field, format!("{label}：{m}"));
+            None
+        }
+    }
+}
+
+/// Parses a required date field.
+pub fn req_date(
+    errors: &mut FormErrors,
+    field: &str,
+    label: &str,
+    value: &str,
+) -> Option<NaiveDate> {
+    if value.trim().is_empty() {
+        errors.set(field, format!("请填写{label}"));
+        return None;
+    }
+    opt_date(errors, field, label, value)
+}
+
+/// Parses an optional labelled-enum code; an unknown one is reported under `field`.
+pub fn opt_code<T>(
+    errors: &mut FormErrors,
+    field: &str,
+    label: &str,
+    value: &str,
+    from_code: fn(&str) -> Option<T>,
+) -> Option<T> {
+    let v = value.trim();
+    if v.is_empty() {
+        return None;
+    }
+    let parsed = from_code(v);
+    if parsed.is_none() {
+        errors.set(field, format!("{label}的取值无效，请从列表中选择"));
+    }
+    parsed
+}
+
+/// Parses a required labelled-enum code.
+pub fn req_code<T>(
+    errors: &mut FormErrors,
+    field: &str,
+    label: &str,
+    value: &str,
+    from_code: fn(&str) -> Option<T>,
+) -> Option<T> {
+    if value.trim().is_empty() {
+        errors.set(field, format!("请选择{label}"));
+        return None;
+    }
+    opt_code(errors, field, label, value, from_code)
+}
+
+/// Today in Beijing as `YYYY-MM-DD`, the default of date fields.
+pub fn today() -> String {
+    db::time::today_beijing().to_string()
+}

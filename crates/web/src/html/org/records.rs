@@ -1,0 +1,289 @@
+//! Recording what hangs on an org: venues (阵地) and field surveys (调研);
+//! officers are in [`super::officers`]. Each form opens on the org it is about.
+
+use axum::{
+    Form,
+    extract::{Path, State},
+    response::{IntoResponse, Redirect, Response},
+};
+use db::{
+    entity::org,
+    org::{
+        survey::{self, SurveyInput},
+        venue::{self, VenueInput},
+    },
+};
+use domain::kinds::{Level, VenueKind, VenueRating};
+use serde::Deserialize;
+
+use super::{
+    super::Layout,
+    begin,
+    fields::{
+        Field, FormPage, Opt, crumbs_of, form_errors, opt_code, opt_date, req_code, req_date, today,
+    },
+    settle,
+};
+use crate::{
+    AppState,
+    auth::{CurrentUser, PageUser},
+    error::PageResult,
+    form::{FormErrors, opt},
+};
+
+/// The frame shared by the three forms: the org, its breadcrumbs, the cancel link.
+pub(super) async fn frame(
+    state: &AppState,
+    cu: &CurrentUser,
+    o: &org::Model,
+    what: &str,
+    action: &str,
+    fields: Vec<Field>,
+    errors: &FormErrors,
+) -> PageResult<Response> {
+    let ancestors = db::org::ancestors(&state.db.conn, &cu.ctx, o).await?;
+    Ok(FormPage {
+        layout: Layout::new(cu, format!("{what} · {}", o.name), "org"),
+        crumbs: crumbs_of(&ancestors, o),
+        heading: format!("{what}（{}）", o.name),
+        facts: Vec::new(),
+        action: format!("/orgs/{}/{action}", o.code),
+        fields,
+        general: None,
+        submit: "保存",
+        cancel: format!("/orgs/{}", o.code),
+    }
+    .with_errors(errors)
+    .respond())
+}
+
+/// The org named in the path, if the user may record into it (else 403/404).
+pub(super) async fn capturable(
+    state: &AppState,
+    cu: &CurrentUser,
+    code: &str,
+) -> PageResult<org::Model> {
+    Ok(db::org::find_capturable(&state.db.conn, &cu.ctx, code).await?)
+}
+
+pub(super) fn done(o: &org::Model, ok: &str) -> Response {
+    Redirect::to(&format!("/orgs/{}?ok={ok}", o.code)).into_response()
+}
+
+// ---------- venues ----------
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct VenueForm {
+    name: String,
+    kind: String,
+    opened_on: String,
+    rating: String,
+    rating_level: String,
+}
+
+const VENUE_FIELDS: &[&str] = &["name", "kind", "opened_on", "rating", "rating_level"];
+
+fn venue_fields(f: &VenueForm) -> Vec<Field> {
+    vec![
+        Field::text("name", "阵地名称", &f.name)
+            .required()
+            .hint("同一组织下名称相同的阵地将被更新"),
+        Field::select(
+            "kind",
+            "阵地类型",
+            &f.kind,
+            Opt::of(VenueKind::ALL, VenueKind::code, VenueKind::label, None),
+        )
+        .required(),
+        Field::date("opened_on", "启用日期", &f.opened_on),
+        Field::select(
+            "rating",
+            "评定等次",
+            &f.rating,
+            Opt::of(
+                VenueRating::ALL,
+                VenueRating::code,
+                VenueRating::label,
+                Some("（未评定）"),
+            ),
+        ),
+        Field::select(
+            "rating_level",
+            "评定级别",
+            &f.rating_level,
+            Opt::of(Level::ALL, Level::code, Level::label, Some("（未评定）")),
+        ),
+    ]
+}
+
+pub async fn venue_page(
+    State(state): State<AppState>,
+    PageUser(cu): PageUser,
+    Path(code): Path<String>,
+) -> PageResult<Response> {
+    let o = capturable(&state, &cu, &code).await?;
+    let f = VenueForm {
+        kind: VenueKind::WomensHome.code().into(),
+        opened_on: today(),
+        ..Default::default()
+    };
+    let fields = venue_fields(&f);
+    frame(
+        &state,
+        &cu,
+        &o,
+        "新增阵地",
+        "venues/new",
+        fields,
+        &FormErrors::default(),
+    )
+    .await
+}
+
+pub async fn create_venue(
+    State(state): State<AppState>,
+    PageUser(cu): PageUser,
+    Path(code): Path<String>,
+    Form(f): Form<VenueForm>,
+) -> PageResult<Response> {
+    let o = capturable(&state, &cu, &code).await?;
+    let mut errors = FormErrors::default();
+    let kind = req_code(
+        &mut errors,
+        "kind",
+        "阵地类型",
+        &f.kind,
+        VenueKind::from_code,
+    );
+    let opened_on = opt_date(&mut errors, "opened_on", "启用日期", &f.opened_on);
+    let rating = opt_code(
+        &mut errors,
+        "rating",
+        "评定等次",
+        &f.rating,
+        VenueRating::from_code,
+    );
+    let rating_level = opt_code(
+        &mut errors,
+        "rating_level",
+        "评定级别",
+        &f.rating_level,
+        Level::from_code,
+    );
+    if let (Some(kind), true) = (kind, errors.is_empty()) {
+        let input = VenueInput {
+            org_code: o.code.clone(),
+            name: f.name.clone(),
+            kind,
+            opened_on,
+            rating,
+            rating_level,
+        };
+        let txn = begin(&state).await?;
+        let r = venue::upsert(&txn, &cu.ctx, &input).await;
+        match settle(txn, r).await {
+            Ok(_) => return Ok(done(&o, "venue")),
+            Err(e) => errors = form_errors(e, VENUE_FIELDS)?,
+        }
+    }
+    frame(
+        &state,
+        &cu,
+        &o,
+        "新增阵地",
+        "venues/new",
+        venue_fields(&f),
+        &errors,
+    )
+    .await
+}
+
+// ---------- surveys ----------
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct SurveyForm {
+    date: String,
+    surveyor: String,
+    highlights: String,
+    shortcomings: String,
+}
+
+const SURVEY_FIELDS: &[&str] = &["date", "surveyor", "highlights", "shortcomings"];
+
+fn survey_fields(f: &SurveyForm) -> Vec<Field> {
+    vec![
+        Field::date("date", "调研日期", &f.date)
+            .required()
+            .hint("同一组织同一天只记一次调研，重复登记将更新原记录"),
+        Field::text("surveyor", "调研人", &f.surveyor).hint("例：县妇联主席 王某某"),
+        Field::textarea("highlights", "亮点", &f.highlights),
+        Field::textarea("shortcomings", "不足", &f.shortcomings),
+    ]
+}
+
+pub async fn survey_page(
+    State(state): State<AppState>,
+    PageUser(cu): PageUser,
+    Path(code): Path<String>,
+) -> PageResult<Response> {
+    let o = capturable(&state, &cu, &code).await?;
+    let f = SurveyForm {
+        date: today(),
+        surveyor: cu.user.display_name.clone(),
+        ..Default::default()
+    };
+    let fields = survey_fields(&f);
+    frame(
+        &state,
+        &cu,
+        &o,
+        "登记调研",
+        "surveys/new",
+        fields,
+        &FormErrors::default(),
+    )
+    .await
+}
+
+pub async fn create_survey(
+    State(state): State<AppState>,
+    PageUser(cu): PageUser,
+    Path(code): Path<String>,
+    Form(f): Form<SurveyForm>,
+) -> PageResult<Response> {
+    let o = capturable(&state, &cu, &code).await?;
+    let mut errors = FormErrors::default();
+    let date = req_date(&mut errors, "date", "调研日期", &f.date);
+    if let Some(d) = date
+        && d > db::time::today_beijing()
+    {
+        errors.set("date", "调研日期不能晚于今天");
+    }
+    if let (Some(date), true) = (date, errors.is_empty()) {
+        let input = SurveyInput {
+            org_code: o.code.clone(),
+            date,
+            surveyor: opt(&Some(f.surveyor.clone())),
+            shortcomings: opt(&Some(f.shortcomings.clone())),
+            highlights: opt(&Some(f.highlights.clone())),
+        };
+        let txn = begin(&state).await?;
+        let r = survey::upsert(&txn, &cu.ctx, &input).await;
+        match settle(txn, r).await {
+            Ok(_) => return Ok(done(&o, "survey")),
+            Err(e) => errors = form_errors(e, SURVEY_FIELDS)?,
+        }
+    }
+    frame(
+        &state,
+        &cu,
+        &o,
+        "登记调研",
+        "surveys/new",
+        survey_fields(&f),
+        &errors,
+    )
+    .await
+}

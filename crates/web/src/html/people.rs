@@ -1,9 +1,0 @@
-//! Pages of the `people` area.
-
-use axum::Router;
-
-use crate::AppState;
-
-pub fn router() -> Router<AppState> {
-    Router::new()
-}

@@ -1,0 +1,402 @@
+//! One person's page: masked fields with audited plaintext views, tags,
+//! editing, and the household.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::{
+    Form, Router,
+    extract::{Path, Query, State},
+    http::StatusCode,
+    response::{IntoResponse, Redirect, Response},
+    routing::{get, post},
+};
+use db::people::{self, PersonUpdate, PersonView, SensitiveField, household};
+use domain::{
+    access::{Module, Permission},
+    error::Invalid,
+    idcard::IdNumber,
+    phone::Phone,
+};
+use serde::Deserialize;
+
+use super::{FormPairs, OrgOption, TagChoice, begin, commit, org_options, tag_choices, tags_from};
+use crate::{
+    AppState,
+    auth::{CurrentUser, PageUser},
+    error::{PageError, PageResult},
+    form::FormErrors,
+    html::Layout,
+};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/people/{id}", get(person_page))
+        .route("/people/{id}/reveal", post(reveal))
+        .route("/people/{id}/tags", post(save_tags))
+        .route("/people/{id}/edit", get(edit_page).post(save_edit))
+        .route("/people/{id}/household", post(create_household))
+        .route("/people/{id}/household/members", post(add_member))
+}
+
+/// A non-numeric id is simply a record that doesn't exist.
+fn person_id(s: &str) -> PageResult<i64> {
+    s.parse().map_err(|_| PageError::not_found())
+}
+
+struct HouseholdView {
+    address: Option<String>,
+    members: Vec<(PersonView, String)>,
+}
+
+/// The member form's input, kept on error.
+#[derive(Default)]
+struct MemberForm {
+    id_number: String,
+    relation: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "people/detail.html")]
+struct DetailPage {
+    layout: Layout,
+    p: PersonView,
+    can_edit: bool,
+    can_reveal: bool,
+    household: Option<HouseholdView>,
+    tag_choices: Vec<TagChoice>,
+    tags_other: String,
+    member: MemberForm,
+    errors: FormErrors,
+}
+
+#[derive(Deserialize, Default)]
+struct DetailQuery {
+    existing: Option<String>,
+    created: Option<String>,
+    saved: Option<String>,
+}
+
+async fn detail_page(
+    state: &AppState,
+    cu: &CurrentUser,
+    id: i64,
+    flash: Option<String>,
+    member: MemberForm,
+    errors: FormErrors,
+) -> PageResult<DetailPage> {
+    let c = &state.db.conn;
+    let (model, p) = people::get(c, &cu.ctx, id).await?;
+    let household = match household::of_person(c, &cu.ctx, id).await? {
+        Some(h) => Some(HouseholdView {
+            members: household::member_views(c, &cu.ctx, h.id).await?,
+            address: h.address,
+        }),
+        None => None,
+    };
+    let (tag_choices, tags_other) = tag_choices(&p.tags);
+    Ok(DetailPage {
+        layout: Layout::new(cu, p.name.clone(), "people").flash(flash),
+        can_edit: people::can_edit(c, &cu.ctx, &model).await?,
+        can_reveal: cu.ctx.scope.allows(Module::People, Permission::Sensitive),
+        p,
+        household,
+        tag_choices,
+        tags_other,
+        member,
+        errors,
+    })
+}
+
+async fn person_page(
+    State(state): State<AppState>,
+    PageUser(cu): PageUser,
+    Path(id): Path<String>,
+    Query(q): Query<DetailQuery>,
+) -> PageResult<DetailPage> {
+    let flash = if q.existing.is_some() {
+        Some("该身份证号已登记，已打开原记录".to_string())
+    } else if q.created.is_some() {
+        Some("已登记".to_string())
+    } else {
+        q.saved.map(|_| "已保存".to_string())
+    };
+    let id = person_id(&id)?;
+    detail_page(
+        &state,
+        &cu,
+        id,
+        flash,
+        MemberForm::default(),
+        FormErrors::default(),
+    )
+    .await
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "people/revealed.html")]
+struct Revealed {
+    field: &'static str,
+    value: String,
+}
+
+#[derive(Deserialize)]
+struct RevealForm {
+    field: String,
+}
+
+/// The plaintext of one field as an htmx fragment. The repository checks the
+/// `sensitive` permission and writes the access-log row.
+async fn reveal(
+    State(state): State<AppState>,
+    PageUser(cu): PageUser,
+    Path(id): Path<String>,
+    Form(f): Form<RevealForm>,
+) -> PageResult<Revealed> {
+    let field = match f.field.as_str() {
+        "id_number" => SensitiveField::IdNumber,
+        "phone" => SensitiveField::Phone,
+        _ => return Err(PageError::bad_request("要查看的字段无效")),
+    };
+    let id = person_id(&id)?;
+    let value = people::reveal(
+        &state.db.conn,
+        &state.db,
+        &cu.ctx,
+        id,
+        field,
+        "人员详情页查看明文",
+    )
+    .await?;
+    Ok(Revealed {
+        field: field.code(),
+        value: value.unwrap_or_else(|| "—".into()),
+    })
+}
+
+async fn save_tags(
+    State(state): State<AppState>,
+    PageUser(cu): PageUser,
+    Path(id): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> PageResult<Redirect> {
+    let id = person_id(&id)?;
+    let update = PersonUpdate {
+        tags: Some(tags_from(&FormPairs(pairs))),
+        ..Default::default()
+    };
+    let txn = begin(&state).await?;
+    people::update(&txn, &state.db, &cu.ctx, id, update).await?;
+    commit(txn).await?;
+    Ok(Redirect::to(&format!("/people/{id}?saved=1")))
+}
+
+#[derive(Default)]
+struct EditForm {
+    name: String,
+    phone: String,
+    clear_phone: bool,
+    org_code: String,
+    tags_other: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "people/edit.html")]
+struct EditPage {
+    layout: Layout,
+    p: PersonView,
+    form: EditForm,
+    orgs: Vec<OrgOption>,
+    tag_choices: Vec<TagChoice>,
+    errors: FormErrors,
+}
+
+async fn edit_view(
+    state: &AppState,
+    cu: &CurrentUser,
+    id: i64,
+    form: Option<(EditForm, Vec<String>)>,
+    errors: FormErrors,
+) -> PageResult<EditPage> {
+    let c = &state.db.conn;
+    let (model, p) = people::get(c, &cu.ctx, id).await?;
+    if !people::can_edit(c, &cu.ctx, &model).await? {
+        return Err(PageError::new(
+            StatusCode::FORBIDDEN,
+            "该人员不在您的录入范围内，只能查看",
+        ));
+    }
+    let (form, tags) = form.unwrap_or_else(|| {
+        (
+            EditForm {
+                name: model.name.clone(),
+                org_code: p.org_code.clone(),
+                ..Default::default()
+            },
+            p.tags.clone(),
+        )
+    });
+    let (tag_choices, other) = tag_choices(&tags);
+    let form = EditForm {
+        tags_other: if form.tags_other.is_empty() {
+            other
+        } else {
+            form.tags_other
+        },
+        ..form
+    };
+    Ok(EditPage {
+        layout: Layout::new(cu, format!("修改 {}", p.name), "people"),
+        orgs: org_options(&db::org::all_capturable(c, &cu.ctx).await?),
+        p,
+        form,
+        tag_choices,
+        errors,
+    })
+}
+
+async fn edit_page(
+    State(state): State<AppState>,
+    PageUser(cu): PageUser,
+    Path(id): Path<String>,
+) -> PageResult<EditPage> {
+    let id = person_id(&id)?;
+    edit_view(&state, &cu, id, None, FormErrors::default()).await
+}
+
+async fn save_edit(
+    State(state): State<AppState>,
+    PageUser(cu): PageUser,
+    Path(id): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> PageResult<Response> {
+    let id = person_id(&id)?;
+    let f = FormPairs(pairs);
+    let tags = tags_from(&f);
+    let form = EditForm {
+        name: f.one("name"),
+        phone: f.one("phone"),
+        clear_phone: !f.one("clear_phone").is_empty(),
+        org_code: f.one("org_code"),
+        tags_other: f.one("tags_other"),
+    };
+    let mut inv = Invalid::new();
+    if form.name.is_empty() {
+        inv.push("name", "请填写姓名");
+    }
+    // An empty phone box keeps the stored number (it is never shown here in
+    // plaintext); the checkbox removes it.
+    let phone = if form.clear_phone {
+        Some(None)
+    } else if form.phone.is_empty() {
+        None
+    } else {
+        inv.check("phone", Phone::parse(&form.phone)).map(Some)
+    };
+    if !inv.is_empty() {
+        let page = edit_view(&state, &cu, id, Some((form, tags)), inv.into()).await?;
+        return Ok((StatusCode::BAD_REQUEST, page).into_response());
+    }
+    let update = PersonUpdate {
+        name: Some(form.name.clone()),
+        phone,
+        org_code: Some(form.org_code.clone()),
+        tags: Some(tags.clone()),
+    };
+    let txn = begin(&state).await?;
+    match people::update(&txn, &state.db, &cu.ctx, id, update).await {
+        Ok(_) => {
+            commit(txn).await?;
+            Ok(Redirect::to(&format!("/people/{id}?saved=1")).into_response())
+        }
+        Err(e) => {
+            drop(txn);
+            let errors = FormErrors::from_db(e)?;
+            let page = edit_view(&state, &cu, id, Some((form, tags)), errors).await?;
+            Ok((StatusCode::BAD_REQUEST, page).into_response())
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct HouseholdForm {
+    address: Option<String>,
+}
+
+async fn create_household(
+    State(state): State<AppState>,
+    PageUser(cu): PageUser,
+    Path(id): Path<String>,
+    Form(f): Form<HouseholdForm>,
+) -> PageResult<Redirect> {
+    let id = person_id(&id)?;
+    let txn = begin(&state).await?;
+    household::ensure(&txn, &cu.ctx, id, crate::form::opt(&f.address)).await?;
+    commit(txn).await?;
+    Ok(Redirect::to(&format!("/people/{id}?saved=1")))
+}
+
+#[derive(Deserialize)]
+struct AddMemberForm {
+    id_number: String,
+    relation: String,
+}
+
+/// Adds a registered person to this person's household (creating the
+/// household with this person as head when there is none yet).
+async fn add_member(
+    State(state): State<AppState>,
+    PageUser(cu): PageUser,
+    Path(id): Path<String>,
+    Form(f): Form<AddMemberForm>,
+) -> PageResult<Response> {
+    let id = person_id(&id)?;
+    let member = MemberForm {
+        id_number: f.id_number.trim().to_string(),
+        relation: f.relation.trim().to_string(),
+    };
+    let again = |member: MemberForm, errors: FormErrors| {
+        let state = state.clone();
+        let cu = cu.clone();
+        async move {
+            let page = detail_page(&state, &cu, id, None, member, errors).await?;
+            Ok::<_, PageError>((StatusCode::BAD_REQUEST, page).into_response())
+        }
+    };
+    let mut inv = Invalid::new();
+    let number = inv.check("member_id_number", IdNumber::parse(&member.id_number));
+    if member.relation.is_empty() {
+        inv.push("relation", "请填写与户主关系");
+    }
+    let (Some(number), true) = (number, inv.is_empty()) else {
+        return again(member, inv.into()).await;
+    };
+    let txn = begin(&state).await?;
+    let Some(person) = people::find_visible_by_id_number(&txn, &state.db, &cu.ctx, &number).await?
+    else {
+        drop(txn);
+        let mut e = FormErrors::default();
+        e.set(
+            "member_id_number",
+            "未找到该身份证号的人员（或不在您的查看范围内），请先登记此人",
+        );
+        return again(member, e).await;
+    };
+    let result = async {
+        let h = match household::of_person(&txn, &cu.ctx, id).await? {
+            Some(h) => h,
+            None => household::ensure(&txn, &cu.ctx, id, None).await?,
+        };
+        household::add_member(&txn, &cu.ctx, h.id, person.id, &member.relation).await
+    }
+    .await;
+    match result {
+        Ok(()) => {
+            commit(txn).await?;
+            Ok(Redirect::to(&format!("/people/{id}?saved=1")).into_response())
+        }
+        Err(e) => {
+            drop(txn);
+            again(member, FormErrors::from_db(e)?).await
+        }
+    }
+}

@@ -1,0 +1,326 @@
+//! Pages of the `people` area: the register of persons (list, search, new), a
+//! person's page with masked sensitive fields and audited plaintext views,
+//! tags, and households. One person is one record: registering a 身份证号 that
+//! already exists opens the existing person.
+
+mod detail;
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::{
+    Form, Router,
+    extract::{Query, State},
+    http::StatusCode,
+    response::{IntoResponse, Redirect, Response},
+    routing::get,
+};
+use db::{
+    DbError,
+    entity::org,
+    people::{self, COMMON_TAGS, PeopleQuery, PersonInput, PersonView},
+    sea_orm::{DatabaseTransaction, TransactionTrait},
+};
+use domain::{error::Invalid, idcard::IdNumber, phone::Phone};
+use serde::Deserialize;
+
+use super::{Layout, Pager, page_of, query_string};
+use crate::{
+    AppState,
+    auth::{CurrentUser, PageUser},
+    error::{PageError, PageResult},
+    form::FormErrors,
+};
+
+const PER_PAGE: u64 = 50;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/people", get(list_people))
+        .route("/people/new", get(new_person_page).post(create_person))
+        .merge(detail::router())
+}
+
+/// A form body as name/value pairs: checkbox groups and multi-selects repeat
+/// a name, which `Form<Struct>` (serde_urlencoded) cannot hold.
+pub(crate) struct FormPairs(pub Vec<(String, String)>);
+
+impl FormPairs {
+    /// The first value of `key`, trimmed ("" when absent).
+    pub fn one(&self, key: &str) -> String {
+        self.0
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.trim().to_string())
+            .unwrap_or_default()
+    }
+
+    /// Every non-empty value of `key`.
+    pub fn all(&self, key: &str) -> Vec<String> {
+        self.0
+            .iter()
+            .filter(|(k, v)| k == key && !v.trim().is_empty())
+            .map(|(_, v)| v.trim().to_string())
+            .collect()
+    }
+}
+
+/// Opens a transaction so a change and its audit row commit together.
+pub(crate) async fn begin(state: &AppState) -> PageResult<DatabaseTransaction> {
+    Ok(state.db.conn.begin().await.map_err(DbError::from)?)
+}
+
+pub(crate) async fn commit(txn: DatabaseTransaction) -> PageResult<()> {
+    Ok(txn.commit().await.map_err(DbError::from)?)
+}
+
+/// An org in a picker, indented by depth so the tree reads in a flat list.
+pub(crate) struct OrgOption {
+    pub code: String,
+    pub label: String,
+}
+
+pub(crate) fn org_options(orgs: &[org::Model]) -> Vec<OrgOption> {
+    let top = orgs.iter().map(|o| o.depth).min().unwrap_or(0);
+    orgs.iter()
+        .map(|o| OrgOption {
+            code: o.code.clone(),
+            label: format!("{}{}", "　".repeat((o.depth - top).max(0) as usize), o.name),
+        })
+        .collect()
+}
+
+/// Orgs for a filter: all the caller sees, or none when she has no org
+/// permission (a rights officer reads people but not the org tree).
+pub(crate) async fn visible_org_options(
+    state: &AppState,
+    cu: &CurrentUser,
+) -> PageResult<Vec<OrgOption>> {
+    match db::org::all_visible(&state.db.conn, &cu.ctx).await {
+        Ok(orgs) => Ok(org_options(&orgs)),
+        Err(DbError::Forbidden(_)) => Ok(Vec::new()),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// A tag checkbox.
+pub(crate) struct TagChoice {
+    pub name: String,
+    pub checked: bool,
+}
+
+/// Common tags as checkboxes; the person's other tags go into the free-text box.
+pub(crate) fn tag_choices(current: &[String]) -> (Vec<TagChoice>, String) {
+    let choices = COMMON_TAGS
+        .iter()
+        .map(|t| TagChoice {
+            name: (*t).to_string(),
+            checked: current.iter().any(|c| c == t),
+        })
+        .collect();
+    let other: Vec<&str> = current
+        .iter()
+        .map(String::as_str)
+        .filter(|c| !COMMON_TAGS.contains(c))
+        .collect();
+    (choices, other.join("、"))
+}
+
+/// Checked tags plus the free-text ones (separated by 、 , ， ; or spaces).
+pub(crate) fn tags_from(f: &FormPairs) -> Vec<String> {
+    let mut tags = f.all("tags");
+    tags.extend(
+        f.one("tags_other")
+            .split(['、', ',', '，', ';', '；', ' ', '　'])
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(String::from),
+    );
+    tags
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "people/list.html")]
+struct ListPage {
+    layout: Layout,
+    items: Vec<PersonView>,
+    q: String,
+    org: String,
+    tag: String,
+    orgs: Vec<OrgOption>,
+    tags: Vec<String>,
+    pager: Pager,
+    can_write: bool,
+}
+
+#[derive(Deserialize, Default)]
+struct ListQuery {
+    q: Option<String>,
+    org: Option<String>,
+    tag: Option<String>,
+    // A string, so `?page=abc` falls back to page 1 instead of a 400.
+    page: Option<String>,
+}
+
+async fn list_people(
+    State(state): State<AppState>,
+    PageUser(cu): PageUser,
+    Query(lq): Query<ListQuery>,
+) -> PageResult<ListPage> {
+    let page = page_of(lq.page.as_deref().and_then(|p| p.parse().ok()));
+    let query = PeopleQuery {
+        q: lq.q.clone(),
+        org: lq.org.clone(),
+        tag: lq.tag.clone(),
+    };
+    let c = &state.db.conn;
+    let (items, total) = people::list(c, &state.db, &cu.ctx, &query, page, PER_PAGE).await?;
+    let mut tags: Vec<String> = COMMON_TAGS.iter().map(|t| (*t).to_string()).collect();
+    for t in people::tags_in_use(c, &cu.ctx).await? {
+        if !tags.contains(&t) {
+            tags.push(t);
+        }
+    }
+    let base = query_string(&[
+        ("q", lq.q.as_deref()),
+        ("org", lq.org.as_deref()),
+        ("tag", lq.tag.as_deref()),
+    ]);
+    Ok(ListPage {
+        layout: Layout::new(&cu, "人员", "people"),
+        items,
+        q: lq.q.unwrap_or_default(),
+        org: lq.org.unwrap_or_default(),
+        tag: lq.tag.unwrap_or_default(),
+        orgs: visible_org_options(&state, &cu).await?,
+        tags,
+        pager: Pager::new(page, PER_PAGE, total, base),
+        can_write: cu.ctx.scope.allows(
+            domain::access::Module::People,
+            domain::access::Permission::Write,
+        ),
+    })
+}
+
+/// What the user typed, kept when the form comes back with errors.
+#[derive(Default)]
+struct PersonFormData {
+    name: String,
+    id_number: String,
+    phone: String,
+    org_code: String,
+    tags_other: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "people/new.html")]
+struct NewPage {
+    layout: Layout,
+    form: PersonFormData,
+    orgs: Vec<OrgOption>,
+    tag_choices: Vec<TagChoice>,
+    errors: FormErrors,
+}
+
+async fn new_page(
+    state: &AppState,
+    cu: &CurrentUser,
+    form: PersonFormData,
+    tags: &[String],
+    errors: FormErrors,
+) -> PageResult<NewPage> {
+    cu.ctx
+        .require(
+            domain::access::Module::People,
+            domain::access::Permission::Write,
+        )
+        .map_err(PageError::from)?;
+    let orgs = db::org::all_capturable(&state.db.conn, &cu.ctx).await?;
+    let (tag_choices, _) = tag_choices(tags);
+    Ok(NewPage {
+        layout: Layout::new(cu, "登记人员", "people"),
+        form,
+        orgs: org_options(&orgs),
+        tag_choices,
+        errors,
+    })
+}
+
+async fn new_person_page(
+    State(state): State<AppState>,
+    PageUser(cu): PageUser,
+) -> PageResult<NewPage> {
+    // Default to the user's own (shallowest) org: most register in their own.
+    let org_code = db::org::all_capturable(&state.db.conn, &cu.ctx)
+        .await?
+        .first()
+        .map(|o| o.code.clone())
+        .unwrap_or_default();
+    let form = PersonFormData {
+        org_code,
+        ..Default::default()
+    };
+    new_page(&state, &cu, form, &[], FormErrors::default()).await
+}
+
+async fn create_person(
+    State(state): State<AppState>,
+    PageUser(cu): PageUser,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> PageResult<Response> {
+    let f = FormPairs(pairs);
+    let tags = tags_from(&f);
+    let data = PersonFormData {
+        name: f.one("name"),
+        id_number: f.one("id_number"),
+        phone: f.one("phone"),
+        org_code: f.one("org_code"),
+        tags_other: f.one("tags_other"),
+    };
+    let mut inv = Invalid::new();
+    if data.name.is_empty() {
+        inv.push("name", "请填写姓名");
+    }
+    let id_number = inv.check("id_number", IdNumber::parse(&data.id_number));
+    let phone = if data.phone.is_empty() {
+        None
+    } else {
+        inv.check("phone", Phone::parse(&data.phone))
+    };
+    if data.org_code.is_empty() {
+        inv.push("org_code", "请选择所属组织");
+    }
+    let (Some(id_number), true) = (id_number, inv.is_empty()) else {
+        let page = new_page(&state, &cu, data, &tags, FormErrors::from(inv)).await?;
+        return Ok((StatusCode::BAD_REQUEST, page).into_response());
+    };
+    let input = PersonInput {
+        name: data.name.clone(),
+        id_number,
+        phone,
+        org_code: data.org_code.clone(),
+        tags: tags.clone(),
+    };
+    let txn = begin(&state).await?;
+    match people::find_or_create(&txn, &state.db, &cu.ctx, &input).await {
+        Ok((p, created)) => {
+            commit(txn).await?;
+            let flag = if created { "created" } else { "existing" };
+            Ok(Redirect::to(&format!("/people/{}?{flag}=1", p.id)).into_response())
+        }
+        Err(e) => {
+            drop(txn);
+            let errors = match e {
+                // The 身份证号 belongs to someone registered elsewhere: say so
+                // next to the field.
+                DbError::Conflict(m) => {
+                    let mut fe = FormErrors::default();
+                    fe.set("id_number", m);
+                    fe
+                }
+                e => FormErrors::from_db(e)?,
+            };
+            let page = new_page(&state, &cu, data, &tags, errors).await?;
+            Ok((StatusCode::BAD_REQUEST, page).into_response())
+        }
+    }
+}

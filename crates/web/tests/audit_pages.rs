@@ -1,0 +1,96 @@
+//! The audit viewer through the real router: failed logins, filters, access
+//! log, and who may read it.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::{COUNTY, MAOPING, TestApp};
+use domain::access::Role;
+
+async fn fail_login(app: &TestApp, username: &str) {
+    let res = app
+        .post_form(
+            "/login",
+            &[("username", username), ("password", "Wrong#pass1")],
+            None,
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn failed_logins_appear_for_the_auditor_filtered_by_action() {
+    let app = TestApp::with_county().await;
+    db::testing::user(app.db(), "mp", Role::TownshipChair, MAOPING).await;
+    fail_login(&app, "mp").await;
+    fail_login(&app, "nobody").await;
+    let auditor = app.login_as("shenji", Role::Auditor, COUNTY).await;
+
+    let res = app.get("/audit?action=login_failed", Some(&auditor)).await;
+
+    assert_eq!(res.status, StatusCode::OK);
+    assert!(
+        res.body.contains("登录失败：密码错误（第1次）"),
+        "{}",
+        res.body
+    );
+    assert!(res.body.contains("登录失败：用户名不存在"));
+    assert!(res.body.contains("共 2 条"));
+    // The auditor's own successful login is filtered out.
+    assert!(!res.body.contains("登录成功"));
+    let all = app.get("/audit", Some(&auditor)).await;
+    assert!(all.body.contains("登录成功"));
+}
+
+#[tokio::test]
+async fn filters_by_actor_and_by_beijing_dates() {
+    let app = TestApp::with_county().await;
+    let auditor = app.login_as("shenji", Role::Auditor, COUNTY).await;
+    let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
+    let tomorrow = today + chrono::Duration::days(1);
+
+    let today_rows = app
+        .get(
+            &format!("/audit?actor=shenji&from={today}&to={today}"),
+            Some(&auditor),
+        )
+        .await;
+    let future_rows = app
+        .get(&format!("/audit?from={tomorrow}"), Some(&auditor))
+        .await;
+    let other_actor = app.get("/audit?actor=someone", Some(&auditor)).await;
+
+    assert!(today_rows.body.contains("登录成功"), "{}", today_rows.body);
+    assert!(future_rows.body.contains("没有符合条件的记录"));
+    assert!(other_actor.body.contains("没有符合条件的记录"));
+}
+
+#[tokio::test]
+async fn an_unreadable_date_is_a_clear_error_not_a_crash() {
+    let app = TestApp::with_county().await;
+    let auditor = app.login_as("shenji", Role::Auditor, COUNTY).await;
+
+    let res = app.get("/audit?from=2020-13-45", Some(&auditor)).await;
+    let views = app.get("/audit/views?to=yesterday", Some(&auditor)).await;
+
+    assert_eq!(res.status, StatusCode::BAD_REQUEST);
+    assert!(res.body.contains("开始日期格式应为"), "{}", res.body);
+    assert!(res.body.contains("value=\"2020-13-45\""));
+    assert_eq!(views.status, StatusCode::BAD_REQUEST);
+    assert!(views.body.contains("结束日期格式应为"));
+}
+
+#[tokio::test]
+async fn a_township_chair_may_not_read_the_audit_trail() {
+    let app = TestApp::with_county().await;
+    let cookie = app.login_as("mp", Role::TownshipChair, MAOPING).await;
+
+    assert_eq!(
+        app.get("/audit", Some(&cookie)).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        app.get("/audit/views", Some(&cookie)).await.status,
+        StatusCode::FORBIDDEN
+    );
+}

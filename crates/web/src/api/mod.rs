@@ -3,6 +3,7 @@
 
 pub mod org;
 pub mod people;
+pub mod stats;
 pub mod users;
 
 use serde::{Deserialize, Serialize};
@@ -26,6 +27,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(org::router())
         .merge(people::router())
+        .merge(stats::router())
         .merge(users::router())
 }
 

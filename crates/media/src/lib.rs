@@ -27,7 +27,14 @@ pub struct Processed {
 
 impl std::fmt::Debug for Processed {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Processed({} {}x{}, {} bytes)", self.source_format, self.width, self.height, self.full.len())
+        write!(
+            f,
+            "Processed({} {}x{}, {} bytes)",
+            self.source_format,
+            self.width,
+            self.height,
+            self.full.len()
+        )
     }
 }
 
@@ -41,9 +48,14 @@ pub fn process(bytes: &[u8]) -> Result<Processed, String> {
         return Err("照片文件为空".into());
     }
     if bytes.len() > MAX_BYTES {
-        return Err(format!("照片不能超过{}（这张是{}），请压缩后再上传", mb(MAX_BYTES), mb(bytes.len())));
+        return Err(format!(
+            "照片不能超过{}（这张是{}），请压缩后再上传",
+            mb(MAX_BYTES),
+            mb(bytes.len())
+        ));
     }
-    let format = image::guess_format(bytes).map_err(|_| "只能上传JPEG、PNG或WebP格式的照片".to_string())?;
+    let format =
+        image::guess_format(bytes).map_err(|_| "只能上传JPEG、PNG或WebP格式的照片".to_string())?;
     let source_format = match format {
         ImageFormat::Jpeg => "JPEG",
         ImageFormat::Png => "PNG",
@@ -57,11 +69,20 @@ pub fn process(bytes: &[u8]) -> Result<Processed, String> {
     limits.max_image_height = Some(12_000);
     limits.max_alloc = Some(512 * 1024 * 1024);
     reader.limits(limits);
-    let mut decoder = reader.into_decoder().map_err(|_| "照片文件已损坏或无法识别".to_string())?;
-    let orientation = decoder.orientation().unwrap_or(image::metadata::Orientation::NoTransforms);
-    let mut img = DynamicImage::from_decoder(decoder).map_err(|_| "照片文件已损坏或无法识别".to_string())?;
+    let mut decoder = reader
+        .into_decoder()
+        .map_err(|_| "照片文件已损坏或无法识别".to_string())?;
+    let orientation = decoder
+        .orientation()
+        .unwrap_or(image::metadata::Orientation::NoTransforms);
+    let mut img =
+        DynamicImage::from_decoder(decoder).map_err(|_| "照片文件已损坏或无法识别".to_string())?;
     img.apply_orientation(orientation);
-    let full = if img.width().max(img.height()) > FULL_SIDE { img.resize(FULL_SIDE, FULL_SIDE, image::imageops::FilterType::Triangle) } else { img };
+    let full = if img.width().max(img.height()) > FULL_SIDE {
+        img.resize(FULL_SIDE, FULL_SIDE, image::imageops::FilterType::Triangle)
+    } else {
+        img
+    };
     let thumb = full.thumbnail(THUMB_SIDE, THUMB_SIDE);
     Ok(Processed {
         source_format,
@@ -76,7 +97,8 @@ fn jpeg(img: &DynamicImage) -> Result<Vec<u8>, String> {
     let mut out = Cursor::new(Vec::new());
     let rgb = DynamicImage::ImageRgb8(img.to_rgb8());
     let enc = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 85);
-    rgb.write_with_encoder(enc).map_err(|_| "照片处理失败".to_string())?;
+    rgb.write_with_encoder(enc)
+        .map_err(|_| "照片处理失败".to_string())?;
     Ok(out.into_inner())
 }
 
@@ -85,7 +107,9 @@ mod tests {
     use super::*;
 
     fn png(w: u32, h: u32) -> Vec<u8> {
-        let img = DynamicImage::ImageRgb8(image::RgbImage::from_fn(w, h, |x, _| image::Rgb([(x % 255) as u8, 10, 20])));
+        let img = DynamicImage::ImageRgb8(image::RgbImage::from_fn(w, h, |x, _| {
+            image::Rgb([(x % 255) as u8, 10, 20])
+        }));
         let mut out = Cursor::new(Vec::new());
         img.write_to(&mut out, ImageFormat::Png).unwrap();
         out.into_inner()

@@ -16,9 +16,9 @@ pub mod state;
 
 use axum::{Router, middleware};
 pub use state::{AppState, Config};
-use tower_http::limit::RequestBodyLimitLayer;
 
-/// The whole application. Upload routes raise the body limit themselves.
+/// The whole application. Bodies are limited by axum's extractor default (2 MB);
+/// upload routes raise it themselves with `DefaultBodyLimit`.
 pub fn router(state: AppState) -> Router {
     let (api_router, openapi) = api::router().split_for_parts();
     let openapi_json = serde_json::to_string(&openapi).unwrap_or_default();
@@ -37,6 +37,5 @@ pub fn router(state: AppState) -> Router {
         .merge(assets::router())
         .layer(middleware::from_fn(csrf::check))
         .layer(middleware::from_fn(security::headers))
-        .layer(RequestBodyLimitLayer::new(2 * 1024 * 1024))
         .with_state(state)
 }

@@ -363,3 +363,43 @@ pub async fn list(
         total,
     ))
 }
+
+/// The programme of the last activity the caller recorded (a form default).
+pub async fn last_programme_of(c: &impl ConnectionTrait, ctx: &Ctx) -> DbResult<Option<String>> {
+    use crate::entity::audit_log;
+    let Some(user_id) = ctx.user_id() else {
+        return Ok(None);
+    };
+    let last = audit_log::Entity::find()
+        .filter(audit_log::Column::ActorId.eq(user_id))
+        .filter(audit_log::Column::Entity.eq("activity"))
+        .filter(audit_log::Column::Action.eq("create"))
+        .order_by_desc(audit_log::Column::Id)
+        .one(c)
+        .await?;
+    let Some(id) = last
+        .and_then(|l| l.entity_id)
+        .and_then(|i| i.parse::<i64>().ok())
+    else {
+        return Ok(None);
+    };
+    let Some(a) = activity::Entity::find_by_id(id).one(c).await? else {
+        return Ok(None);
+    };
+    let Some(pid) = a.programme_id else {
+        return Ok(None);
+    };
+    Ok(programme::Entity::find_by_id(pid)
+        .one(c)
+        .await?
+        .map(|p| p.name))
+}
+
+/// Recent activities in the caller's scope (home page).
+pub async fn recent(
+    c: &impl ConnectionTrait,
+    ctx: &Ctx,
+    n: u64,
+) -> DbResult<Vec<(activity::Model, org::Model)>> {
+    Ok(list(c, ctx, &ActivityQuery::default(), 1, n).await?.0)
+}

@@ -5,7 +5,8 @@
 use std::path::{Path, PathBuf};
 
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
+    QueryOrder, Set,
 };
 
 use crate::{Ctx, DbError, DbResult, audit::Change, entity::photo, time::now};
@@ -26,16 +27,33 @@ fn dir_of(root: &Path, activity_id: i64) -> PathBuf {
 
 /// The file of a stored photo (`thumb` for the small one).
 pub fn file_of(root: &Path, p: &photo::Model, thumb: bool) -> PathBuf {
-    let name = if thumb { p.stored_name.replace(".jpg", "_thumb.jpg") } else { p.stored_name.clone() };
+    let name = if thumb {
+        p.stored_name.replace(".jpg", "_thumb.jpg")
+    } else {
+        p.stored_name.clone()
+    };
     dir_of(root, p.activity_id).join(name)
 }
 
 fn clean_caption(c: Option<String>) -> Option<String> {
-    c.map(|c| c.trim().trim_start_matches("图丨").trim_start_matches("图|").trim().to_string()).filter(|c| !c.is_empty())
+    c.map(|c| {
+        c.trim()
+            .trim_start_matches("图丨")
+            .trim_start_matches("图|")
+            .trim()
+            .to_string()
+    })
+    .filter(|c| !c.is_empty())
 }
 
 /// Stores a photo; the first photo of an activity becomes its cover.
-pub async fn add(c: &impl ConnectionTrait, ctx: &Ctx, root: &Path, activity_id: i64, p: NewPhoto<'_>) -> DbResult<photo::Model> {
+pub async fn add(
+    c: &impl ConnectionTrait,
+    ctx: &Ctx,
+    root: &Path,
+    activity_id: i64,
+    p: NewPhoto<'_>,
+) -> DbResult<photo::Model> {
     let (a, o) = super::get_capturable(c, ctx, activity_id).await?;
     if let Some(cap) = &p.caption
         && cap.chars().count() > 200
@@ -48,12 +66,20 @@ pub async fn add(c: &impl ConnectionTrait, ctx: &Ctx, root: &Path, activity_id: 
         .one(c)
         .await?
         .is_some();
-    let stored_name = format!("{}.jpg", crate::account::session::random_token("").get(..24).unwrap_or("photo"));
+    let stored_name = format!(
+        "{}.jpg",
+        crate::account::session::random_token("")
+            .get(..24)
+            .unwrap_or("photo")
+    );
     let dir = dir_of(root, a.id);
     let write = || -> std::io::Result<()> {
         std::fs::create_dir_all(&dir)?;
         std::fs::write(dir.join(&stored_name), p.full_jpeg)?;
-        std::fs::write(dir.join(stored_name.replace(".jpg", "_thumb.jpg")), p.thumb_jpeg)
+        std::fs::write(
+            dir.join(stored_name.replace(".jpg", "_thumb.jpg")),
+            p.thumb_jpeg,
+        )
     };
     write().map_err(|e| {
         tracing::error!("photo write failed: {e}");
@@ -83,16 +109,25 @@ pub async fn add(c: &impl ConnectionTrait, ctx: &Ctx, root: &Path, activity_id: 
             return Err(e.into());
         }
     };
-    Change::new("add_photo", "activity", a.id, format!("「{}」上传照片", a.name))
-        .org(o.id)
-        .after(&row)
-        .write(c, ctx)
-        .await?;
+    Change::new(
+        "add_photo",
+        "activity",
+        a.id,
+        format!("「{}」上传照片", a.name),
+    )
+    .org(o.id)
+    .after(&row)
+    .write(c, ctx)
+    .await?;
     Ok(row)
 }
 
 /// Photos of an activity the caller may see, cover first.
-pub async fn list(c: &impl ConnectionTrait, ctx: &Ctx, activity_id: i64) -> DbResult<Vec<photo::Model>> {
+pub async fn list(
+    c: &impl ConnectionTrait,
+    ctx: &Ctx,
+    activity_id: i64,
+) -> DbResult<Vec<photo::Model>> {
     super::get(c, ctx, activity_id).await?;
     let mut rows = photo::Entity::find()
         .filter(photo::Column::ActivityId.eq(activity_id))
@@ -105,16 +140,26 @@ pub async fn list(c: &impl ConnectionTrait, ctx: &Ctx, activity_id: i64) -> DbRe
 
 /// One photo, if the caller may see its activity.
 pub async fn get(c: &impl ConnectionTrait, ctx: &Ctx, id: i64) -> DbResult<photo::Model> {
-    let p = photo::Entity::find_by_id(id).one(c).await?.ok_or(DbError::NotFound)?;
+    let p = photo::Entity::find_by_id(id)
+        .one(c)
+        .await?
+        .ok_or(DbError::NotFound)?;
     super::get(c, ctx, p.activity_id).await?;
     Ok(p)
 }
 
 /// Marks a photo as the activity's cover.
 pub async fn set_cover(c: &impl ConnectionTrait, ctx: &Ctx, id: i64) -> DbResult<()> {
-    let p = photo::Entity::find_by_id(id).one(c).await?.ok_or(DbError::NotFound)?;
+    let p = photo::Entity::find_by_id(id)
+        .one(c)
+        .await?
+        .ok_or(DbError::NotFound)?;
     let (a, o) = super::get_capturable(c, ctx, p.activity_id).await?;
-    for other in photo::Entity::find().filter(photo::Column::ActivityId.eq(a.id)).all(c).await? {
+    for other in photo::Entity::find()
+        .filter(photo::Column::ActivityId.eq(a.id))
+        .all(c)
+        .await?
+    {
         let is = other.id == id;
         if other.is_cover != is {
             let mut am = other.into_active_model();
@@ -122,6 +167,14 @@ pub async fn set_cover(c: &impl ConnectionTrait, ctx: &Ctx, id: i64) -> DbResult
             am.update(c).await?;
         }
     }
-    Change::new("set_cover", "activity", a.id, format!("「{}」设置封面照片", a.name)).org(o.id).write(c, ctx).await?;
+    Change::new(
+        "set_cover",
+        "activity",
+        a.id,
+        format!("「{}」设置封面照片", a.name),
+    )
+    .org(o.id)
+    .write(c, ctx)
+    .await?;
     Ok(())
 }

@@ -43,6 +43,9 @@ async fn org_stats(
     Path(code): Path<String>,
     Query(q): Query<StatsParams>,
 ) -> ApiResult<Json<domain::stats::StatsDoc>> {
-    let p = Period::parse(&q.period).map_err(|e| ApiError::bad_request(format!("period 无效：{e}")))?;
-    Ok(Json(db::stats::stats(&state.db.conn, &cu.ctx, &code, p).await?))
+    let p =
+        Period::parse(&q.period).map_err(|e| ApiError::bad_request(format!("period 无效：{e}")))?;
+    Ok(Json(
+        db::stats::stats(&state.db.conn, &cu.ctx, &code, p).await?,
+    ))
 }

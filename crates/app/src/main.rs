@@ -62,6 +62,15 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// 统计数据（JSON）(statistics document of an org subtree for a period).
+    Stats {
+        /// 组织编码 (org code).
+        #[arg(long)]
+        org: String,
+        /// 期间：2020、2020Q4、2020-07 或 2020-03-01..2020-06-30 (period).
+        #[arg(long)]
+        period: String,
+    },
     /// 下载空白台账模板 (write the blank workbook template).
     Template {
         #[arg(long)]
@@ -86,6 +95,7 @@ async fn main() -> std::process::ExitCode {
         Command::Import { file, dry_run } => cmd::ledger::import(cli.data, &file, dry_run).await,
         Command::Export { org, out } => cmd::ledger::export(cli.data, &org, &out).await,
         Command::Template { out } => cmd::ledger::template(&out),
+        Command::Stats { org, period } => cmd::stats::run(cli.data, &org, &period).await,
     };
     match result {
         Ok(code) => code,

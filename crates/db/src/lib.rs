@@ -4,6 +4,7 @@
 //! writes its audit row in the same transaction.
 
 pub mod account;
+pub mod activity;
 pub mod audit;
 pub mod conn;
 pub mod ctx;
@@ -13,7 +14,9 @@ pub mod import;
 pub mod migration;
 pub mod org;
 pub mod people;
+pub mod publicity;
 pub mod scope;
+pub mod stats;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod time;

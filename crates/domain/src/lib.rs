@@ -6,6 +6,7 @@
 //! keys, nonces and generated passwords.
 
 pub mod access;
+pub mod activity;
 pub mod checklist;
 pub mod cn;
 pub mod crypto;
@@ -19,6 +20,7 @@ pub mod orgcode;
 pub mod password;
 pub mod phone;
 pub mod search;
+pub mod stats;
 
 pub use error::{FieldError, Invalid};
 

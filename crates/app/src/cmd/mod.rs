@@ -3,4 +3,5 @@
 pub mod demo;
 pub mod ledger;
 pub mod serve;
+pub mod stats;
 pub mod user;

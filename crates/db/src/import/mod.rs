@@ -6,6 +6,7 @@
 //!
 //! Each business area plugs in a [`SheetImporter`]; this module knows none of them.
 
+pub mod activity;
 pub mod export;
 pub mod foundation;
 
@@ -50,7 +51,9 @@ pub trait SheetImporter: Send + Sync {
 
 /// Every importer, in dependency order.
 pub fn importers() -> Vec<Box<dyn SheetImporter>> {
-    foundation::importers()
+    let mut all = foundation::importers();
+    all.extend(activity::importers());
+    all
 }
 
 /// Imports a workbook all-or-nothing.

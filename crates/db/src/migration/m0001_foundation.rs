@@ -14,14 +14,14 @@ impl MigrationName for Migration {
     }
 }
 
-fn ts(t: TableCreateStatement) -> TableCreateStatement {
+pub(super) fn ts(t: TableCreateStatement) -> TableCreateStatement {
     let mut t = t;
     t.col(timestamp_with_time_zone("created_at"))
         .col(timestamp_with_time_zone("updated_at"));
     t
 }
 
-fn fk(
+pub(super) fn fk(
     from_table: &'static str,
     from_col: &'static str,
     to_table: &'static str,
@@ -33,7 +33,7 @@ fn fk(
         .to_owned()
 }
 
-async fn index(
+pub(super) async fn index(
     m: &SchemaManager<'_>,
     table: &'static str,
     cols: &[&'static str],

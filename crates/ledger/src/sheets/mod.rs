@@ -5,12 +5,17 @@
 //! References to other sheets (组织编码) are checked later, against the
 //! database, by the importer.
 
+mod activity;
 mod officer;
 mod org;
 mod person;
 mod survey;
 mod venue;
 
+pub use activity::{
+    ActivityRow, AttendanceRow, PublicityRow, WorkRow, parse_activities, parse_attendance,
+    parse_publicity, parse_works,
+};
 pub use officer::{OfficerRow, parse_officers};
 pub use org::{OrgRow, parse_orgs};
 pub use person::{PersonRow, parse_people};

@@ -66,6 +66,7 @@ pub const PUBLICITY: SheetSpec = SheetSpec {
         opt("栏目", "如 巾帼抗疫故事"),
         opt("链接", ""),
         opt("转载方", "名称:级别（国家、省、市、县），多个用分号分隔"),
+        opt("活动编号", "扩展列：稿件报道的活动"),
     ],
 };
 

@@ -10,6 +10,7 @@ pub mod input;
 pub mod officers;
 pub mod org;
 pub mod people;
+pub mod stats;
 pub mod surveys;
 pub mod tokens;
 pub mod users;
@@ -77,6 +78,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(officers::router())
         .merge(surveys::router())
         .merge(people::router())
+        .merge(stats::router())
         .merge(users::router())
         .merge(tokens::router())
         // Unknown API paths answer in the API's own error shape, not with the

@@ -1,6 +1,7 @@
 //! Server-rendered pages, one module per business area.
 
 pub mod account;
+pub mod activity;
 pub mod audit;
 pub mod home;
 pub mod ledger;
@@ -16,6 +17,7 @@ use crate::{AppState, auth::CurrentUser};
 pub fn router() -> Router<AppState> {
     Router::new()
         .merge(account::router())
+        .merge(activity::router())
         .merge(home::router())
         .merge(org::router())
         .merge(people::router())
@@ -50,8 +52,15 @@ impl Layout {
             href: "/",
             label: "首页",
         }];
-        let areas: [(&str, &str, &str, Module, Permission); 6] = [
+        let areas: [(&str, &str, &str, Module, Permission); 7] = [
             ("org", "/orgs", "组织", Module::Org, Permission::Read),
+            (
+                "activity",
+                "/activities",
+                "活动",
+                Module::Activity,
+                Permission::Read,
+            ),
             (
                 "people",
                 "/people",

@@ -1,0 +1,405 @@
+//! Activities (活动): lectures, trainings, meetings, visits, collections…, each
+//! recorded against the org that held it, optionally in a programme (品牌项目),
+//! with materials handed out, an attendance roster, works and photos.
+
+pub mod attendance;
+pub mod photo;
+pub mod programme;
+pub mod work;
+
+use chrono::NaiveDate;
+use domain::{
+    Invalid,
+    access::{Module, Permission},
+    activity::{ActivityKind, ActivityStatus, Material},
+    search::normalize,
+};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, JoinType,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+};
+
+use crate::{
+    Ctx, DbError, DbResult,
+    audit::Change,
+    entity::{activity, activity_material, org},
+    org::find_capturable_ref,
+    scope::{org_join, view_condition},
+    time::{now, today_beijing},
+};
+
+/// An activity as a form, API call or ledger row gives it.
+#[derive(Debug, Clone)]
+pub struct ActivityInput {
+    /// The user's own unique key (活动编号); generated when absent.
+    pub code: Option<String>,
+    pub name: String,
+    /// Programme name; found among the org's and its ancestors' programmes, or created.
+    pub programme: Option<String>,
+    pub kind: ActivityKind,
+    pub org_code: String,
+    pub partners: Vec<String>,
+    pub start_date: NaiveDate,
+    pub end_date: Option<NaiveDate>,
+    pub online: bool,
+    pub place: Option<String>,
+    pub units_reached: Option<i64>,
+    pub head_count: Option<i64>,
+    pub materials: Vec<Material>,
+    pub summary: Option<String>,
+    pub status: ActivityStatus,
+}
+
+fn clean(s: &Option<String>) -> Option<String> {
+    s.as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(String::from)
+}
+
+fn check(input: &ActivityInput) -> Result<(), Invalid> {
+    let mut inv = Invalid::new();
+    let name = input.name.trim();
+    if name.is_empty() {
+        inv.push("name", "活动名称不能为空");
+    } else if name.chars().count() > 200 {
+        inv.push("name", "活动名称不能超过200个字");
+    }
+    if let Some(code) = &input.code {
+        let code = code.trim();
+        if code.is_empty() || code.chars().count() > 60 || code.chars().any(char::is_whitespace) {
+            inv.push("code", "活动编号应为1-60个字符，不含空格");
+        }
+    }
+    if let Some(end) = input.end_date
+        && end < input.start_date
+    {
+        inv.push("end_date", "结束日期早于开始日期");
+    }
+    if input.status == ActivityStatus::Done && input.start_date > today_beijing() {
+        inv.push("start_date", "「已开展」的活动开始日期不能晚于今天");
+    }
+    for (field, v) in [
+        ("units_reached", input.units_reached),
+        ("head_count", input.head_count),
+    ] {
+        if v.is_some_and(|n| !(0..=10_000_000).contains(&n)) {
+            inv.push(field, "应为0到1000万之间的整数");
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
+    for m in &input.materials {
+        if !seen.insert(m.name.as_str()) {
+            inv.push("materials", format!("材料「{}」重复", m.name));
+        }
+    }
+    inv.into_result()
+}
+
+fn generated_code(org_code: &str, start: NaiveDate) -> String {
+    use rand::RngCore;
+    let mut b = [0u8; 3];
+    rand::rng().fill_bytes(&mut b);
+    format!("{}-{}-{}", org_code, start.format("%Y%m%d"), hex::encode(b))
+}
+
+/// Creates the activity, or updates the one with the same 活动编号.
+pub async fn upsert(
+    c: &impl ConnectionTrait,
+    ctx: &Ctx,
+    input: &ActivityInput,
+) -> DbResult<(activity::Model, bool)> {
+    ctx.require(Module::Activity, Permission::Write)?;
+    check(input)?;
+    let o = find_capturable_ref(c, ctx, &input.org_code, "org_code").await?;
+    let programme_id = match clean(&input.programme) {
+        Some(name) => Some(programme::resolve(c, ctx, &o, &name, input.kind).await?.id),
+        None => None,
+    };
+    let existing = match &input.code {
+        Some(code) => {
+            activity::Entity::find()
+                .filter(activity::Column::Code.eq(code.trim()))
+                .one(c)
+                .await?
+        }
+        None => None,
+    };
+    let t = now();
+    let name = input.name.trim().to_string();
+    let row = match existing {
+        Some(before) => {
+            // Re-importing or editing must not move an activity out of reach.
+            let before_org = org::Entity::find_by_id(before.org_id)
+                .one(c)
+                .await?
+                .ok_or(DbError::NotFound)?;
+            if !ctx.scope.can_capture_path(&before_org.path) {
+                return Err(DbError::invalid("code", "该活动编号已被其他组织使用"));
+            }
+            let mut am = before.clone().into_active_model();
+            fill(&mut am, input, o.id, programme_id, &name);
+            am.updated_at = Set(t);
+            let after = am.update(c).await?;
+            set_materials(c, after.id, &input.materials).await?;
+            Change::new(
+                "update",
+                "activity",
+                after.id,
+                format!("修改活动「{name}」"),
+            )
+            .org(o.id)
+            .before(&before)
+            .after(&after)
+            .write(c, ctx)
+            .await?;
+            (after, false)
+        }
+        None => {
+            let code = input
+                .code
+                .as_deref()
+                .map(str::trim)
+                .map(String::from)
+                .unwrap_or_else(|| generated_code(&o.code, input.start_date));
+            let mut am = activity::ActiveModel {
+                code: Set(code),
+                created_at: Set(t),
+                updated_at: Set(t),
+                ..Default::default()
+            };
+            fill(&mut am, input, o.id, programme_id, &name);
+            let row = am
+                .insert(c)
+                .await
+                .map_err(|e| DbError::from_write(e, "活动编号已存在"))?;
+            set_materials(c, row.id, &input.materials).await?;
+            Change::new("create", "activity", row.id, format!("登记活动「{name}」"))
+                .org(o.id)
+                .after(&row)
+                .write(c, ctx)
+                .await?;
+            (row, true)
+        }
+    };
+    Ok(row)
+}
+
+fn fill(
+    am: &mut activity::ActiveModel,
+    input: &ActivityInput,
+    org_id: i64,
+    programme_id: Option<i64>,
+    name: &str,
+) {
+    let partners: Vec<String> = input
+        .partners
+        .iter()
+        .map(|p| p.trim().to_string())
+        .filter(|p| !p.is_empty())
+        .collect();
+    am.name = Set(name.to_string());
+    am.programme_id = Set(programme_id);
+    am.kind = Set(input.kind.code().into());
+    am.org_id = Set(org_id);
+    am.partners = Set((!partners.is_empty()).then(|| partners.join("、")));
+    am.start_date = Set(input.start_date);
+    am.end_date = Set(input.end_date.unwrap_or(input.start_date));
+    am.online = Set(input.online);
+    am.place = Set(clean(&input.place));
+    am.units_reached = Set(input.units_reached.map(|n| n as i32));
+    am.head_count = Set(input.head_count.map(|n| n as i32));
+    am.summary = Set(clean(&input.summary));
+    am.status = Set(input.status.code().into());
+    am.search_text = Set(normalize(&format!("{name} {}", partners.join(" "))));
+}
+
+async fn set_materials(
+    c: &impl ConnectionTrait,
+    activity_id: i64,
+    materials: &[Material],
+) -> DbResult<()> {
+    activity_material::Entity::delete_many()
+        .filter(activity_material::Column::ActivityId.eq(activity_id))
+        .exec(c)
+        .await?;
+    for m in materials {
+        activity_material::ActiveModel {
+            activity_id: Set(activity_id),
+            name: Set(m.name.clone()),
+            quantity: Set(m.quantity),
+            ..Default::default()
+        }
+        .insert(c)
+        .await?;
+    }
+    Ok(())
+}
+
+/// One activity the caller may see, with its org and programme.
+pub async fn get(
+    c: &impl ConnectionTrait,
+    ctx: &Ctx,
+    id: i64,
+) -> DbResult<(activity::Model, org::Model, Option<programme::Model>)> {
+    ctx.require(Module::Activity, Permission::Read)?;
+    let (a, o) = activity::Entity::find_by_id(id)
+        .join(
+            JoinType::InnerJoin,
+            org_join(activity::Entity, activity::Column::OrgId),
+        )
+        .filter(view_condition(&ctx.scope, (org::Entity, org::Column::Path)))
+        .select_also(org::Entity)
+        .one(c)
+        .await?
+        .and_then(|(a, o)| o.map(|o| (a, o)))
+        .ok_or(DbError::NotFound)?;
+    let p = match a.programme_id {
+        Some(pid) => programme::Entity::find_by_id(pid).one(c).await?,
+        None => None,
+    };
+    Ok((a, o, p))
+}
+
+/// The activity if the caller may change it (record attendance, photos…).
+pub async fn get_capturable(
+    c: &impl ConnectionTrait,
+    ctx: &Ctx,
+    id: i64,
+) -> DbResult<(activity::Model, org::Model)> {
+    ctx.require(Module::Activity, Permission::Write)?;
+    let (a, o, _) = get(c, ctx, id).await?;
+    if !ctx.scope.can_capture_path(&o.path) {
+        return Err(DbError::forbidden(format!("无权修改「{}」的活动", o.name)));
+    }
+    Ok((a, o))
+}
+
+pub async fn materials(
+    c: &impl ConnectionTrait,
+    activity_id: i64,
+) -> DbResult<Vec<activity_material::Model>> {
+    Ok(activity_material::Entity::find()
+        .filter(activity_material::Column::ActivityId.eq(activity_id))
+        .order_by_asc(activity_material::Column::Id)
+        .all(c)
+        .await?)
+}
+
+/// Filters for the activity list.
+#[derive(Debug, Default, Clone, serde::Deserialize)]
+pub struct ActivityQuery {
+    pub q: Option<String>,
+    pub org: Option<String>,
+    pub programme: Option<String>,
+    pub kind: Option<String>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+}
+
+pub async fn list(
+    c: &impl ConnectionTrait,
+    ctx: &Ctx,
+    query: &ActivityQuery,
+    page: u64,
+    per_page: u64,
+) -> DbResult<(Vec<(activity::Model, org::Model)>, u64)> {
+    ctx.require(Module::Activity, Permission::Read)?;
+    let mut q = activity::Entity::find()
+        .join(
+            JoinType::InnerJoin,
+            org_join(activity::Entity, activity::Column::OrgId),
+        )
+        .filter(view_condition(&ctx.scope, (org::Entity, org::Column::Path)));
+    if let Some(text) = query.q.as_deref().map(normalize).filter(|s| !s.is_empty()) {
+        q = q.filter(activity::Column::SearchText.contains(&text));
+    }
+    if let Some(code) = query
+        .org
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        let root = crate::org::find_visible(c, ctx, code).await?;
+        q = q.filter(org::Column::Path.starts_with(&root.path));
+    }
+    if let Some(p) = query
+        .programme
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        let ids: Vec<i64> = programme::Entity::find()
+            .filter(programme::Column::Name.eq(p))
+            .all(c)
+            .await?
+            .into_iter()
+            .map(|p| p.id)
+            .collect();
+        q = q.filter(activity::Column::ProgrammeId.is_in(ids));
+    }
+    if let Some(k) = query.kind.as_deref().filter(|s| !s.is_empty()) {
+        q = q.filter(activity::Column::Kind.eq(k));
+    }
+    if let Some(f) = query.from {
+        q = q.filter(activity::Column::StartDate.gte(f));
+    }
+    if let Some(t) = query.to {
+        q = q.filter(activity::Column::StartDate.lte(t));
+    }
+    let total = q.clone().count(c).await?;
+    let rows = q
+        .select_also(org::Entity)
+        .order_by_desc(activity::Column::StartDate)
+        .order_by_desc(activity::Column::Id)
+        .offset((page.max(1) - 1) * per_page)
+        .limit(per_page)
+        .all(c)
+        .await?;
+    Ok((
+        rows.into_iter()
+            .filter_map(|(a, o)| o.map(|o| (a, o)))
+            .collect(),
+        total,
+    ))
+}
+
+/// The programme of the last activity the caller recorded (a form default).
+pub async fn last_programme_of(c: &impl ConnectionTrait, ctx: &Ctx) -> DbResult<Option<String>> {
+    use crate::entity::audit_log;
+    let Some(user_id) = ctx.user_id() else {
+        return Ok(None);
+    };
+    let last = audit_log::Entity::find()
+        .filter(audit_log::Column::ActorId.eq(user_id))
+        .filter(audit_log::Column::Entity.eq("activity"))
+        .filter(audit_log::Column::Action.eq("create"))
+        .order_by_desc(audit_log::Column::Id)
+        .one(c)
+        .await?;
+    let Some(id) = last
+        .and_then(|l| l.entity_id)
+        .and_then(|i| i.parse::<i64>().ok())
+    else {
+        return Ok(None);
+    };
+    let Some(a) = activity::Entity::find_by_id(id).one(c).await? else {
+        return Ok(None);
+    };
+    let Some(pid) = a.programme_id else {
+        return Ok(None);
+    };
+    Ok(programme::Entity::find_by_id(pid)
+        .one(c)
+        .await?
+        .map(|p| p.name))
+}
+
+/// Recent activities in the caller's scope (home page).
+pub async fn recent(
+    c: &impl ConnectionTrait,
+    ctx: &Ctx,
+    n: u64,
+) -> DbResult<Vec<(activity::Model, org::Model)>> {
+    Ok(list(c, ctx, &ActivityQuery::default(), 1, n).await?.0)
+}

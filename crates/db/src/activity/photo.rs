@@ -1,0 +1,180 @@
+//! Photos of an activity (图丨caption), stored as files under the data
+//! directory (`photos/<activity id>/<random>.jpg` and `…_thumb.jpg`) with a row
+//! per photo. They are served only to users who may see the activity.
+
+use std::path::{Path, PathBuf};
+
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
+    QueryOrder, Set,
+};
+
+use crate::{Ctx, DbError, DbResult, audit::Change, entity::photo, time::now};
+
+/// A processed photo ready to store (see the `media` crate).
+pub struct NewPhoto<'a> {
+    pub full_jpeg: &'a [u8],
+    pub thumb_jpeg: &'a [u8],
+    pub width: u32,
+    pub height: u32,
+    pub original_name: Option<String>,
+    pub caption: Option<String>,
+}
+
+fn dir_of(root: &Path, activity_id: i64) -> PathBuf {
+    root.join("photos").join(activity_id.to_string())
+}
+
+/// The file of a stored photo (`thumb` for the small one).
+pub fn file_of(root: &Path, p: &photo::Model, thumb: bool) -> PathBuf {
+    let name = if thumb {
+        p.stored_name.replace(".jpg", "_thumb.jpg")
+    } else {
+        p.stored_name.clone()
+    };
+    dir_of(root, p.activity_id).join(name)
+}
+
+fn clean_caption(c: Option<String>) -> Option<String> {
+    c.map(|c| {
+        c.trim()
+            .trim_start_matches("图丨")
+            .trim_start_matches("图|")
+            .trim()
+            .to_string()
+    })
+    .filter(|c| !c.is_empty())
+}
+
+/// Stores a photo; the first photo of an activity becomes its cover.
+pub async fn add(
+    c: &impl ConnectionTrait,
+    ctx: &Ctx,
+    root: &Path,
+    activity_id: i64,
+    p: NewPhoto<'_>,
+) -> DbResult<photo::Model> {
+    let (a, o) = super::get_capturable(c, ctx, activity_id).await?;
+    if let Some(cap) = &p.caption
+        && cap.chars().count() > 200
+    {
+        return Err(DbError::invalid("caption", "照片说明不能超过200个字"));
+    }
+    let has_cover = photo::Entity::find()
+        .filter(photo::Column::ActivityId.eq(a.id))
+        .filter(photo::Column::IsCover.eq(true))
+        .one(c)
+        .await?
+        .is_some();
+    let stored_name = format!(
+        "{}.jpg",
+        crate::account::session::random_token("")
+            .get(..24)
+            .unwrap_or("photo")
+    );
+    let dir = dir_of(root, a.id);
+    let write = || -> std::io::Result<()> {
+        std::fs::create_dir_all(&dir)?;
+        std::fs::write(dir.join(&stored_name), p.full_jpeg)?;
+        std::fs::write(
+            dir.join(stored_name.replace(".jpg", "_thumb.jpg")),
+            p.thumb_jpeg,
+        )
+    };
+    write().map_err(|e| {
+        tracing::error!("photo write failed: {e}");
+        DbError::Conflict("照片保存失败，请稍后再试".into())
+    })?;
+    let row = photo::ActiveModel {
+        activity_id: Set(a.id),
+        stored_name: Set(stored_name.clone()),
+        original_name: Set(p.original_name.map(|n| n.chars().take(200).collect())),
+        content_type: Set("image/jpeg".into()),
+        size_bytes: Set(p.full_jpeg.len() as i64),
+        width: Set(p.width as i32),
+        height: Set(p.height as i32),
+        caption: Set(clean_caption(p.caption)),
+        is_cover: Set(!has_cover),
+        created_at: Set(now()),
+        ..Default::default()
+    }
+    .insert(c)
+    .await;
+    let row = match row {
+        Ok(r) => r,
+        Err(e) => {
+            // Nothing half-written: drop the files of a row that didn't commit.
+            let _ = std::fs::remove_file(dir.join(&stored_name));
+            let _ = std::fs::remove_file(dir.join(stored_name.replace(".jpg", "_thumb.jpg")));
+            return Err(e.into());
+        }
+    };
+    Change::new(
+        "add_photo",
+        "activity",
+        a.id,
+        format!("「{}」上传照片", a.name),
+    )
+    .org(o.id)
+    .after(&row)
+    .write(c, ctx)
+    .await?;
+    Ok(row)
+}
+
+/// Photos of an activity the caller may see, cover first.
+pub async fn list(
+    c: &impl ConnectionTrait,
+    ctx: &Ctx,
+    activity_id: i64,
+) -> DbResult<Vec<photo::Model>> {
+    super::get(c, ctx, activity_id).await?;
+    let mut rows = photo::Entity::find()
+        .filter(photo::Column::ActivityId.eq(activity_id))
+        .order_by_asc(photo::Column::Id)
+        .all(c)
+        .await?;
+    rows.sort_by_key(|p| !p.is_cover);
+    Ok(rows)
+}
+
+/// One photo, if the caller may see its activity.
+pub async fn get(c: &impl ConnectionTrait, ctx: &Ctx, id: i64) -> DbResult<photo::Model> {
+    let p = photo::Entity::find_by_id(id)
+        .one(c)
+        .await?
+        .ok_or(DbError::NotFound)?;
+    super::get(c, ctx, p.activity_id).await?;
+    Ok(p)
+}
+
+/// Marks a photo as the activity's cover.
+pub async fn set_cover(c: &impl ConnectionTrait, ctx: &Ctx, id: i64) -> DbResult<()> {
+    let p = photo::Entity::find_by_id(id)
+        .one(c)
+        .await?
+        .ok_or(DbError::NotFound)?;
+    let (a, o) = super::get_capturable(c, ctx, p.activity_id).await?;
+    for other in photo::Entity::find()
+        .filter(photo::Column::ActivityId.eq(a.id))
+        .all(c)
+        .await?
+    {
+        let is = other.id == id;
+        if other.is_cover != is {
+            let mut am = other.into_active_model();
+            am.is_cover = Set(is);
+            am.update(c).await?;
+        }
+    }
+    Change::new(
+        "set_cover",
+        "activity",
+        a.id,
+        format!("「{}」设置封面照片", a.name),
+    )
+    .org(o.id)
+    .write(c, ctx)
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,91 @@
+//! Programmes (品牌项目) are data: 巾帼微学堂, 母亲讲堂 … created by an org for
+//! itself and everything below it.
+
+use domain::{
+    Invalid,
+    access::{Module, Permission},
+    activity::ActivityKind,
+};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+};
+
+pub use crate::entity::programme::{Column, Entity, Model};
+use crate::{
+    Ctx, DbResult,
+    audit::Change,
+    entity::{org, programme},
+    org::find_capturable_ref,
+    time::now,
+};
+
+fn ancestor_ids(o: &org::Model) -> Vec<i64> {
+    o.path.split('/').filter_map(|s| s.parse().ok()).collect()
+}
+
+/// Programmes usable by an org: its own and its ancestors'.
+pub async fn usable_by(
+    c: &impl ConnectionTrait,
+    o: &org::Model,
+) -> DbResult<Vec<programme::Model>> {
+    Ok(programme::Entity::find()
+        .filter(programme::Column::OwnerOrgId.is_in(ancestor_ids(o)))
+        .order_by_asc(programme::Column::Name)
+        .all(c)
+        .await?)
+}
+
+/// Finds the programme `name` usable by `o`, or creates it owned by `o`.
+pub async fn resolve(
+    c: &impl ConnectionTrait,
+    ctx: &Ctx,
+    o: &org::Model,
+    name: &str,
+    kind: ActivityKind,
+) -> DbResult<programme::Model> {
+    let name = name.trim();
+    if let Some(p) = usable_by(c, o).await?.into_iter().find(|p| p.name == name) {
+        return Ok(p);
+    }
+    create(c, ctx, &o.code, name, None, &[kind]).await
+}
+
+pub async fn create(
+    c: &impl ConnectionTrait,
+    ctx: &Ctx,
+    owner_code: &str,
+    name: &str,
+    description: Option<String>,
+    kinds: &[ActivityKind],
+) -> DbResult<programme::Model> {
+    ctx.require(Module::Activity, Permission::Write)?;
+    let owner = find_capturable_ref(c, ctx, owner_code, "owner").await?;
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 60 {
+        return Err(Invalid::single("name", "品牌项目名称应为1-60个字").into());
+    }
+    let t = now();
+    let row = programme::ActiveModel {
+        owner_org_id: Set(owner.id),
+        name: Set(name.into()),
+        description: Set(description.filter(|d| !d.trim().is_empty())),
+        kinds: Set(kinds.iter().map(|k| k.code()).collect::<Vec<_>>().join(",")),
+        created_at: Set(t),
+        updated_at: Set(t),
+        ..Default::default()
+    }
+    .insert(c)
+    .await
+    .map_err(|e| crate::DbError::from_write(e, "已有同名品牌项目"))?;
+    Change::new(
+        "create",
+        "programme",
+        row.id,
+        format!("新建品牌项目「{name}」"),
+    )
+    .org(owner.id)
+    .after(&row)
+    .write(c, ctx)
+    .await?;
+    Ok(row)
+}

@@ -1,0 +1,271 @@
+//! Importers for 活动, 参与人员, 作品 and 宣传.
+
+use domain::activity::ActivityStatus;
+use ledger::{Report, Sheet, sheets};
+use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter};
+
+use super::{SheetCount, SheetImporter, in_savepoint};
+use crate::{
+    Ctx, Db, DbError, DbResult,
+    activity::{self, ActivityInput, attendance::AttendeeInput, work::WorkInput},
+    entity,
+    publicity::{self, ItemInput},
+};
+
+pub fn importers() -> Vec<Box<dyn SheetImporter>> {
+    vec![
+        Box::new(Activities),
+        Box::new(Attendance),
+        Box::new(Works),
+        Box::new(Publicity),
+    ]
+}
+
+fn tally(c: &mut SheetCount, created: Option<bool>) {
+    match created {
+        Some(true) => c.created += 1,
+        Some(false) => c.updated += 1,
+        None => {}
+    }
+}
+
+/// The activity id behind a 活动编号 (must be visible and capturable; the
+/// repository functions check that again).
+async fn activity_id(t: &DatabaseTransaction, code: &str) -> DbResult<i64> {
+    entity::activity::Entity::find()
+        .filter(entity::activity::Column::Code.eq(code.trim()))
+        .one(t)
+        .await?
+        .map(|a| a.id)
+        .ok_or_else(|| {
+            DbError::invalid(
+                "activity_code",
+                format!("活动编号「{}」不存在", code.trim()),
+            )
+        })
+}
+
+struct Activities;
+
+fn activity_column(field: &str) -> &'static str {
+    match field {
+        "code" => "活动编号",
+        "name" => "活动名称",
+        "org_code" => "主办组织编码",
+        "start_date" => "开始日期",
+        "end_date" => "结束日期",
+        "units_reached" => "覆盖单位数",
+        "head_count" => "参与人数",
+        "materials" => "发放材料",
+        "owner" | "programme" => "品牌项目",
+        _ => "",
+    }
+}
+
+#[async_trait::async_trait]
+impl SheetImporter for Activities {
+    fn sheet(&self) -> &'static str {
+        "活动"
+    }
+
+    async fn apply(
+        &self,
+        txn: &DatabaseTransaction,
+        _db: &Db,
+        ctx: &Ctx,
+        sheet: &Sheet,
+        rep: &mut Report,
+    ) -> DbResult<SheetCount> {
+        let rows = sheets::parse_activities(sheet, rep);
+        let mut c = SheetCount {
+            sheet: self.sheet().into(),
+            rows: rows.len() as u64,
+            ..Default::default()
+        };
+        for r in rows {
+            let input = ActivityInput {
+                code: Some(r.code.clone()),
+                name: r.name.clone(),
+                programme: r.programme.clone(),
+                kind: r.kind,
+                org_code: r.org_code.clone(),
+                partners: r.partners.clone(),
+                start_date: r.start_date,
+                end_date: r.end_date,
+                online: r.online,
+                place: r.place.clone(),
+                units_reached: r.units_reached,
+                head_count: r.head_count,
+                materials: r.materials.clone(),
+                summary: r.summary.clone(),
+                // A ledger records work that happened.
+                status: ActivityStatus::Done,
+            };
+            let created = in_savepoint(txn, rep, &sheet.name, r.line, activity_column, async |t| {
+                Ok(activity::upsert(t, ctx, &input).await?.1)
+            })
+            .await?;
+            tally(&mut c, created);
+        }
+        Ok(c)
+    }
+}
+
+struct Attendance;
+
+fn attendance_column(field: &str) -> &'static str {
+    match field {
+        "activity_code" => "活动编号",
+        "name" => "姓名",
+        _ => "",
+    }
+}
+
+#[async_trait::async_trait]
+impl SheetImporter for Attendance {
+    fn sheet(&self) -> &'static str {
+        "参与人员"
+    }
+
+    async fn apply(
+        &self,
+        txn: &DatabaseTransaction,
+        db: &Db,
+        ctx: &Ctx,
+        sheet: &Sheet,
+        rep: &mut Report,
+    ) -> DbResult<SheetCount> {
+        let rows = sheets::parse_attendance(sheet, rep);
+        let mut c = SheetCount {
+            sheet: self.sheet().into(),
+            rows: rows.len() as u64,
+            ..Default::default()
+        };
+        for r in rows {
+            let input = AttendeeInput {
+                name: r.name.clone(),
+                id_number: Some(r.id_number.clone()),
+                unit: r.unit.clone(),
+            };
+            let created = in_savepoint(
+                txn,
+                rep,
+                &sheet.name,
+                r.line,
+                attendance_column,
+                async |t| {
+                    let id = activity_id(t, &r.activity_code).await?;
+                    activity::attendance::add(t, db, ctx, id, &input).await
+                },
+            )
+            .await?;
+            tally(&mut c, created);
+        }
+        Ok(c)
+    }
+}
+
+struct Works;
+
+fn work_column(field: &str) -> &'static str {
+    match field {
+        "activity_code" | "activity" => "活动编号",
+        "title" => "作品名称",
+        "org_code" => "所属组织编码",
+        _ => "",
+    }
+}
+
+#[async_trait::async_trait]
+impl SheetImporter for Works {
+    fn sheet(&self) -> &'static str {
+        "作品"
+    }
+
+    async fn apply(
+        &self,
+        txn: &DatabaseTransaction,
+        _db: &Db,
+        ctx: &Ctx,
+        sheet: &Sheet,
+        rep: &mut Report,
+    ) -> DbResult<SheetCount> {
+        let rows = sheets::parse_works(sheet, rep);
+        let mut c = SheetCount {
+            sheet: self.sheet().into(),
+            rows: rows.len() as u64,
+            ..Default::default()
+        };
+        for r in rows {
+            let input = WorkInput {
+                title: r.title.clone(),
+                author: r.author.clone(),
+                category: r.category.clone(),
+                org_code: r.org_code.clone(),
+            };
+            let created = in_savepoint(txn, rep, &sheet.name, r.line, work_column, async |t| {
+                let id = activity_id(t, &r.activity_code).await?;
+                activity::work::upsert(t, ctx, id, &input).await
+            })
+            .await?;
+            tally(&mut c, created);
+        }
+        Ok(c)
+    }
+}
+
+struct Publicity;
+
+fn publicity_column(field: &str) -> &'static str {
+    match field {
+        "title" => "标题",
+        "channel" => "发布平台",
+        "org_code" => "发布组织编码",
+        "link" => "链接",
+        "reposts" => "转载方",
+        "activity_code" => "活动编号",
+        _ => "",
+    }
+}
+
+#[async_trait::async_trait]
+impl SheetImporter for Publicity {
+    fn sheet(&self) -> &'static str {
+        "宣传"
+    }
+
+    async fn apply(
+        &self,
+        txn: &DatabaseTransaction,
+        _db: &Db,
+        ctx: &Ctx,
+        sheet: &Sheet,
+        rep: &mut Report,
+    ) -> DbResult<SheetCount> {
+        let rows = sheets::parse_publicity(sheet, rep);
+        let mut c = SheetCount {
+            sheet: self.sheet().into(),
+            rows: rows.len() as u64,
+            ..Default::default()
+        };
+        for r in rows {
+            let input = ItemInput {
+                title: r.title.clone(),
+                channel: r.channel.clone(),
+                published_on: r.published_on,
+                org_code: r.org_code.clone(),
+                column: r.column.clone(),
+                link: r.link.clone(),
+                activity_code: r.activity_code.clone(),
+                reposts: r.reposts.clone(),
+            };
+            let created =
+                in_savepoint(txn, rep, &sheet.name, r.line, publicity_column, async |t| {
+                    Ok(publicity::upsert(t, ctx, &input).await?.1)
+                })
+                .await?;
+            tally(&mut c, created);
+        }
+        Ok(c)
+    }
+}

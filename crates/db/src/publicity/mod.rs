@@ -1,0 +1,228 @@
+//! Publicity (宣传): items published on a channel (公众号, 中国妇女报, 学习强国 …),
+//! keyed by (title, channel), with the accounts that reposted them and their level.
+
+use chrono::NaiveDate;
+use domain::{
+    Invalid,
+    access::{Module, Permission},
+    kinds::Level,
+};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, JoinType,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+};
+
+use crate::{
+    Ctx, DbError, DbResult,
+    audit::Change,
+    entity::{org, publicity_item, repost},
+    org::find_capturable_ref,
+    scope::{org_join, view_condition},
+    time::now,
+};
+
+#[derive(Debug, Clone)]
+pub struct ItemInput {
+    pub title: String,
+    pub channel: String,
+    pub published_on: NaiveDate,
+    pub org_code: String,
+    pub column: Option<String>,
+    pub link: Option<String>,
+    /// The activity it reports (by 活动编号).
+    pub activity_code: Option<String>,
+    pub reposts: Vec<(String, Level)>,
+}
+
+fn check(input: &ItemInput) -> Result<(), Invalid> {
+    let mut inv = Invalid::new();
+    if input.title.trim().is_empty() || input.title.chars().count() > 300 {
+        inv.push("title", "标题不能为空且不超过300个字");
+    }
+    if input.channel.trim().is_empty() {
+        inv.push("channel", "请填写发布平台");
+    }
+    if let Some(l) = input
+        .link
+        .as_deref()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        && !(l.starts_with("http://") || l.starts_with("https://"))
+    {
+        inv.push("link", "链接应以 http:// 或 https:// 开头");
+    }
+    let mut seen = std::collections::HashSet::new();
+    for (name, _) in &input.reposts {
+        if !seen.insert(name.trim()) {
+            inv.push("reposts", format!("转载方「{name}」重复"));
+        }
+    }
+    inv.into_result()
+}
+
+/// Creates the item or updates the one with the same title and channel.
+pub async fn upsert(
+    c: &impl ConnectionTrait,
+    ctx: &Ctx,
+    input: &ItemInput,
+) -> DbResult<(publicity_item::Model, bool)> {
+    ctx.require(Module::Publicity, Permission::Write)?;
+    check(input)?;
+    let o = find_capturable_ref(c, ctx, &input.org_code, "org_code").await?;
+    let activity_id = match input
+        .activity_code
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        Some(code) => {
+            let a = crate::entity::activity::Entity::find()
+                .filter(crate::entity::activity::Column::Code.eq(code))
+                .one(c)
+                .await?
+                .ok_or_else(|| {
+                    DbError::invalid("activity_code", format!("活动编号「{code}」不存在"))
+                })?;
+            crate::activity::get(c, ctx, a.id).await.map_err(|_| {
+                DbError::invalid("activity_code", format!("活动编号「{code}」不存在"))
+            })?;
+            Some(a.id)
+        }
+        None => None,
+    };
+    let title = input.title.trim();
+    let channel = input.channel.trim();
+    let existing = publicity_item::Entity::find()
+        .filter(publicity_item::Column::Title.eq(title))
+        .filter(publicity_item::Column::Channel.eq(channel))
+        .one(c)
+        .await?;
+    let t = now();
+    let clean = |s: &Option<String>| {
+        s.as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(String::from)
+    };
+    let (row, created) = match existing {
+        Some(before) => {
+            let before_org = org::Entity::find_by_id(before.org_id)
+                .one(c)
+                .await?
+                .ok_or(DbError::NotFound)?;
+            if !ctx.scope.can_capture_path(&before_org.path) {
+                return Err(DbError::invalid(
+                    "title",
+                    "同一平台已有同名稿件（属于其他组织）",
+                ));
+            }
+            let mut am = before.clone().into_active_model();
+            am.published_on = Set(input.published_on);
+            am.org_id = Set(o.id);
+            am.column_name = Set(clean(&input.column));
+            am.link = Set(clean(&input.link));
+            am.activity_id = Set(activity_id);
+            am.updated_at = Set(t);
+            let after = am.update(c).await?;
+            Change::new(
+                "update",
+                "publicity_item",
+                after.id,
+                format!("修改宣传稿件「{title}」"),
+            )
+            .org(o.id)
+            .before(&before)
+            .after(&after)
+            .write(c, ctx)
+            .await?;
+            (after, false)
+        }
+        None => {
+            let row = publicity_item::ActiveModel {
+                title: Set(title.into()),
+                channel: Set(channel.into()),
+                published_on: Set(input.published_on),
+                org_id: Set(o.id),
+                column_name: Set(clean(&input.column)),
+                link: Set(clean(&input.link)),
+                activity_id: Set(activity_id),
+                created_at: Set(t),
+                updated_at: Set(t),
+                ..Default::default()
+            }
+            .insert(c)
+            .await?;
+            Change::new(
+                "create",
+                "publicity_item",
+                row.id,
+                format!("登记宣传稿件「{title}」"),
+            )
+            .org(o.id)
+            .after(&row)
+            .write(c, ctx)
+            .await?;
+            (row, true)
+        }
+    };
+    repost::Entity::delete_many()
+        .filter(repost::Column::ItemId.eq(row.id))
+        .exec(c)
+        .await?;
+    for (name, level) in &input.reposts {
+        repost::ActiveModel {
+            item_id: Set(row.id),
+            by_name: Set(name.trim().into()),
+            level: Set(level.code().into()),
+            ..Default::default()
+        }
+        .insert(c)
+        .await?;
+    }
+    Ok((row, created))
+}
+
+pub async fn list(
+    c: &impl ConnectionTrait,
+    ctx: &Ctx,
+    org_code: Option<&str>,
+    page: u64,
+    per_page: u64,
+) -> DbResult<(Vec<(publicity_item::Model, Vec<repost::Model>)>, u64)> {
+    ctx.require(Module::Publicity, Permission::Read)?;
+    let mut q = publicity_item::Entity::find()
+        .join(
+            JoinType::InnerJoin,
+            org_join(publicity_item::Entity, publicity_item::Column::OrgId),
+        )
+        .filter(view_condition(&ctx.scope, (org::Entity, org::Column::Path)));
+    if let Some(code) = org_code.map(str::trim).filter(|s| !s.is_empty()) {
+        let root = crate::org::find_visible(c, ctx, code).await?;
+        q = q.filter(org::Column::Path.starts_with(&root.path));
+    }
+    let total = q.clone().count(c).await?;
+    let items = q
+        .order_by_desc(publicity_item::Column::PublishedOn)
+        .offset((page.max(1) - 1) * per_page)
+        .limit(per_page)
+        .all(c)
+        .await?;
+    let reposts = repost::Entity::find()
+        .filter(repost::Column::ItemId.is_in(items.iter().map(|i| i.id)))
+        .all(c)
+        .await?;
+    Ok((
+        items
+            .into_iter()
+            .map(|i| {
+                let r = reposts
+                    .iter()
+                    .filter(|r| r.item_id == i.id)
+                    .cloned()
+                    .collect();
+                (i, r)
+            })
+            .collect(),
+        total,
+    ))
+}

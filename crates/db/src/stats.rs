@@ -1,0 +1,240 @@
+//! The statistics document for an org subtree and a period: facts are loaded
+//! here (the tree as it stood at the period's end), figures are computed by
+//! `domain::stats`. The API and pages are scoped to the caller; the CLI acts
+//! as the operator.
+
+use std::collections::{HashMap, HashSet};
+
+use domain::{
+    access::{Module, Permission},
+    activity::{ActivityKind, ActivityStatus},
+    date::Period,
+    kinds::{Level, OrgKind, Post, VenueKind},
+    stats::{OrgRef, StatsDoc, activities as act, organizations as orgs, publicity as pubs},
+};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect,
+    sea_query::{Expr, ExprTrait, Query, SelectStatement},
+};
+
+use crate::{
+    Ctx, DbResult,
+    entity::{
+        activity, activity_material, attendance, officer, org, org_tree_history, programme,
+        publicity_item, repost, survey, venue, work,
+    },
+    org::{find_visible, tree::path_as_of},
+};
+
+/// Ids of the orgs under `root_path` in the tree of date `on`, as a subquery.
+fn subtree(root_path: &str, on: chrono::NaiveDate) -> SelectStatement {
+    Query::select()
+        .column(org_tree_history::Column::OrgId)
+        .from(org_tree_history::Entity)
+        .and_where(Expr::col(org_tree_history::Column::Path).like(format!("{root_path}%")))
+        .and_where(Expr::col(org_tree_history::Column::ValidFrom).lte(on))
+        .cond_where(
+            sea_orm::Condition::any()
+                .add(Expr::col(org_tree_history::Column::ValidTo).is_null())
+                .add(Expr::col(org_tree_history::Column::ValidTo).gt(on)),
+        )
+        .to_owned()
+}
+
+pub async fn stats(
+    c: &impl ConnectionTrait,
+    ctx: &Ctx,
+    org_code: &str,
+    p: Period,
+) -> DbResult<StatsDoc> {
+    ctx.require(Module::Review, Permission::Read)?;
+    let root = find_visible(c, ctx, org_code).await?;
+    // An org that didn't exist yet at the period end has an empty subtree.
+    let root_path = path_as_of(c, root.id, p.to)
+        .await?
+        .unwrap_or_else(|| "/-/".into());
+    let sub = subtree(&root_path, p.to);
+
+    let org_facts: Vec<orgs::OrgFact> = org::Entity::find()
+        .filter(org::Column::Id.in_subquery(sub.clone()))
+        .all(c)
+        .await?
+        .into_iter()
+        .filter_map(|o| {
+            OrgKind::from_code(&o.kind).map(|kind| orgs::OrgFact {
+                kind,
+                founded_on: o.founded_on,
+                closed_on: o.closed_on,
+            })
+        })
+        .collect();
+    let venue_facts: Vec<orgs::VenueFact> = venue::Entity::find()
+        .filter(venue::Column::OrgId.in_subquery(sub.clone()))
+        .all(c)
+        .await?
+        .into_iter()
+        .filter_map(|v| {
+            VenueKind::from_code(&v.kind).map(|kind| orgs::VenueFact {
+                kind,
+                opened_on: v.opened_on,
+                closed_on: v.closed_on,
+            })
+        })
+        .collect();
+    let officer_rows = officer::Entity::find()
+        .filter(officer::Column::OrgId.in_subquery(sub.clone()))
+        .all(c)
+        .await?;
+    let officer_facts: Vec<orgs::OfficerFact> = officer_rows
+        .iter()
+        .filter_map(|o| {
+            Post::from_code(&o.post).map(|post| orgs::OfficerFact {
+                person_id: o.person_id,
+                post,
+                term_start: o.term_start,
+                term_end: o.term_end,
+            })
+        })
+        .collect();
+    let survey_facts: Vec<orgs::SurveyFact> = survey::Entity::find()
+        .filter(survey::Column::OrgId.in_subquery(sub.clone()))
+        .filter(survey::Column::Date.between(p.from, p.to))
+        .all(c)
+        .await?
+        .into_iter()
+        .map(|s| orgs::SurveyFact {
+            org_id: s.org_id,
+            date: s.date,
+        })
+        .collect();
+
+    // Activities held in the period (by start date) that took place.
+    let acts_q = Query::select()
+        .column(activity::Column::Id)
+        .from(activity::Entity)
+        .and_where(Expr::col(activity::Column::OrgId).in_subquery(sub.clone()))
+        .and_where(Expr::col(activity::Column::StartDate).between(p.from, p.to))
+        .and_where(Expr::col(activity::Column::Status).eq(ActivityStatus::Done.code()))
+        .to_owned();
+    let acts = activity::Entity::find()
+        .filter(activity::Column::Id.in_subquery(acts_q.clone()))
+        .all(c)
+        .await?;
+    let programme_ids: HashSet<i64> = acts.iter().filter_map(|a| a.programme_id).collect();
+    let programme_names: HashMap<i64, String> = programme::Entity::find()
+        .filter(programme::Column::Id.is_in(programme_ids))
+        .all(c)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p.name))
+        .collect();
+    let start_of: HashMap<i64, chrono::NaiveDate> =
+        acts.iter().map(|a| (a.id, a.start_date)).collect();
+    let activity_facts: Vec<act::ActivityFact> = acts
+        .iter()
+        .filter_map(|a| {
+            ActivityKind::from_code(&a.kind).map(|kind| act::ActivityFact {
+                id: a.id,
+                programme: a
+                    .programme_id
+                    .and_then(|id| programme_names.get(&id).cloned()),
+                kind,
+                online: a.online,
+                head_count: a.head_count.map(i64::from),
+                units_reached: a.units_reached.map(i64::from),
+            })
+        })
+        .collect();
+    let roster = attendance::Entity::find()
+        .filter(attendance::Column::ActivityId.in_subquery(acts_q.clone()))
+        .all(c)
+        .await?;
+    // Posts held by attendees, anywhere, to tell officers and chairs apart.
+    let attendee_ids: HashSet<i64> = roster.iter().filter_map(|r| r.person_id).collect();
+    let posts = officer::Entity::find()
+        .filter(officer::Column::PersonId.is_in(attendee_ids))
+        .all(c)
+        .await?;
+    let roster_facts: Vec<act::RosterFact> = roster
+        .into_iter()
+        .map(|r| {
+            let on = start_of.get(&r.activity_id).copied();
+            let held: Vec<&officer::Model> = posts
+                .iter()
+                .filter(|o| Some(o.person_id) == r.person_id)
+                .filter(|o| {
+                    on.is_some_and(|d| {
+                        o.term_start.is_none_or(|s| s <= d) && o.term_end.is_none_or(|e| e >= d)
+                    })
+                })
+                .collect();
+            act::RosterFact {
+                activity_id: r.activity_id,
+                person_key: r.person_key,
+                unit: r.unit,
+                officer: !held.is_empty(),
+                chair: held.iter().any(|o| o.post == Post::Chair.code()),
+            }
+        })
+        .collect();
+    let material_facts: Vec<act::MaterialFact> = activity_material::Entity::find()
+        .filter(activity_material::Column::ActivityId.in_subquery(acts_q.clone()))
+        .all(c)
+        .await?
+        .into_iter()
+        .map(|m| act::MaterialFact {
+            activity_id: m.activity_id,
+            name: m.name,
+            quantity: m.quantity,
+        })
+        .collect();
+    let work_facts: Vec<act::WorkFact> = work::Entity::find()
+        .filter(work::Column::ActivityId.in_subquery(acts_q))
+        .all(c)
+        .await?
+        .into_iter()
+        .map(|w| act::WorkFact {
+            activity_id: w.activity_id,
+            category: w.category,
+        })
+        .collect();
+
+    let items = publicity_item::Entity::find()
+        .filter(publicity_item::Column::OrgId.in_subquery(sub))
+        .filter(publicity_item::Column::PublishedOn.between(p.from, p.to))
+        .all(c)
+        .await?;
+    let reposts = repost::Entity::find()
+        .filter(repost::Column::ItemId.is_in(items.iter().map(|i| i.id)))
+        .select_only()
+        .column(repost::Column::ItemId)
+        .column(repost::Column::Level)
+        .into_tuple::<(i64, String)>()
+        .all(c)
+        .await?;
+    let item_facts: Vec<pubs::ItemFact> = items
+        .into_iter()
+        .map(|i| pubs::ItemFact {
+            id: i.id,
+            channel: i.channel,
+            column: i.column_name,
+        })
+        .collect();
+    let repost_facts: Vec<pubs::RepostFact> = reposts
+        .into_iter()
+        .filter_map(|(item_id, level)| {
+            Level::from_code(&level).map(|level| pubs::RepostFact { item_id, level })
+        })
+        .collect();
+
+    Ok(StatsDoc {
+        org: OrgRef {
+            code: root.code,
+            name: root.name,
+        },
+        period: p.into(),
+        organizations: orgs::assemble(p, &org_facts, &venue_facts, &officer_facts, &survey_facts),
+        activities: act::assemble(&activity_facts, &roster_facts, &material_facts, &work_facts),
+        publicity: pubs::assemble(&item_facts, &repost_facts),
+    })
+}

@@ -1,0 +1,374 @@
+//! 活动, 参与人员, 作品 and 宣传 sheets.
+
+use chrono::NaiveDate;
+use domain::{
+    activity::{ActivityKind, ActivityMode, Material, parse_material},
+    idcard::IdNumber,
+    kinds::Level,
+};
+
+use super::{labels, person::required_id};
+use crate::{
+    issue::Report,
+    model::Sheet,
+    rows::{KeyTracker, SheetReader},
+    spec::{ACTIVITY, ATTENDANCE, PUBLICITY, WORK},
+};
+
+/// A checked row of the 活动 sheet.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ActivityRow {
+    pub line: usize,
+    pub code: String,
+    pub name: String,
+    pub programme: Option<String>,
+    pub kind: ActivityKind,
+    pub org_code: String,
+    pub partners: Vec<String>,
+    pub start_date: NaiveDate,
+    pub end_date: Option<NaiveDate>,
+    pub online: bool,
+    pub place: Option<String>,
+    pub units_reached: Option<i64>,
+    pub head_count: Option<i64>,
+    pub materials: Vec<Material>,
+    pub summary: Option<String>,
+    /// Photo file names, resolved against the folder or zip given at import.
+    pub photos: Vec<String>,
+    pub photo_caption: Option<String>,
+}
+
+pub fn parse_activities(sheet: &Sheet, rep: &mut Report) -> Vec<ActivityRow> {
+    let reader = SheetReader::new(sheet, &ACTIVITY, rep);
+    if !reader.ok() {
+        return Vec::new();
+    }
+    let kinds = labels(ActivityKind::ALL, ActivityKind::label);
+    let modes = labels(ActivityMode::ALL, ActivityMode::label);
+    let mut keys = KeyTracker::default();
+    let mut out = Vec::new();
+    for row in reader.rows() {
+        let mark = rep.error_count();
+        let code = row.required(rep, "活动编号");
+        let name = row.required(rep, "活动名称");
+        let kind = row.required_choice(rep, "活动类型", ActivityKind::from_label, &kinds);
+        let org_code = row.required(rep, "主办组织编码");
+        let start_date = row.required_date(rep, "开始日期");
+        let end_date = row.date(rep, "结束日期");
+        let mode = row.choice(rep, "形式", ActivityMode::from_label, &modes);
+        let units_reached = row.int(rep, "覆盖单位数");
+        let head_count = row.int(rep, "参与人数");
+        let mut materials = Vec::new();
+        for item in row.list("发放材料") {
+            match parse_material(&item) {
+                Ok(m) if materials.iter().any(|x: &Material| x.name == m.name) => {
+                    row.error(rep, "发放材料", format!("材料「{}」重复", m.name))
+                }
+                Ok(m) => materials.push(m),
+                Err(e) => row.error(rep, "发放材料", e),
+            }
+        }
+        if let (Some(s), Some(e)) = (start_date, end_date)
+            && e < s
+        {
+            row.error(rep, "结束日期", "结束日期早于开始日期");
+        }
+        if let Some(c) = &code {
+            keys.check(rep, &row, vec![c.clone()]);
+        }
+        if rep.error_count() > mark {
+            continue;
+        }
+        if let (Some(code), Some(name), Some(kind), Some(org_code), Some(start_date)) =
+            (code, name, kind, org_code, start_date)
+        {
+            out.push(ActivityRow {
+                line: row.line(),
+                code,
+                name,
+                programme: row.text("品牌项目"),
+                kind,
+                org_code,
+                partners: row.list("联合单位"),
+                start_date,
+                end_date,
+                online: mode == Some(ActivityMode::Online),
+                place: row.text("地点"),
+                units_reached,
+                head_count,
+                materials,
+                summary: row.text("简介"),
+                photos: row.list("照片"),
+                photo_caption: row.text("照片说明"),
+            });
+        }
+    }
+    out
+}
+
+/// A checked row of the 参与人员 sheet.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AttendanceRow {
+    pub line: usize,
+    pub activity_code: String,
+    pub name: String,
+    pub id_number: IdNumber,
+    pub unit: Option<String>,
+}
+
+pub fn parse_attendance(sheet: &Sheet, rep: &mut Report) -> Vec<AttendanceRow> {
+    let reader = SheetReader::new(sheet, &ATTENDANCE, rep);
+    if !reader.ok() {
+        return Vec::new();
+    }
+    let mut keys = KeyTracker::default();
+    let mut out = Vec::new();
+    for row in reader.rows() {
+        let mark = rep.error_count();
+        let activity_code = row.required(rep, "活动编号");
+        let name = row.required(rep, "姓名");
+        let id_number = required_id(&row, rep, "身份证号");
+        if let (Some(a), Some(id)) = (&activity_code, &id_number) {
+            keys.check(rep, &row, vec![a.clone(), id.as_str().to_string()]);
+        }
+        if rep.error_count() > mark {
+            continue;
+        }
+        if let (Some(activity_code), Some(name), Some(id_number)) = (activity_code, name, id_number)
+        {
+            out.push(AttendanceRow {
+                line: row.line(),
+                activity_code,
+                name,
+                id_number,
+                unit: row.text("单位"),
+            });
+        }
+    }
+    out
+}
+
+/// A checked row of the 作品 sheet.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WorkRow {
+    pub line: usize,
+    pub activity_code: String,
+    pub title: String,
+    pub author: String,
+    pub category: Option<String>,
+    pub org_code: Option<String>,
+}
+
+pub fn parse_works(sheet: &Sheet, rep: &mut Report) -> Vec<WorkRow> {
+    let reader = SheetReader::new(sheet, &WORK, rep);
+    if !reader.ok() {
+        return Vec::new();
+    }
+    let mut keys = KeyTracker::default();
+    let mut out = Vec::new();
+    for row in reader.rows() {
+        let mark = rep.error_count();
+        let activity_code = row.required(rep, "活动编号");
+        let title = row.required(rep, "作品名称");
+        let author = row.required(rep, "作者");
+        if let (Some(a), Some(t), Some(au)) = (&activity_code, &title, &author) {
+            keys.check(rep, &row, vec![a.clone(), t.clone(), au.clone()]);
+        }
+        if rep.error_count() > mark {
+            continue;
+        }
+        if let (Some(activity_code), Some(title), Some(author)) = (activity_code, title, author) {
+            out.push(WorkRow {
+                line: row.line(),
+                activity_code,
+                title,
+                author,
+                category: row.text("作品类别"),
+                org_code: row.text("所属组织编码"),
+            });
+        }
+    }
+    out
+}
+
+/// A checked row of the 宣传 sheet.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PublicityRow {
+    pub line: usize,
+    pub title: String,
+    pub channel: String,
+    pub published_on: NaiveDate,
+    pub org_code: String,
+    pub column: Option<String>,
+    pub link: Option<String>,
+    pub reposts: Vec<(String, Level)>,
+    /// Extension column 活动编号: the activity the item reports.
+    pub activity_code: Option<String>,
+}
+
+pub fn parse_publicity(sheet: &Sheet, rep: &mut Report) -> Vec<PublicityRow> {
+    let reader = SheetReader::new(sheet, &PUBLICITY, rep);
+    if !reader.ok() {
+        return Vec::new();
+    }
+    let levels = labels(Level::ALL, Level::label);
+    let mut keys = KeyTracker::default();
+    let mut out = Vec::new();
+    for row in reader.rows() {
+        let mark = rep.error_count();
+        let title = row.required(rep, "标题");
+        let channel = row.required(rep, "发布平台");
+        let published_on = row.required_date(rep, "发布日期");
+        let org_code = row.required(rep, "发布组织编码");
+        let mut reposts = Vec::new();
+        for (name, level) in row.pairs(rep, "转载方") {
+            match Level::from_label(&level) {
+                Some(l) => reposts.push((name, l)),
+                None => row.error(
+                    rep,
+                    "转载方",
+                    format!("「{name}」的级别「{level}」应为：{}", levels.join("、")),
+                ),
+            }
+        }
+        if let (Some(t), Some(c)) = (&title, &channel) {
+            keys.check(rep, &row, vec![t.clone(), c.clone()]);
+        }
+        if rep.error_count() > mark {
+            continue;
+        }
+        if let (Some(title), Some(channel), Some(published_on), Some(org_code)) =
+            (title, channel, published_on, org_code)
+        {
+            out.push(PublicityRow {
+                line: row.line(),
+                title,
+                channel,
+                published_on,
+                org_code,
+                column: row.text("栏目"),
+                link: row.text("链接"),
+                reposts,
+                activity_code: row.text("活动编号"),
+            });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sheets::test_util::{errors, sheet};
+
+    #[test]
+    fn activity_rows_parse_materials_mode_and_dates() {
+        let h = &[
+            "活动编号",
+            "活动名称",
+            "品牌项目",
+            "活动类型",
+            "主办组织编码",
+            "开始日期",
+            "结束日期",
+            "形式",
+            "发放材料",
+            "覆盖单位数",
+        ];
+        let s = sheet(
+            "活动",
+            h,
+            &[
+                &[
+                    "2020-JTZL-01",
+                    "家庭助廉讲座",
+                    "家庭助廉",
+                    "讲座",
+                    "420527000000",
+                    "2020/7/8",
+                    "",
+                    "线下",
+                    "倡议书:220",
+                    "",
+                ],
+                &[
+                    "2020-ZX-01",
+                    "线上课堂",
+                    "",
+                    "培训",
+                    "420527000000",
+                    "2020-03-01",
+                    "2020-02-01",
+                    "线上",
+                    "折页",
+                    "x",
+                ],
+            ],
+        );
+        let mut rep = Report::default();
+        let rows = parse_activities(&s, &mut rep);
+        assert_eq!(rows.len(), 1);
+        assert_eq!(
+            rows[0].materials,
+            vec![Material {
+                name: "倡议书".into(),
+                quantity: 220
+            }]
+        );
+        assert_eq!(rows[0].programme.as_deref(), Some("家庭助廉"));
+        let errs = errors(&rep);
+        let cols: Vec<&str> = errs.iter().map(|(_, c, _)| c.as_str()).collect();
+        assert!(
+            cols.contains(&"发放材料")
+                && cols.contains(&"结束日期")
+                && cols.contains(&"覆盖单位数"),
+            "{errs:?}"
+        );
+        assert!(errs.iter().all(|(r, _, _)| *r == 3));
+    }
+
+    #[test]
+    fn publicity_reposts_need_a_known_level() {
+        let h = &[
+            "标题",
+            "发布平台",
+            "发布日期",
+            "发布组织编码",
+            "栏目",
+            "转载方",
+        ];
+        let s = sheet(
+            "宣传",
+            h,
+            &[
+                &[
+                    "抗疫故事一",
+                    "屈乡巾帼公众号",
+                    "2020-02-10",
+                    "420527000000",
+                    "巾帼抗疫故事",
+                    "湖北省妇联公众号:省;宜昌市妇联公众号:市",
+                ],
+                &[
+                    "抗疫故事二",
+                    "屈乡巾帼公众号",
+                    "2020-02-11",
+                    "420527000000",
+                    "巾帼抗疫故事",
+                    "某号:乡",
+                ],
+            ],
+        );
+        let mut rep = Report::default();
+        let rows = parse_publicity(&s, &mut rep);
+        assert_eq!(rows.len(), 1);
+        assert_eq!(
+            rows[0].reposts,
+            vec![
+                ("湖北省妇联公众号".to_string(), Level::Province),
+                ("宜昌市妇联公众号".to_string(), Level::City)
+            ]
+        );
+        assert_eq!(errors(&rep)[0].0, 3);
+    }
+}

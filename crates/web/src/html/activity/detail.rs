@@ -1,0 +1,279 @@
+//! An activity's page: facts, photos, roster and works; adding to them.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::{
+    Form, Router,
+    extract::{DefaultBodyLimit, Multipart, Path, Query, State},
+    http::StatusCode,
+    response::{IntoResponse, Redirect, Response},
+    routing::{get, post},
+};
+use db::{
+    DbError,
+    activity::{self, attendance::AttendeeInput, photo::NewPhoto, work::WorkInput},
+    entity::{activity as activity_entity, activity_material, attendance, photo, work},
+    sea_orm::TransactionTrait,
+};
+use domain::{
+    Invalid,
+    access::{Module, Permission},
+    activity::ActivityKind,
+    idcard::IdNumber,
+};
+use serde::Deserialize;
+
+use super::{Row, form::UPLOAD_LIMIT, programme_names, row_of};
+use crate::{
+    AppState,
+    auth::{CurrentUser, PageUser},
+    error::{PageError, PageResult},
+    form::FormErrors,
+    html::Layout,
+};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/activities/{id}", get(show))
+        .route("/activities/{id}/attendees", post(add_attendee))
+        .route("/activities/{id}/works", post(add_work))
+        .route(
+            "/activities/{id}/photos",
+            post(add_photos).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
+        )
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "activity/detail.html")]
+struct DetailPage {
+    layout: Layout,
+    a: activity_entity::Model,
+    row: Row,
+    org_code: String,
+    materials: Vec<activity_material::Model>,
+    photos: Vec<photo::Model>,
+    roster: Vec<attendance::Model>,
+    works: Vec<work::Model>,
+    participants: u64,
+    units: usize,
+    is_collection: bool,
+    can_edit: bool,
+    errors: FormErrors,
+}
+
+fn parse_id(s: &str) -> PageResult<i64> {
+    s.parse().map_err(|_| PageError::not_found())
+}
+
+async fn detail(
+    state: &AppState,
+    cu: &CurrentUser,
+    id: i64,
+    errors: FormErrors,
+    flash: Option<String>,
+) -> PageResult<DetailPage> {
+    let c = &state.db.conn;
+    let (a, o, _) = activity::get(c, &cu.ctx, id).await?;
+    let names = programme_names(c, a.programme_id.into_iter()).await?;
+    let roster = activity::attendance::roster(c, &cu.ctx, id).await?;
+    let units = roster
+        .iter()
+        .filter_map(|r| r.unit.as_deref().map(domain::search::normalize))
+        .filter(|u| !u.is_empty())
+        .collect::<std::collections::HashSet<_>>()
+        .len();
+    let participants =
+        domain::activity::participants(roster.len() as u64, a.head_count.map(i64::from));
+    let can_edit = cu.ctx.scope.allows(Module::Activity, Permission::Write)
+        && cu.ctx.scope.can_capture_path(&o.path);
+    Ok(DetailPage {
+        layout: Layout::new(cu, a.name.clone(), "activity").flash(flash),
+        row: row_of(&a, &o, &names),
+        org_code: o.code.clone(),
+        materials: activity::materials(c, id).await?,
+        photos: activity::photo::list(c, &cu.ctx, id).await?,
+        works: activity::work::list(c, &cu.ctx, id).await?,
+        is_collection: a.kind == ActivityKind::Collection.code(),
+        roster,
+        participants,
+        units,
+        can_edit,
+        errors,
+        a,
+    })
+}
+
+#[derive(Deserialize)]
+struct ShowQuery {
+    saved: Option<u8>,
+}
+
+async fn show(
+    State(state): State<AppState>,
+    PageUser(cu): PageUser,
+    Path(id): Path<String>,
+    Query(q): Query<ShowQuery>,
+) -> PageResult<DetailPage> {
+    let flash = q.saved.map(|_| "已保存".to_string());
+    detail(&state, &cu, parse_id(&id)?, FormErrors::default(), flash).await
+}
+
+/// Runs a write in one transaction; a bad input re-renders the page with errors.
+async fn write<F>(state: &AppState, cu: &CurrentUser, id: i64, f: F) -> PageResult<Response>
+where
+    F: AsyncFnOnce(&db::sea_orm::DatabaseTransaction) -> Result<(), DbError>,
+{
+    let txn = state.db.conn.begin().await.map_err(DbError::from)?;
+    match f(&txn).await {
+        Ok(()) => {
+            txn.commit().await.map_err(DbError::from)?;
+            Ok(Redirect::to(&format!("/activities/{id}?saved=1")).into_response())
+        }
+        Err(e) => {
+            txn.rollback().await.map_err(DbError::from)?;
+            let errors = FormErrors::from_db(e)?;
+            Ok((
+                StatusCode::BAD_REQUEST,
+                detail(state, cu, id, errors, None).await?,
+            )
+                .into_response())
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct AttendeeForm {
+    name: String,
+    id_number: Option<String>,
+    unit: Option<String>,
+}
+
+async fn add_attendee(
+    State(state): State<AppState>,
+    PageUser(cu): PageUser,
+    Path(id): Path<String>,
+    Form(f): Form<AttendeeForm>,
+) -> PageResult<Response> {
+    let id = parse_id(&id)?;
+    let id_number = match f
+        .id_number
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        Some(s) => match IdNumber::parse(s) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                let errors = FormErrors::from(Invalid::single("id_number", e));
+                return Ok((
+                    StatusCode::BAD_REQUEST,
+                    detail(&state, &cu, id, errors, None).await?,
+                )
+                    .into_response());
+            }
+        },
+        None => None,
+    };
+    let input = AttendeeInput {
+        name: f.name,
+        id_number,
+        unit: f.unit,
+    };
+    let db = state.db.clone();
+    write(&state, &cu, id, async |t| {
+        activity::attendance::add(t, &db, &cu.ctx, id, &input)
+            .await
+            .map(|_| ())
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+struct WorkForm {
+    title: String,
+    author: String,
+    category: Option<String>,
+}
+
+async fn add_work(
+    State(state): State<AppState>,
+    PageUser(cu): PageUser,
+    Path(id): Path<String>,
+    Form(f): Form<WorkForm>,
+) -> PageResult<Response> {
+    let id = parse_id(&id)?;
+    let input = WorkInput {
+        title: f.title,
+        author: f.author,
+        category: f.category,
+        org_code: None,
+    };
+    write(&state, &cu, id, async |t| {
+        activity::work::upsert(t, &cu.ctx, id, &input)
+            .await
+            .map(|_| ())
+    })
+    .await
+}
+
+async fn add_photos(
+    State(state): State<AppState>,
+    PageUser(cu): PageUser,
+    Path(id): Path<String>,
+    mut mp: Multipart,
+) -> PageResult<Response> {
+    let id = parse_id(&id)?;
+    let bad = |_| PageError::bad_request("上传中断或文件过大，请重试");
+    let mut caption = None;
+    let mut uploads = Vec::new();
+    while let Some(field) = mp.next_field().await.map_err(bad)? {
+        match field.name() {
+            Some("photos") => {
+                let name = field.file_name().map(String::from);
+                let bytes = field.bytes().await.map_err(bad)?;
+                if !bytes.is_empty() {
+                    uploads.push((name, bytes.to_vec()));
+                }
+            }
+            Some("caption") => caption = Some(field.text().await.map_err(bad)?),
+            _ => {}
+        }
+    }
+    let fail = async |msg: String| -> PageResult<Response> {
+        let errors = FormErrors::from(Invalid::single("photos", msg));
+        Ok((
+            StatusCode::BAD_REQUEST,
+            detail(&state, &cu, id, errors, None).await?,
+        )
+            .into_response())
+    };
+    if uploads.is_empty() {
+        return fail("请选择照片".into()).await;
+    }
+    let mut processed = Vec::new();
+    for (name, bytes) in uploads {
+        let p = tokio::task::spawn_blocking(move || media::process(&bytes))
+            .await
+            .map_err(|_| PageError::new(StatusCode::INTERNAL_SERVER_ERROR, "照片处理失败"))?;
+        match p {
+            Ok(p) => processed.push((name, p)),
+            Err(e) => return fail(format!("{}：{e}", name.unwrap_or_else(|| "照片".into()))).await,
+        }
+    }
+    let root = state.config.data_dir.clone();
+    write(&state, &cu, id, async |t| {
+        for (name, p) in &processed {
+            let np = NewPhoto {
+                full_jpeg: &p.full,
+                thumb_jpeg: &p.thumb,
+                width: p.width,
+                height: p.height,
+                original_name: name.clone(),
+                caption: caption.clone(),
+            };
+            activity::photo::add(t, &cu.ctx, &root, id, np).await?;
+        }
+        Ok(())
+    })
+    .await
+}

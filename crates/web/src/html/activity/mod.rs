@@ -1,0 +1,166 @@
+//! Pages of the activity area (活动): the list, the two-minute phone form
+//! (with photos from the camera), an activity's page with its roster, works and
+//! photos, and the scoped photo files.
+
+mod detail;
+mod form;
+mod photo;
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::{
+    Router,
+    extract::{Query, State},
+    routing::get,
+};
+use db::{
+    activity::{self, ActivityQuery},
+    entity::{activity as activity_entity, org},
+};
+use domain::activity::ActivityKind;
+use serde::Deserialize;
+
+use super::{Layout, Pager, page_of, query_string};
+use crate::{AppState, auth::PageUser, error::PageResult};
+
+const PER_PAGE: u64 = 30;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/activities", get(list))
+        .merge(form::router())
+        .merge(detail::router())
+        .merge(photo::router())
+}
+
+/// One line of the list.
+pub struct Row {
+    pub id: i64,
+    pub date: String,
+    pub name: String,
+    pub programme: String,
+    pub kind: String,
+    pub org: String,
+    pub head: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "activity/list.html")]
+struct ListPage {
+    layout: Layout,
+    rows: Vec<Row>,
+    q: String,
+    org: String,
+    kind: String,
+    from: String,
+    to: String,
+    kinds: Vec<(&'static str, &'static str)>,
+    pager: Pager,
+    pager_path: &'static str,
+    can_add: bool,
+}
+
+#[derive(Deserialize, Default)]
+struct ListQuery {
+    q: Option<String>,
+    org: Option<String>,
+    kind: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+    programme: Option<String>,
+    page: Option<u64>,
+}
+
+fn date_of(s: &Option<String>) -> Option<chrono::NaiveDate> {
+    s.as_deref()
+        .filter(|s| !s.is_empty())
+        .and_then(|s| domain::date::parse_date(s).ok())
+}
+
+pub fn row_of(
+    a: &activity_entity::Model,
+    o: &org::Model,
+    programmes: &std::collections::HashMap<i64, String>,
+) -> Row {
+    let date = if a.end_date > a.start_date {
+        format!("{} 至 {}", a.start_date, a.end_date)
+    } else {
+        a.start_date.to_string()
+    };
+    Row {
+        id: a.id,
+        date,
+        name: a.name.clone(),
+        programme: a
+            .programme_id
+            .and_then(|p| programmes.get(&p).cloned())
+            .unwrap_or_default(),
+        kind: ActivityKind::from_code(&a.kind)
+            .map_or("", |k| k.label())
+            .to_string(),
+        org: o.name.clone(),
+        head: a.head_count.map(|n| n.to_string()).unwrap_or_default(),
+    }
+}
+
+pub async fn programme_names(
+    c: &impl db::sea_orm::ConnectionTrait,
+    ids: impl Iterator<Item = i64>,
+) -> PageResult<std::collections::HashMap<i64, String>> {
+    use db::sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let ids: Vec<i64> = ids.collect();
+    Ok(db::entity::programme::Entity::find()
+        .filter(db::entity::programme::Column::Id.is_in(ids))
+        .all(c)
+        .await
+        .map_err(db::DbError::from)?
+        .into_iter()
+        .map(|p| (p.id, p.name))
+        .collect())
+}
+
+async fn list(
+    State(state): State<AppState>,
+    PageUser(cu): PageUser,
+    Query(q): Query<ListQuery>,
+) -> PageResult<ListPage> {
+    let c = &state.db.conn;
+    let page = page_of(q.page);
+    let query = ActivityQuery {
+        q: q.q.clone(),
+        org: q.org.clone(),
+        programme: q.programme.clone(),
+        kind: q.kind.clone(),
+        from: date_of(&q.from),
+        to: date_of(&q.to),
+    };
+    let (rows, total) = activity::list(c, &cu.ctx, &query, page, PER_PAGE).await?;
+    let names = programme_names(c, rows.iter().filter_map(|(a, _)| a.programme_id)).await?;
+    let base = query_string(&[
+        ("q", q.q.as_deref()),
+        ("org", q.org.as_deref()),
+        ("kind", q.kind.as_deref()),
+        ("from", q.from.as_deref()),
+        ("to", q.to.as_deref()),
+        ("programme", q.programme.as_deref()),
+    ]);
+    Ok(ListPage {
+        can_add: cu.ctx.scope.allows(
+            domain::access::Module::Activity,
+            domain::access::Permission::Write,
+        ),
+        layout: Layout::new(&cu, "活动", "activity"),
+        rows: rows.iter().map(|(a, o)| row_of(a, o, &names)).collect(),
+        q: q.q.unwrap_or_default(),
+        org: q.org.unwrap_or_default(),
+        kind: q.kind.unwrap_or_default(),
+        from: q.from.unwrap_or_default(),
+        to: q.to.unwrap_or_default(),
+        kinds: ActivityKind::ALL
+            .iter()
+            .map(|k| (k.code(), k.label()))
+            .collect(),
+        pager: Pager::new(page, PER_PAGE, total, base),
+        pager_path: "/activities",
+    })
+}

@@ -2,8 +2,14 @@
 
 use std::collections::HashMap;
 
-use db::DbError;
+use db::{
+    DbError,
+    entity::org,
+    sea_orm::{DatabaseTransaction, TransactionTrait},
+};
 use domain::Invalid;
+
+use crate::{AppState, auth::CurrentUser, error::PageResult};
 
 /// Field → Chinese message, for templates (`errors.get("name")`).
 #[derive(Debug, Default, Clone)]
@@ -64,4 +70,63 @@ pub fn opt(s: &Option<String>) -> Option<String> {
         .map(str::trim)
         .filter(|s| !s.is_empty())
         .map(String::from)
+}
+
+/// A form body as name/value pairs: checkbox groups and multi-selects repeat
+/// a name, which `Form<Struct>` (serde_urlencoded) cannot hold.
+pub struct FormPairs(pub Vec<(String, String)>);
+
+impl FormPairs {
+    /// The first value of `key`, trimmed ("" when absent).
+    pub fn one(&self, key: &str) -> String {
+        self.0
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.trim().to_string())
+            .unwrap_or_default()
+    }
+
+    /// Every non-empty value of `key`.
+    pub fn all(&self, key: &str) -> Vec<String> {
+        self.0
+            .iter()
+            .filter(|(k, v)| k == key && !v.trim().is_empty())
+            .map(|(_, v)| v.trim().to_string())
+            .collect()
+    }
+}
+
+/// Opens a transaction so a change and its audit row commit together.
+pub async fn begin(state: &AppState) -> PageResult<DatabaseTransaction> {
+    Ok(state.db.conn.begin().await.map_err(DbError::from)?)
+}
+
+pub async fn commit(txn: DatabaseTransaction) -> PageResult<()> {
+    Ok(txn.commit().await.map_err(DbError::from)?)
+}
+
+/// An org in a picker, indented by depth so the tree reads in a flat list.
+pub struct OrgOption {
+    pub code: String,
+    pub label: String,
+}
+
+pub fn org_options(orgs: &[org::Model]) -> Vec<OrgOption> {
+    let top = orgs.iter().map(|o| o.depth).min().unwrap_or(0);
+    orgs.iter()
+        .map(|o| OrgOption {
+            code: o.code.clone(),
+            label: format!("{}{}", "　".repeat((o.depth - top).max(0) as usize), o.name),
+        })
+        .collect()
+}
+
+/// Orgs for a filter: all the caller sees, or none when she has no org
+/// permission (a rights officer reads people but not the org tree).
+pub async fn visible_org_options(state: &AppState, cu: &CurrentUser) -> PageResult<Vec<OrgOption>> {
+    match db::org::all_visible(&state.db.conn, &cu.ctx).await {
+        Ok(orgs) => Ok(org_options(&orgs)),
+        Err(DbError::Forbidden(_)) => Ok(Vec::new()),
+        Err(e) => Err(e.into()),
+    }
 }

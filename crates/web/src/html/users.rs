@@ -17,11 +17,9 @@ use db::{
 use domain::access::{Module, Permission, Role};
 use serde::Deserialize;
 
-use super::{
-    Layout, Pager, page_of,
-    people::{FormPairs, OrgOption, begin, commit, org_options, visible_org_options},
-    query_string,
-};
+use crate::form::{FormPairs, OrgOption, begin, commit, org_options, visible_org_options};
+
+use super::{Layout, Pager, page_of, query_string};
 use crate::{
     AppState,
     auth::{CurrentUser, PageUser},

@@ -10,15 +10,13 @@ mod page;
 mod records;
 mod tree;
 
+pub(crate) use crate::form::begin;
 use askama::Template;
 use axum::{
     Router,
     routing::{get, post},
 };
-use db::{
-    DbError, DbResult,
-    sea_orm::{DatabaseTransaction, TransactionTrait},
-};
+use db::{DbResult, sea_orm::DatabaseTransaction};
 use domain::access::{Module, Permission};
 
 use crate::{
@@ -87,11 +85,6 @@ fn flash(code: Option<&str>) -> Option<String> {
 /// True when the user may record into and change `o`.
 fn can_capture(cu: &CurrentUser, o: &db::entity::org::Model) -> bool {
     cu.ctx.scope.allows(Module::Org, Permission::Write) && cu.ctx.scope.can_capture_path(&o.path)
-}
-
-/// Opens a transaction: a repository call and its audit rows commit together.
-async fn begin(state: &AppState) -> PageResult<DatabaseTransaction> {
-    Ok(state.db.conn.begin().await.map_err(DbError::from)?)
 }
 
 /// Commits on success and rolls back on failure, so nothing is half-written.

@@ -16,9 +16,7 @@ use axum::{
 };
 use db::{
     DbError,
-    entity::org,
     people::{self, COMMON_TAGS, PeopleQuery, PersonInput, PersonView},
-    sea_orm::{DatabaseTransaction, TransactionTrait},
 };
 use domain::{error::Invalid, idcard::IdNumber, phone::Phone};
 use serde::Deserialize;
@@ -31,6 +29,10 @@ use crate::{
     form::FormErrors,
 };
 
+pub(crate) use crate::form::{
+    FormPairs, OrgOption, begin, commit, org_options, visible_org_options,
+};
+
 const PER_PAGE: u64 = 50;
 
 pub fn router() -> Router<AppState> {
@@ -38,68 +40,6 @@ pub fn router() -> Router<AppState> {
         .route("/people", get(list_people))
         .route("/people/new", get(new_person_page).post(create_person))
         .merge(detail::router())
-}
-
-/// A form body as name/value pairs: checkbox groups and multi-selects repeat
-/// a name, which `Form<Struct>` (serde_urlencoded) cannot hold.
-pub(crate) struct FormPairs(pub Vec<(String, String)>);
-
-impl FormPairs {
-    /// The first value of `key`, trimmed ("" when absent).
-    pub fn one(&self, key: &str) -> String {
-        self.0
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.trim().to_string())
-            .unwrap_or_default()
-    }
-
-    /// Every non-empty value of `key`.
-    pub fn all(&self, key: &str) -> Vec<String> {
-        self.0
-            .iter()
-            .filter(|(k, v)| k == key && !v.trim().is_empty())
-            .map(|(_, v)| v.trim().to_string())
-            .collect()
-    }
-}
-
-/// Opens a transaction so a change and its audit row commit together.
-pub(crate) async fn begin(state: &AppState) -> PageResult<DatabaseTransaction> {
-    Ok(state.db.conn.begin().await.map_err(DbError::from)?)
-}
-
-pub(crate) async fn commit(txn: DatabaseTransaction) -> PageResult<()> {
-    Ok(txn.commit().await.map_err(DbError::from)?)
-}
-
-/// An org in a picker, indented by depth so the tree reads in a flat list.
-pub(crate) struct OrgOption {
-    pub code: String,
-    pub label: String,
-}
-
-pub(crate) fn org_options(orgs: &[org::Model]) -> Vec<OrgOption> {
-    let top = orgs.iter().map(|o| o.depth).min().unwrap_or(0);
-    orgs.iter()
-        .map(|o| OrgOption {
-            code: o.code.clone(),
-            label: format!("{}{}", "　".repeat((o.depth - top).max(0) as usize), o.name),
-        })
-        .collect()
-}
-
-/// Orgs for a filter: all the caller sees, or none when she has no org
-/// permission (a rights officer reads people but not the org tree).
-pub(crate) async fn visible_org_options(
-    state: &AppState,
-    cu: &CurrentUser,
-) -> PageResult<Vec<OrgOption>> {
-    match db::org::all_visible(&state.db.conn, &cu.ctx).await {
-        Ok(orgs) => Ok(org_options(&orgs)),
-        Err(DbError::Forbidden(_)) => Ok(Vec::new()),
-        Err(e) => Err(e.into()),
-    }
 }
 
 /// A tag checkbox.

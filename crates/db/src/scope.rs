@@ -4,7 +4,7 @@
 use domain::access::Scope;
 use sea_orm::{
     EntityTrait, RelationDef,
-    sea_query::{Condition, Expr, ExprTrait, IntoColumnRef},
+    sea_query::{Condition, Expr, ExprTrait, IntoColumnRef, LikeExpr, SimpleExpr},
 };
 
 use crate::entity::org;
@@ -47,4 +47,12 @@ pub fn org_join<E: EntityTrait>(_from: E, org_id_col: E::Column) -> RelationDef 
         .from(org_id_col)
         .to(org::Column::Id)
         .into()
+}
+
+/// `col LIKE '%needle%'` with the user's `%`, `_` and `\` taken literally, so a
+/// search for "%" finds a percent sign instead of every row.
+pub fn contains_text<C: sea_orm::ColumnTrait>(col: C, needle: &str) -> SimpleExpr {
+    let escaped = needle.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    // Qualified with its table: list queries join `org`, which has the same column names.
+    Expr::col(col.as_column_ref()).like(LikeExpr::new(format!("%{escaped}%")).escape('\\'))
 }

@@ -10,7 +10,7 @@ use db::{
     entity::{access_log, person},
     people::{self, PeopleQuery, PersonInput, SensitiveField},
     sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter},
-    testing::{self, COUNTY, MAOPING, MAOPING_VILLAGE, TestDb},
+    testing::{self, COUNTY, MAOPING, MAOPING_VILLAGE, MAOPING_VILLAGE_2, TestDb},
 };
 use domain::{access::Role, idcard::IdNumber, phone::Phone};
 
@@ -74,19 +74,10 @@ async fn the_same_id_number_twice_finds_the_same_person() {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(stored.name, "王萍");
-    assert_eq!(
-        audit_rows(db, "create", "person", &first.id.to_string())
-            .await
-            .len(),
-        1
-    );
-    assert_eq!(
-        audit_rows(db, "update", "person", &first.id.to_string())
-            .await
-            .len(),
-        1
-    );
+    // Found, not renamed: one create row and no update row.
+    assert_eq!(stored.name, "王平");
+    assert_eq!(audit_rows(db, "create", "person", &first.id.to_string()).await.len(), 1);
+    assert!(audit_rows(db, "update", "person", &first.id.to_string()).await.is_empty());
 }
 
 #[tokio::test]
@@ -365,4 +356,40 @@ async fn a_person_registered_elsewhere_is_a_conflict_for_a_user_who_cannot_edit_
         common::org_row(db, testing::GUIZHOU_VILLAGE).await.id
     );
     assert_eq!(person_count(db).await, 1);
+}
+
+#[tokio::test]
+async fn wildcards_in_a_search_are_taken_literally() {
+    let t = TestDb::new().await;
+    let db = &t.db;
+    testing::county(db).await;
+    people::find_or_create(&db.conn, db, &testing::operator(), &input("王平", WANG_PING_ID, None, MAOPING_VILLAGE))
+        .await
+        .unwrap();
+    for q in ["%", "_", "王_", "\\"] {
+        let query = PeopleQuery { q: Some(q.into()), ..Default::default() };
+        let (found, total) = people::list(&db.conn, db, &testing::operator(), &query, 1, 50).await.unwrap();
+        assert_eq!((found.len(), total), (0, 0), "search {q:?} matched");
+    }
+    let query = PeopleQuery { q: Some("王".into()), ..Default::default() };
+    assert_eq!(people::list(&db.conn, db, &testing::operator(), &query, 1, 50).await.unwrap().1, 1);
+}
+
+#[tokio::test]
+async fn registering_an_existing_person_elsewhere_neither_moves_nor_renames_her() {
+    let t = TestDb::new().await;
+    let db = &t.db;
+    testing::county(db).await;
+    let op = testing::operator();
+    let (first, _) =
+        people::find_or_create(&db.conn, db, &op, &input("王平", WANG_PING_ID, None, MAOPING_VILLAGE)).await.unwrap();
+    let (again, created) =
+        people::find_or_create(&db.conn, db, &op, &input("王萍", WANG_PING_ID, None, MAOPING_VILLAGE_2)).await.unwrap();
+    assert!(!created);
+    assert_eq!((again.id, again.name.as_str(), again.org_id), (first.id, "王平", first.org_id));
+    // The ledger's upsert is the one that updates.
+    let (updated, _) =
+        people::upsert(&db.conn, db, &op, &input("王萍", WANG_PING_ID, None, MAOPING_VILLAGE_2)).await.unwrap();
+    assert_eq!(updated.name, "王萍");
+    assert_ne!(updated.org_id, first.org_id);
 }

@@ -80,7 +80,9 @@ pub async fn revoke(c: &impl ConnectionTrait, ctx: &Ctx, id: i64) -> DbResult<()
             .one(c)
             .await?
             .ok_or(DbError::NotFound)?;
-        ctx.require(Module::Users, Permission::Admin)?;
+        // Someone else's token: only her administrator may revoke it, and others
+        // are not told that the id exists.
+        ctx.require(Module::Users, Permission::Admin).map_err(|_| DbError::NotFound)?;
         super::find_manageable(c, ctx, &owner.username).await?;
     }
     let mut am = row.into_active_model();

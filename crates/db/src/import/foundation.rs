@@ -93,6 +93,13 @@ impl SheetImporter for Orgs {
                 let created = in_savepoint(txn, rep, &sheet.name, r.line, org_column, async |t| {
                     match org::find_by_code(t, &input.code).await? {
                         Some(existing) => {
+                            // Say nothing about an org outside the caller's reach.
+                            if !ctx.scope.can_capture_path(&existing.path) {
+                                return Err(DbError::invalid(
+                                    "code",
+                                    format!("组织编码「{}」已被使用或无权修改", input.code.trim()),
+                                ));
+                            }
                             let same_parent = match (&input.parent_code, existing.parent_id) {
                                 (None, None) => true,
                                 (Some(code), Some(pid)) => {
@@ -228,7 +235,7 @@ impl SheetImporter for People {
                 tags: r.tags.clone(),
             };
             let created = in_savepoint(txn, rep, &sheet.name, r.line, person_column, async |t| {
-                Ok(people::find_or_create(t, db, ctx, &input).await?.1)
+                Ok(people::upsert(t, db, ctx, &input).await?.1)
             })
             .await?;
             tally(&mut c, created);

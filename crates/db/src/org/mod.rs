@@ -331,7 +331,7 @@ pub async fn list(
     ctx.require(Module::Org, Permission::Read)?;
     let mut q = org::Entity::find().filter(view_condition(&ctx.scope, org::Column::Path));
     if let Some(text) = query.q.as_deref().map(normalize).filter(|s| !s.is_empty()) {
-        q = q.filter(org::Column::SearchText.contains(&text));
+        q = q.filter(crate::scope::contains_text(org::Column::SearchText, &text));
     }
     if let Some(code) = query.under.as_deref().filter(|s| !s.trim().is_empty()) {
         let root = find_visible(c, ctx, code).await?;

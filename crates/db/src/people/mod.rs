@@ -123,10 +123,37 @@ pub async fn find_by_id_number(
         .await?)
 }
 
-/// Creates the person, or finds the existing one with the same 身份证号 (one
-/// person, one record). An existing person the caller may edit is updated with
-/// the new details; one outside her scope is reported as a conflict.
+/// Finds the person with this 身份证号 (one person, one record) and returns her
+/// unchanged, or registers her. Registering an officer, an attendee or a form
+/// entry must never move or rename someone already on file; an existing person
+/// the caller can't see is reported as a conflict without details.
 pub async fn find_or_create(
+    c: &impl ConnectionTrait,
+    db: &Db,
+    ctx: &Ctx,
+    input: &PersonInput,
+) -> DbResult<(person::Model, bool)> {
+    ctx.require(Module::People, Permission::Write)?;
+    let name = input.name.trim();
+    if name.is_empty() || name.chars().count() > 50 {
+        return Err(DbError::invalid("name", "姓名不能为空且不超过50个字"));
+    }
+    let home = find_capturable_ref(c, ctx, &input.org_code, "org_code").await?;
+    if let Some(existing) = find_by_id_number(c, db, &input.id_number).await? {
+        let existing_org = org::Entity::find_by_id(existing.org_id).one(c).await?.ok_or(DbError::NotFound)?;
+        if !ctx.scope.can_view_path(&existing_org.path) {
+            return Err(DbError::Conflict("该身份证号已在其他组织登记，请联系上级妇联核实".into()));
+        }
+        return Ok((existing, false));
+    }
+    insert_new(c, db, ctx, input, home.id, name).await
+}
+
+/// Creates the person, or updates the existing one with the same 身份证号 (name,
+/// phone, home org, added tags) — the ledger's 人员 sheet semantics, where a
+/// re-import updates rather than duplicates. One outside the caller's reach is
+/// reported as a conflict.
+pub async fn upsert(
     c: &impl ConnectionTrait,
     db: &Db,
     ctx: &Ctx,
@@ -191,6 +218,19 @@ pub async fn find_or_create(
         }
         return Ok((after, false));
     }
+    insert_new(c, db, ctx, input, home.id, name).await
+}
+
+/// Inserts a new person (the 身份证号 is known not to exist).
+async fn insert_new(
+    c: &impl ConnectionTrait,
+    db: &Db,
+    ctx: &Ctx,
+    input: &PersonInput,
+    home_id: i64,
+    name: &str,
+) -> DbResult<(person::Model, bool)> {
+    let t = now();
     let id = &input.id_number;
     let row = person::ActiveModel {
         name: Set(name.to_string()),
@@ -207,7 +247,7 @@ pub async fn find_or_create(
         phone_masked: Set(input.phone.as_ref().map(|p| p.masked())),
         bank_cipher: Set(None),
         bank_masked: Set(None),
-        org_id: Set(home.id),
+        org_id: Set(home_id),
         search_text: Set(normalize(name)),
         created_at: Set(t),
         updated_at: Set(t),
@@ -223,7 +263,7 @@ pub async fn find_or_create(
         row.id,
         format!("登记人员「{}」", mask_name(name)),
     )
-    .org(home.id)
+    .org(home_id)
     .after(&redacted(&row))
     .write(c, ctx)
     .await?;
@@ -319,7 +359,7 @@ pub async fn list(
         )
         .filter(view_condition(&ctx.scope, (org::Entity, org::Column::Path)));
     if let Some(text) = query.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        let mut any = Condition::any().add(person::Column::SearchText.contains(normalize(text)));
+        let mut any = Condition::any().add(crate::scope::contains_text(person::Column::SearchText, &normalize(text)));
         if let Ok(id) = IdNumber::parse(text) {
             any =
                 any.add(person::Column::IdIndex.eq(db.keys.blind_index("id_number", id.as_str())));

@@ -180,3 +180,16 @@ async fn first_login_forces_a_password_change_before_anything_else() {
     assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
     assert_eq!(app.get("/", Some(&cookie)).await.status, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn the_account_page_shows_the_previous_sign_in_not_the_current_one() {
+    let app = TestApp::with_county().await;
+    let (u, pw) = db::testing::user(app.db(), "mp", Role::TownshipChair, MAOPING).await;
+    let first = app.login(&u, &pw).await;
+    let page = app.get("/account", Some(&first)).await;
+    assert!(page.body.contains("首次登录"), "{}", page.body);
+    let second = app.login(&u, &pw).await;
+    let page = app.get("/account", Some(&second)).await;
+    assert!(!page.body.contains("首次登录"), "{}", page.body);
+    assert!(page.body.contains("上次登录时间"));
+}

@@ -575,3 +575,23 @@ pub async fn list_user_rows(
         .collect();
     Ok((rows, total))
 }
+
+/// The sign-in before the current one (time and IP), from the audit trail: the
+/// account row only holds the latest, which is the current session's.
+pub async fn previous_login(
+    c: &impl ConnectionTrait,
+    username: &str,
+) -> DbResult<Option<(chrono::DateTime<Utc>, Option<String>)>> {
+    use sea_orm::QuerySelect;
+
+    use crate::entity::audit_log;
+    let rows = audit_log::Entity::find()
+        .filter(audit_log::Column::Entity.eq("user"))
+        .filter(audit_log::Column::EntityId.eq(username))
+        .filter(audit_log::Column::Action.eq("login"))
+        .order_by_desc(audit_log::Column::Id)
+        .limit(2)
+        .all(c)
+        .await?;
+    Ok(rows.into_iter().nth(1).map(|r| (r.at, r.ip)))
+}

@@ -183,6 +183,7 @@ async fn change_password(
 struct AccountPage {
     layout: Layout,
     username: String,
+    this_login: String,
     last_login: String,
     last_ip: String,
     tokens: Vec<api_token::Model>,
@@ -202,15 +203,14 @@ async fn account_view(
     new_token: Option<String>,
     errors: FormErrors,
 ) -> PageResult<AccountPage> {
+    // The account row holds this session's login; the one before is in the audit trail.
+    let previous = account::previous_login(&state.db.conn, &cu.user.username).await?;
     Ok(AccountPage {
         layout: Layout::new(cu, "我的账号", "account"),
         username: cu.user.username.clone(),
-        last_login: cu
-            .user
-            .last_login_at
-            .map(beijing)
-            .unwrap_or_else(|| "—".into()),
-        last_ip: cu.user.last_login_ip.clone().unwrap_or_else(|| "—".into()),
+        this_login: cu.user.last_login_at.map(beijing).unwrap_or_else(|| "—".into()),
+        last_login: previous.as_ref().map(|(at, _)| beijing(*at)).unwrap_or_else(|| "—（首次登录）".into()),
+        last_ip: previous.and_then(|(_, ip)| ip).unwrap_or_else(|| "—".into()),
         tokens: account::token::list_own(&state.db.conn, &cu.ctx).await?,
         new_token,
         errors,

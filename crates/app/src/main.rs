@@ -71,6 +71,67 @@ enum Command {
         #[arg(long)]
         period: String,
     },
+    /// 基准测试数据：N 个合成县的一年台账，经真实导入路径写入 (synthetic benchmark data).
+    BenchData {
+        /// 县的个数 (number of counties).
+        #[arg(long, default_value_t = 1)]
+        counties: u32,
+        /// 年度 (year of the activities).
+        #[arg(long, default_value_t = 2020)]
+        year: i32,
+        /// 随机种子 (deterministic seed).
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// 规模系数：每村人数与活动数乘以此数 (people and activities per org × this).
+        #[arg(long, default_value_t = 1.0)]
+        scale: f64,
+        /// 带照片的活动比例 (share of activities with a photo).
+        #[arg(long, default_value_t = 0.3)]
+        photos: f64,
+        /// 从第几个县开始（0起）(index of the first county, to add counties later).
+        #[arg(long, default_value_t = 0)]
+        first: u32,
+        /// 只写出 CSV 文件夹，不导入 (write CSV folders here instead of importing).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// 统计耗时（基准测试）(time the statistics path, and raw SQL as its floor).
+    #[command(hide = true)]
+    BenchStats {
+        #[arg(long)]
+        org: String,
+        #[arg(long)]
+        period: String,
+        #[arg(long, default_value_t = 20)]
+        runs: usize,
+        /// 同一统计的手写 SQL 文件 (the raw-SQL floor).
+        #[arg(long)]
+        raw: Option<PathBuf>,
+        /// 同时计时年度盘点（HTML、DOCX）(also time the review, HTML and DOCX).
+        #[arg(long)]
+        review: bool,
+    },
+    /// 同一服务栈上的 hello-world 路由（基准测试）(hello-world on the same stack).
+    #[command(hide = true)]
+    BenchHello,
+    /// 年度盘点 (year-end review of an org subtree: html, docx, pdf, xlsx or json).
+    Review {
+        /// 组织编码 (org code).
+        #[arg(long)]
+        org: String,
+        /// 期间：2020、2020Q4、2020-07 或 2020-03-01..2020-06-30 (period).
+        #[arg(long)]
+        period: String,
+        /// 输出格式 (output format).
+        #[arg(long, value_enum, default_value = "html")]
+        format: cmd::review::Format,
+        /// 输出文件 (output file; html/json go to stdout without it).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// 同比：附上上一同等期间的统计及变化 (json: add "previous" and "change").
+        #[arg(long)]
+        compare: bool,
+    },
     /// 下载空白台账模板 (write the blank workbook template).
     Template {
         #[arg(long)]
@@ -96,6 +157,41 @@ async fn main() -> std::process::ExitCode {
         Command::Export { org, out } => cmd::ledger::export(cli.data, &org, &out).await,
         Command::Template { out } => cmd::ledger::template(&out),
         Command::Stats { org, period } => cmd::stats::run(cli.data, &org, &period).await,
+        Command::Review {
+            org,
+            period,
+            format,
+            out,
+            compare,
+        } => cmd::review::run(cli.data, &org, &period, format, out, compare).await,
+        Command::BenchData {
+            counties,
+            year,
+            seed,
+            scale,
+            photos,
+            first,
+            out,
+        } => {
+            let args = cmd::bench_data::Args {
+                counties,
+                year,
+                seed,
+                scale,
+                photos,
+                first,
+                out,
+            };
+            cmd::bench_data::run(cli.data, args).await
+        }
+        Command::BenchStats {
+            org,
+            period,
+            runs,
+            raw,
+            review,
+        } => cmd::bench::stats(cli.data, &org, &period, runs, raw, review).await,
+        Command::BenchHello => cmd::bench::hello(&cli.listen).await,
     };
     match result {
         Ok(code) => code,

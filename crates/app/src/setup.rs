@@ -29,7 +29,8 @@ pub async fn open(dir: &Path) -> anyhow::Result<Db> {
     let c = conn::connect(&url)
         .await
         .with_context(|| "无法连接数据库".to_string())?;
-    let db = Db::new(c, keys);
+    // Photo files (activity photos, imported ones too) live beside the database.
+    let db = Db::new(c, keys).with_files(dir);
     db.migrate().await.context("数据库迁移失败")?;
     Ok(db)
 }

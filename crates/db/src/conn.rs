@@ -1,7 +1,11 @@
 //! Opening the database (SQLite by default, PostgreSQL by URL), migrating, and
 //! the key ring for sensitive fields.
 
-use std::{path::Path, sync::Arc, time::Duration};
+use std::{
+    path::{Path, PathBuf},
+    sync::Arc,
+    time::Duration,
+};
 
 use domain::crypto::Keyring;
 use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbBackend, DbErr};
@@ -14,6 +18,9 @@ use crate::migration::Migrator;
 pub struct Db {
     pub conn: DatabaseConnection,
     pub keys: Arc<Keyring>,
+    /// Where photo files live (the data directory). `None`: files are checked
+    /// but never written — a dry-run import, or a tool without file storage.
+    pub files_dir: Option<PathBuf>,
 }
 
 impl Db {
@@ -21,6 +28,21 @@ impl Db {
         Db {
             conn,
             keys: Arc::new(keys),
+            files_dir: None,
+        }
+    }
+
+    /// The same database, storing photo files under `dir`.
+    pub fn with_files(mut self, dir: impl Into<PathBuf>) -> Db {
+        self.files_dir = Some(dir.into());
+        self
+    }
+
+    /// The same database without file storage (dry runs write no files).
+    pub fn without_files(&self) -> Db {
+        Db {
+            files_dir: None,
+            ..self.clone()
         }
     }
 

@@ -8,6 +8,7 @@ pub mod activity;
 pub mod audit;
 pub mod conn;
 pub mod ctx;
+pub mod dashboard;
 pub mod entity;
 pub mod error;
 pub mod import;
@@ -15,6 +16,7 @@ pub mod migration;
 pub mod org;
 pub mod people;
 pub mod publicity;
+pub mod review;
 pub mod scope;
 pub mod stats;
 #[cfg(feature = "testing")]

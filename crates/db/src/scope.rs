@@ -52,7 +52,10 @@ pub fn org_join<E: EntityTrait>(_from: E, org_id_col: E::Column) -> RelationDef 
 /// `col LIKE '%needle%'` with the user's `%`, `_` and `\` taken literally, so a
 /// search for "%" finds a percent sign instead of every row.
 pub fn contains_text<C: sea_orm::ColumnTrait>(col: C, needle: &str) -> SimpleExpr {
-    let escaped = needle.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    let escaped = needle
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
     // Qualified with its table: list queries join `org`, which has the same column names.
     Expr::col(col.as_column_ref()).like(LikeExpr::new(format!("%{escaped}%")).escape('\\'))
 }

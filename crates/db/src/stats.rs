@@ -27,7 +27,7 @@ use crate::{
 };
 
 /// Ids of the orgs under `root_path` in the tree of date `on`, as a subquery.
-fn subtree(root_path: &str, on: chrono::NaiveDate) -> SelectStatement {
+pub(crate) fn subtree(root_path: &str, on: chrono::NaiveDate) -> SelectStatement {
     Query::select()
         .column(org_tree_history::Column::OrgId)
         .from(org_tree_history::Entity)

@@ -45,15 +45,20 @@ impl TestDb {
                     .rsplit_once('/')
                     .map_or(admin_url.as_str(), |(b, _)| b)
                     .to_string();
-                (format!("{base}/{name}"), None)
+                (
+                    format!("{base}/{name}"),
+                    tempfile::tempdir().expect("temp dir"),
+                )
             }
             None => {
                 let dir = tempfile::tempdir().expect("temp dir");
-                (crate::conn::sqlite_url(dir.path()), Some(dir))
+                (crate::conn::sqlite_url(dir.path()), dir)
             }
         };
         let conn = connect(&url).await.expect("connect test database");
-        let db = Db::new(conn, Keyring::generate());
+        // Photo files go to the test's own temp directory, on both backends.
+        let db = Db::new(conn, Keyring::generate()).with_files(dir.path());
+        let dir = Some(dir);
         db.migrate().await.expect("migrate");
         TestDb { db, _dir: dir }
     }

@@ -76,8 +76,17 @@ async fn the_same_id_number_twice_finds_the_same_person() {
         .unwrap();
     // Found, not renamed: one create row and no update row.
     assert_eq!(stored.name, "王平");
-    assert_eq!(audit_rows(db, "create", "person", &first.id.to_string()).await.len(), 1);
-    assert!(audit_rows(db, "update", "person", &first.id.to_string()).await.is_empty());
+    assert_eq!(
+        audit_rows(db, "create", "person", &first.id.to_string())
+            .await
+            .len(),
+        1
+    );
+    assert!(
+        audit_rows(db, "update", "person", &first.id.to_string())
+            .await
+            .is_empty()
+    );
 }
 
 #[tokio::test]
@@ -363,16 +372,35 @@ async fn wildcards_in_a_search_are_taken_literally() {
     let t = TestDb::new().await;
     let db = &t.db;
     testing::county(db).await;
-    people::find_or_create(&db.conn, db, &testing::operator(), &input("王平", WANG_PING_ID, None, MAOPING_VILLAGE))
-        .await
-        .unwrap();
+    people::find_or_create(
+        &db.conn,
+        db,
+        &testing::operator(),
+        &input("王平", WANG_PING_ID, None, MAOPING_VILLAGE),
+    )
+    .await
+    .unwrap();
     for q in ["%", "_", "王_", "\\"] {
-        let query = PeopleQuery { q: Some(q.into()), ..Default::default() };
-        let (found, total) = people::list(&db.conn, db, &testing::operator(), &query, 1, 50).await.unwrap();
+        let query = PeopleQuery {
+            q: Some(q.into()),
+            ..Default::default()
+        };
+        let (found, total) = people::list(&db.conn, db, &testing::operator(), &query, 1, 50)
+            .await
+            .unwrap();
         assert_eq!((found.len(), total), (0, 0), "search {q:?} matched");
     }
-    let query = PeopleQuery { q: Some("王".into()), ..Default::default() };
-    assert_eq!(people::list(&db.conn, db, &testing::operator(), &query, 1, 50).await.unwrap().1, 1);
+    let query = PeopleQuery {
+        q: Some("王".into()),
+        ..Default::default()
+    };
+    assert_eq!(
+        people::list(&db.conn, db, &testing::operator(), &query, 1, 50)
+            .await
+            .unwrap()
+            .1,
+        1
+    );
 }
 
 #[tokio::test]
@@ -381,15 +409,36 @@ async fn registering_an_existing_person_elsewhere_neither_moves_nor_renames_her(
     let db = &t.db;
     testing::county(db).await;
     let op = testing::operator();
-    let (first, _) =
-        people::find_or_create(&db.conn, db, &op, &input("王平", WANG_PING_ID, None, MAOPING_VILLAGE)).await.unwrap();
-    let (again, created) =
-        people::find_or_create(&db.conn, db, &op, &input("王萍", WANG_PING_ID, None, MAOPING_VILLAGE_2)).await.unwrap();
+    let (first, _) = people::find_or_create(
+        &db.conn,
+        db,
+        &op,
+        &input("王平", WANG_PING_ID, None, MAOPING_VILLAGE),
+    )
+    .await
+    .unwrap();
+    let (again, created) = people::find_or_create(
+        &db.conn,
+        db,
+        &op,
+        &input("王萍", WANG_PING_ID, None, MAOPING_VILLAGE_2),
+    )
+    .await
+    .unwrap();
     assert!(!created);
-    assert_eq!((again.id, again.name.as_str(), again.org_id), (first.id, "王平", first.org_id));
+    assert_eq!(
+        (again.id, again.name.as_str(), again.org_id),
+        (first.id, "王平", first.org_id)
+    );
     // The ledger's upsert is the one that updates.
-    let (updated, _) =
-        people::upsert(&db.conn, db, &op, &input("王萍", WANG_PING_ID, None, MAOPING_VILLAGE_2)).await.unwrap();
+    let (updated, _) = people::upsert(
+        &db.conn,
+        db,
+        &op,
+        &input("王萍", WANG_PING_ID, None, MAOPING_VILLAGE_2),
+    )
+    .await
+    .unwrap();
     assert_eq!(updated.name, "王萍");
     assert_ne!(updated.org_id, first.org_id);
 }

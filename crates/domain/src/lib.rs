@@ -19,6 +19,7 @@ pub mod money;
 pub mod orgcode;
 pub mod password;
 pub mod phone;
+pub mod review;
 pub mod search;
 pub mod stats;
 

@@ -98,7 +98,47 @@ fn read_dir(dir: &Path) -> Result<Workbook, ReadError> {
     if book.sheets.is_empty() {
         return Err(ReadError::unreadable(&shown, "文件夹中没有 .csv 文件"));
     }
+    book.attachments = read_photos(dir)?;
     Ok(book)
+}
+
+/// Photos named in a sheet's 照片 column, found beside the CSVs or in a
+/// direct subfolder (a 照片/ folder is common), as (relative path, bytes).
+fn read_photos(dir: &Path) -> Result<Vec<(String, Vec<u8>)>, ReadError> {
+    let is_photo = |p: &Path| {
+        p.is_file()
+            && p.file_name().is_some_and(|n| {
+                matches!(
+                    extension(&n.to_string_lossy()).as_str(),
+                    "jpg" | "jpeg" | "png" | "webp"
+                )
+            })
+    };
+    let list = |d: &Path| -> Vec<std::path::PathBuf> {
+        std::fs::read_dir(d)
+            .map(|es| es.filter_map(Result::ok).map(|e| e.path()).collect())
+            .unwrap_or_default()
+    };
+    let mut found: Vec<std::path::PathBuf> = Vec::new();
+    for p in list(dir) {
+        if p.is_dir() {
+            found.extend(list(&p).into_iter().filter(|q| is_photo(q)));
+        } else if is_photo(&p) {
+            found.push(p);
+        }
+    }
+    found.sort();
+    let mut out = Vec::with_capacity(found.len());
+    for p in found {
+        let rel = p
+            .strip_prefix(dir)
+            .unwrap_or(&p)
+            .to_string_lossy()
+            .replace('\\', "/");
+        let bytes = std::fs::read(&p).map_err(|e| ReadError::unreadable(&rel, e.to_string()))?;
+        out.push((rel, bytes));
+    }
+    Ok(out)
 }
 
 fn read_zip(file_name: &str, bytes: &[u8]) -> Result<Workbook, ReadError> {

@@ -5,5 +5,11 @@
 //! XLSX. Every figure comes from records; only the title, preface and closing
 //! are editorial.
 
+pub mod chart;
+pub mod compose;
+pub mod docx;
+pub mod html;
 pub mod model;
 pub mod outline;
+pub mod pdf;
+pub mod xlsx;

@@ -175,8 +175,8 @@ async fn a_fixed_file_previews_counts_and_confirm_writes_it_once_even_when_impor
     assert_eq!(preview.status, StatusCode::OK, "{}", preview.body);
     assert!(preview.body.contains("校验通过"), "{}", preview.body);
     // 组织: 1 row, 1 new; 人员: 2 rows, 2 new.
-    assert!(preview.body.contains("<td data-label=\"工作表\">组织</td>\n      <td data-label=\"行数\">1</td>\n      <td data-label=\"新增\">1</td>"), "{}", preview.body);
-    assert!(preview.body.contains("<td data-label=\"工作表\">人员</td>\n      <td data-label=\"行数\">2</td>\n      <td data-label=\"新增\">2</td>"), "{}", preview.body);
+    assert!(preview.body.contains("<td data-label=\"工作表\">组织</td>\n      <td data-label=\"行数\" class=\"num\">1</td>\n      <td data-label=\"新增\" class=\"num\">1</td>"), "{}", preview.body);
+    assert!(preview.body.contains("<td data-label=\"工作表\">人员</td>\n      <td data-label=\"行数\" class=\"num\">2</td>\n      <td data-label=\"新增\" class=\"num\">2</td>"), "{}", preview.body);
     // The dry run wrote nothing.
     assert!(
         db::org::find_by_code(&app.db().conn, NEW_VILLAGE)
@@ -206,7 +206,9 @@ async fn a_fixed_file_previews_counts_and_confirm_writes_it_once_even_when_impor
     let orgs_before = org::Entity::find().count(&app.db().conn).await.unwrap();
     let again = upload(&app, &cookie, &[("台账.xlsx", &file)]).await;
     assert!(
-        again.body.contains("<td data-label=\"更新\">2</td>"),
+        again
+            .body
+            .contains("<td data-label=\"更新\" class=\"num\">2</td>"),
         "{}",
         again.body
     );

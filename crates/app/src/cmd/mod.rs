@@ -1,7 +1,10 @@
 //! One module per subcommand.
 
+pub mod bench;
+pub mod bench_data;
 pub mod demo;
 pub mod ledger;
+pub mod review;
 pub mod serve;
 pub mod stats;
 pub mod user;

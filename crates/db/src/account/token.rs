@@ -82,7 +82,8 @@ pub async fn revoke(c: &impl ConnectionTrait, ctx: &Ctx, id: i64) -> DbResult<()
             .ok_or(DbError::NotFound)?;
         // Someone else's token: only her administrator may revoke it, and others
         // are not told that the id exists.
-        ctx.require(Module::Users, Permission::Admin).map_err(|_| DbError::NotFound)?;
+        ctx.require(Module::Users, Permission::Admin)
+            .map_err(|_| DbError::NotFound)?;
         super::find_manageable(c, ctx, &owner.username).await?;
     }
     let mut am = row.into_active_model();

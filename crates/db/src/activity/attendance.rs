@@ -28,6 +28,17 @@ pub async fn add(
     activity_id: i64,
     input: &AttendeeInput,
 ) -> DbResult<bool> {
+    Ok(add_row(c, db, ctx, activity_id, input).await?.1)
+}
+
+/// [`add`], returning the roster row too (the API answers with it).
+pub async fn add_row(
+    c: &impl ConnectionTrait,
+    db: &Db,
+    ctx: &Ctx,
+    activity_id: i64,
+    input: &AttendeeInput,
+) -> DbResult<(attendance::Model, bool)> {
     let (a, o) = super::get_capturable(c, ctx, activity_id).await?;
     let name = input.name.trim();
     if name.is_empty() || name.chars().count() > 50 {
@@ -56,12 +67,26 @@ pub async fn add(
         .one(c)
         .await?;
     if let Some(row) = existing {
-        if row.unit != unit {
-            let mut am: attendance::ActiveModel = row.into();
-            am.unit = Set(unit);
-            am.update(c).await?;
+        if row.unit == unit {
+            return Ok((row, false));
         }
-        return Ok(false);
+        let before_unit = row.unit.clone();
+        let mut am: attendance::ActiveModel = row.into();
+        am.unit = Set(unit);
+        let row = am.update(c).await?;
+        // A changed unit changes the unit counts: it is audited like the add.
+        Change::new(
+            "update_attendee",
+            "activity",
+            a.id,
+            format!("「{}」修改参与人员单位", a.name),
+        )
+        .org(o.id)
+        .before(&serde_json::json!({"attendance_id": row.id, "unit": before_unit}))
+        .after(&serde_json::json!({"attendance_id": row.id, "unit": row.unit}))
+        .write(c, ctx)
+        .await?;
+        return Ok((row, false));
     }
     let row = attendance::ActiveModel {
         activity_id: Set(a.id),
@@ -85,7 +110,7 @@ pub async fn add(
     .after(&serde_json::json!({"attendance_id": row.id, "unit": row.unit}))
     .write(c, ctx)
     .await?;
-    Ok(true)
+    Ok((row, true))
 }
 
 /// The roster of an activity the caller may see.
@@ -100,4 +125,29 @@ pub async fn roster(
         .order_by_asc(attendance::Column::Id)
         .all(c)
         .await?)
+}
+
+/// Roster sizes (distinct people: one row per person and activity) of
+/// several activities (ids taken from a scoped list); absent = no roster.
+pub async fn counts(
+    c: &impl ConnectionTrait,
+    activity_ids: &[i64],
+) -> DbResult<std::collections::HashMap<i64, u64>> {
+    use sea_orm::QuerySelect;
+    if activity_ids.is_empty() {
+        return Ok(Default::default());
+    }
+    let rows: Vec<(i64, i64)> = attendance::Entity::find()
+        .select_only()
+        .column(attendance::Column::ActivityId)
+        .column_as(attendance::Column::Id.count(), "n")
+        .filter(attendance::Column::ActivityId.is_in(activity_ids.iter().copied()))
+        .group_by(attendance::Column::ActivityId)
+        .into_tuple()
+        .all(c)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(a, n)| (a, n.max(0) as u64))
+        .collect())
 }

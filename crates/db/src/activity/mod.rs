@@ -286,6 +286,22 @@ pub async fn materials(
         .await?)
 }
 
+/// The materials of several activities (ids taken from a scoped list), in
+/// one query rather than one per activity.
+pub async fn materials_of(
+    c: &impl ConnectionTrait,
+    activity_ids: &[i64],
+) -> DbResult<Vec<activity_material::Model>> {
+    if activity_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(activity_material::Entity::find()
+        .filter(activity_material::Column::ActivityId.is_in(activity_ids.iter().copied()))
+        .order_by_asc(activity_material::Column::Id)
+        .all(c)
+        .await?)
+}
+
 /// Filters for the activity list.
 #[derive(Debug, Default, Clone, serde::Deserialize)]
 pub struct ActivityQuery {
@@ -304,6 +320,19 @@ pub async fn list(
     page: u64,
     per_page: u64,
 ) -> DbResult<(Vec<(activity::Model, org::Model)>, u64)> {
+    list_in(c, ctx, query, false, page, per_page).await
+}
+
+/// [`list`], where `only` narrows the `org` filter to that org itself
+/// (without its subtree), as the API's `?org=CODE&only=true` asks.
+pub async fn list_in(
+    c: &impl ConnectionTrait,
+    ctx: &Ctx,
+    query: &ActivityQuery,
+    only: bool,
+    page: u64,
+    per_page: u64,
+) -> DbResult<(Vec<(activity::Model, org::Model)>, u64)> {
     ctx.require(Module::Activity, Permission::Read)?;
     let mut q = activity::Entity::find()
         .join(
@@ -312,7 +341,10 @@ pub async fn list(
         )
         .filter(view_condition(&ctx.scope, (org::Entity, org::Column::Path)));
     if let Some(text) = query.q.as_deref().map(normalize).filter(|s| !s.is_empty()) {
-        q = q.filter(activity::Column::SearchText.contains(&text));
+        q = q.filter(crate::scope::contains_text(
+            activity::Column::SearchText,
+            &text,
+        ));
     }
     if let Some(code) = query
         .org
@@ -321,7 +353,11 @@ pub async fn list(
         .filter(|s| !s.is_empty())
     {
         let root = crate::org::find_visible(c, ctx, code).await?;
-        q = q.filter(org::Column::Path.starts_with(&root.path));
+        q = if only {
+            q.filter(org::Column::Id.eq(root.id))
+        } else {
+            q.filter(org::Column::Path.starts_with(&root.path))
+        };
     }
     if let Some(p) = query
         .programme

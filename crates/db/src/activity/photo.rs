@@ -178,3 +178,27 @@ pub async fn set_cover(c: &impl ConnectionTrait, ctx: &Ctx, id: i64) -> DbResult
     .await?;
     Ok(())
 }
+
+/// Photo counts of several activities (ids taken from a scoped list).
+pub async fn counts(
+    c: &impl ConnectionTrait,
+    activity_ids: &[i64],
+) -> DbResult<std::collections::HashMap<i64, u64>> {
+    use sea_orm::QuerySelect;
+    if activity_ids.is_empty() {
+        return Ok(Default::default());
+    }
+    let rows: Vec<(i64, i64)> = photo::Entity::find()
+        .select_only()
+        .column(photo::Column::ActivityId)
+        .column_as(photo::Column::Id.count(), "n")
+        .filter(photo::Column::ActivityId.is_in(activity_ids.iter().copied()))
+        .group_by(photo::Column::ActivityId)
+        .into_tuple()
+        .all(c)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(a, n)| (a, n.max(0) as u64))
+        .collect())
+}

@@ -89,3 +89,45 @@ pub async fn create(
     .await?;
     Ok(row)
 }
+
+/// Programmes usable by the visible org `org_code` (its own and its
+/// ancestors'), each with its owner org. The owners are ancestors of an org
+/// the caller sees, and the programme is offered to that org, so naming them
+/// reveals nothing outside the caller's reach.
+pub async fn list_usable(
+    c: &impl ConnectionTrait,
+    ctx: &Ctx,
+    org_code: &str,
+) -> DbResult<Vec<(programme::Model, org::Model)>> {
+    ctx.require(Module::Activity, Permission::Read)?;
+    let o = crate::org::find_visible(c, ctx, org_code).await?;
+    let rows = usable_by(c, &o).await?;
+    let owners: std::collections::HashMap<i64, org::Model> = org::Entity::find()
+        .filter(org::Column::Id.is_in(rows.iter().map(|p| p.owner_org_id)))
+        .all(c)
+        .await?
+        .into_iter()
+        .map(|o| (o.id, o))
+        .collect();
+    Ok(rows
+        .into_iter()
+        .filter_map(|p| owners.get(&p.owner_org_id).cloned().map(|o| (p, o)))
+        .collect())
+}
+
+/// Names of programmes by id (ids taken from scoped activities).
+pub async fn names(
+    c: &impl ConnectionTrait,
+    ids: &[i64],
+) -> DbResult<std::collections::HashMap<i64, String>> {
+    if ids.is_empty() {
+        return Ok(Default::default());
+    }
+    Ok(programme::Entity::find()
+        .filter(programme::Column::Id.is_in(ids.iter().copied()))
+        .all(c)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p.name))
+        .collect())
+}

@@ -23,6 +23,16 @@ pub async fn upsert(
     activity_id: i64,
     input: &WorkInput,
 ) -> DbResult<bool> {
+    Ok(upsert_row(c, ctx, activity_id, input).await?.1)
+}
+
+/// [`upsert`], returning the work too (the API answers with it).
+pub async fn upsert_row(
+    c: &impl ConnectionTrait,
+    ctx: &Ctx,
+    activity_id: i64,
+    input: &WorkInput,
+) -> DbResult<(work::Model, bool)> {
     let (a, o) = super::get_capturable(c, ctx, activity_id).await?;
     if a.kind != domain::activity::ActivityKind::Collection.code() {
         return Err(DbError::invalid(
@@ -56,12 +66,26 @@ pub async fn upsert(
         .filter(work::Column::Author.eq(author))
         .one(c)
         .await?;
-    if let Some(row) = existing {
-        let mut am: work::ActiveModel = row.into();
+    if let Some(before) = existing {
+        if before.category == category && before.org_id == org_id {
+            return Ok((before, false));
+        }
+        let mut am: work::ActiveModel = before.clone().into();
         am.category = Set(category);
         am.org_id = Set(org_id);
-        am.update(c).await?;
-        return Ok(false);
+        let after = am.update(c).await?;
+        Change::new(
+            "update",
+            "work",
+            after.id,
+            format!("「{}」修改作品「{title}」", a.name),
+        )
+        .org(o.id)
+        .before(&before)
+        .after(&after)
+        .write(c, ctx)
+        .await?;
+        return Ok((after, false));
     }
     let row = work::ActiveModel {
         activity_id: Set(a.id),
@@ -84,7 +108,7 @@ pub async fn upsert(
     .after(&row)
     .write(c, ctx)
     .await?;
-    Ok(true)
+    Ok((row, true))
 }
 
 pub async fn list(

@@ -20,6 +20,8 @@ pub mod photo;
 pub mod programme;
 pub mod publicity_item;
 pub mod repost;
+pub mod review_draft;
+pub mod review_outline;
 pub mod session;
 pub mod setting;
 pub mod survey;

@@ -1,13 +1,14 @@
-//! Importers for 活动, 参与人员, 作品 and 宣传.
+//! Importers for 活动, 参与人员, 作品 and 宣传. Photos a 活动 row names come
+//! from the folder or zip given with the import (the workbook's attachments).
 
 use domain::activity::ActivityStatus;
-use ledger::{Report, Sheet, sheets};
+use ledger::{Issue, Report, Sheet, Workbook, sheets, sheets::ActivityRow};
 use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter};
 
 use super::{SheetCount, SheetImporter, in_savepoint};
 use crate::{
     Ctx, Db, DbError, DbResult,
-    activity::{self, ActivityInput, attendance::AttendeeInput, work::WorkInput},
+    activity::{self, ActivityInput, attendance::AttendeeInput, photo::NewPhoto, work::WorkInput},
     entity,
     publicity::{self, ItemInput},
 };
@@ -58,8 +59,61 @@ fn activity_column(field: &str) -> &'static str {
         "head_count" => "参与人数",
         "materials" => "发放材料",
         "owner" | "programme" => "品牌项目",
+        "photos" => "照片",
+        "caption" => "照片说明",
         _ => "",
     }
+}
+
+/// A photo named in a row, found among the workbook's attachments and checked.
+struct RowPhoto {
+    name: String,
+    processed: media::Processed,
+}
+
+/// Finds and decodes the photos a row names; a missing or broken one is an
+/// error on 照片 naming the file.
+async fn row_photos(
+    wb: &Workbook,
+    sheet: &str,
+    r: &ActivityRow,
+    rep: &mut Report,
+) -> DbResult<Option<Vec<RowPhoto>>> {
+    let mut out = Vec::new();
+    let mut ok = true;
+    for name in &r.photos {
+        let Some(bytes) = wb.attachment(name) else {
+            rep.push_error(Issue::new(
+                sheet,
+                r.line,
+                Some("照片"),
+                format!("照片「{name}」不在导入的文件夹或压缩包中"),
+            ));
+            ok = false;
+            continue;
+        };
+        let bytes = bytes.to_vec();
+        // Decoding is CPU work: keep it off the async runtime's threads.
+        let processed = tokio::task::spawn_blocking(move || media::process(&bytes))
+            .await
+            .map_err(|e| DbError::Conflict(format!("照片处理失败：{e}")))?;
+        match processed {
+            Ok(processed) => out.push(RowPhoto {
+                name: name.clone(),
+                processed,
+            }),
+            Err(e) => {
+                rep.push_error(Issue::new(
+                    sheet,
+                    r.line,
+                    Some("照片"),
+                    format!("照片「{name}」：{e}"),
+                ));
+                ok = false;
+            }
+        }
+    }
+    Ok(ok.then_some(out))
 }
 
 #[async_trait::async_trait]
@@ -71,8 +125,21 @@ impl SheetImporter for Activities {
     async fn apply(
         &self,
         txn: &DatabaseTransaction,
-        _db: &Db,
+        db: &Db,
         ctx: &Ctx,
+        sheet: &Sheet,
+        rep: &mut Report,
+    ) -> DbResult<SheetCount> {
+        self.apply_in(txn, db, ctx, &Workbook::default(), sheet, rep)
+            .await
+    }
+
+    async fn apply_in(
+        &self,
+        txn: &DatabaseTransaction,
+        db: &Db,
+        ctx: &Ctx,
+        wb: &Workbook,
         sheet: &Sheet,
         rep: &mut Report,
     ) -> DbResult<SheetCount> {
@@ -83,6 +150,9 @@ impl SheetImporter for Activities {
             ..Default::default()
         };
         for r in rows {
+            let Some(photos) = row_photos(wb, &sheet.name, &r, rep).await? else {
+                continue;
+            };
             let input = ActivityInput {
                 code: Some(r.code.clone()),
                 name: r.name.clone(),
@@ -101,14 +171,51 @@ impl SheetImporter for Activities {
                 // A ledger records work that happened.
                 status: ActivityStatus::Done,
             };
+            // Files are written only when the import can still commit: a dry
+            // run has no file root, and a file with errors will roll back.
+            let root = db.files_dir.clone().filter(|_| rep.is_ok());
+            let caption = r.photo_caption.clone();
             let created = in_savepoint(txn, rep, &sheet.name, r.line, activity_column, async |t| {
-                Ok(activity::upsert(t, ctx, &input).await?.1)
+                let (a, created) = activity::upsert(t, ctx, &input).await?;
+                if let Some(root) = &root {
+                    store_photos(t, ctx, root, a.id, &photos, &caption).await?;
+                }
+                Ok(created)
             })
             .await?;
             tally(&mut c, created);
         }
         Ok(c)
     }
+}
+
+/// Stores a row's photos; one already stored under the same file name is
+/// skipped, so importing the same folder again adds nothing.
+async fn store_photos(
+    t: &DatabaseTransaction,
+    ctx: &Ctx,
+    root: &std::path::Path,
+    activity_id: i64,
+    photos: &[RowPhoto],
+    caption: &Option<String>,
+) -> DbResult<()> {
+    let stored: Vec<String> = activity::photo::list(t, ctx, activity_id)
+        .await?
+        .into_iter()
+        .filter_map(|p| p.original_name)
+        .collect();
+    for p in photos.iter().filter(|p| !stored.contains(&p.name)) {
+        let np = NewPhoto {
+            full_jpeg: &p.processed.full,
+            thumb_jpeg: &p.processed.thumb,
+            width: p.processed.width,
+            height: p.processed.height,
+            original_name: Some(p.name.clone()),
+            caption: caption.clone(),
+        };
+        activity::photo::add(t, ctx, root, activity_id, np).await?;
+    }
+    Ok(())
 }
 
 struct Attendance;

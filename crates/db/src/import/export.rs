@@ -1,5 +1,6 @@
-//! Ledger export (台账导出): the foundation sheets of an org subtree, in the same
-//! contract format the importer reads, so an export re-imports unchanged.
+//! Ledger export (台账导出): the foundation and work sheets of an org subtree,
+//! in the same contract format the importer reads, so an export re-imports
+//! unchanged.
 //! 身份证号 and phone are plaintext only for callers holding `people:sensitive`
 //! (the export is then written to the access log); others get masked values.
 
@@ -9,6 +10,8 @@ use domain::{
 };
 use ledger::{OutCell, WorkbookWriter};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+
+mod activity;
 
 use crate::{
     Ctx, Db, DbError, DbResult,
@@ -235,14 +238,21 @@ pub async fn export_workbook(db: &Db, ctx: &Ctx, org_code: &str) -> DbResult<Vec
         &survey_rows,
     );
 
-    if plaintext && !people.is_empty() {
+    let attendees = activity::add_sheets(c, &mut w, &orgs, &reveal).await?;
+
+    if plaintext && (!people.is_empty() || attendees > 0) {
         log_plaintext_view(
             c,
             ctx,
             "ledger_export",
             &root.code,
             "id_number,phone",
-            &format!("导出台账（{}人，{}名干部）", people.len(), officers.len()),
+            &format!(
+                "导出台账（{}人，{}名干部，{}人次参与活动）",
+                people.len(),
+                officers.len(),
+                attendees
+            ),
         )
         .await?;
     }

@@ -47,6 +47,21 @@ pub trait SheetImporter: Send + Sync {
         sheet: &Sheet,
         rep: &mut Report,
     ) -> DbResult<SheetCount>;
+
+    /// [`Self::apply`] with the whole workbook at hand: a sheet may name files
+    /// that came with it (活动's photos are the workbook's attachments).
+    async fn apply_in(
+        &self,
+        txn: &DatabaseTransaction,
+        db: &Db,
+        ctx: &Ctx,
+        wb: &Workbook,
+        sheet: &Sheet,
+        rep: &mut Report,
+    ) -> DbResult<SheetCount> {
+        let _ = wb;
+        self.apply(txn, db, ctx, sheet, rep).await
+    }
 }
 
 /// Every importer, in dependency order.
@@ -63,6 +78,12 @@ pub async fn import_workbook(
     wb: &Workbook,
     dry_run: bool,
 ) -> DbResult<ImportOutcome> {
+    // A dry run rolls the database back; it must not leave photo files either.
+    let db = &if dry_run {
+        db.without_files()
+    } else {
+        db.clone()
+    };
     let mut rep = Report::default();
     let importers = importers();
     let known: Vec<&str> = importers.iter().map(|i| i.sheet()).collect();
@@ -98,7 +119,7 @@ pub async fn import_workbook(
     let mut counts = Vec::new();
     for imp in &importers {
         if let Some(sheet) = wb.sheet(imp.sheet()) {
-            counts.push(imp.apply(&txn, db, ctx, sheet, &mut rep).await?);
+            counts.push(imp.apply_in(&txn, db, ctx, wb, sheet, &mut rep).await?);
         }
     }
     let committed = rep.is_ok() && !dry_run;

@@ -1,19 +1,20 @@
 //! Reading the tree for people: the top of the caller's scope, child counts for
-//! a lazily opened tree, an org's recent work and a page of its subtree's
-//! surveys. All scoped by [`view_condition`].
+//! a lazily opened tree, an org's recent work (activities included), a page of
+//! its subtree's surveys, and the programmes (品牌项目) hanging on the tree.
+//! All scoped by [`view_condition`].
 
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use domain::access::{Module, Permission};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, JoinType, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, JoinType, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect,
 };
 
 use crate::{
     Ctx, DbResult,
-    entity::{org, survey, venue},
+    entity::{activity, org, programme, survey, venue},
     scope::{org_join, view_condition},
 };
 
@@ -88,14 +89,17 @@ pub async fn child_counts(
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct RecentItem {
     pub date: NaiveDate,
-    /// 调研 / 新建组织 / 阵地启用
+    /// 活动 / 调研 / 新建组织 / 阵地启用
     pub what: &'static str,
     pub text: String,
     pub org_code: String,
+    /// Where the line leads: the activity, or the org.
+    pub href: String,
 }
 
-/// The latest surveys, newly founded orgs and opened venues in the visible
-/// subtree of `o`, newest first, at most `limit` lines.
+/// The latest activities (for callers who read activities), surveys, newly
+/// founded orgs and opened venues in the visible subtree of `o`, newest
+/// first, at most `limit` lines.
 pub async fn recent_work(
     c: &impl ConnectionTrait,
     ctx: &Ctx,
@@ -138,13 +142,47 @@ pub async fn recent_work(
         .limit(limit)
         .all(c)
         .await?;
+    // A user without activity access still sees the org page, minus activities.
+    let activities = if ctx.scope.allows(Module::Activity, Permission::Read) {
+        activity::Entity::find()
+            .join(
+                JoinType::InnerJoin,
+                org_join(activity::Entity, activity::Column::OrgId),
+            )
+            .filter(view_condition(&ctx.scope, path))
+            .filter(org::Column::Path.starts_with(&o.path))
+            .select_also(org::Entity)
+            .order_by_desc(activity::Column::StartDate)
+            .order_by_desc(activity::Column::Id)
+            .limit(limit)
+            .all(c)
+            .await?
+    } else {
+        Vec::new()
+    };
+    let org_href = |code: &str| format!("/orgs/{code}");
     let mut out: Vec<RecentItem> = Vec::new();
+    for (a, ao) in activities {
+        let Some(ao) = ao else { continue };
+        out.push(RecentItem {
+            date: a.start_date,
+            what: "活动",
+            text: if ao.id == o.id {
+                a.name
+            } else {
+                format!("{}：{}", ao.name, a.name)
+            },
+            href: format!("/activities/{}", a.id),
+            org_code: ao.code,
+        });
+    }
     for (s, so) in surveys {
         let Some(so) = so else { continue };
         out.push(RecentItem {
             date: s.date,
             what: "调研",
             text: format!("调研{}", so.name),
+            href: org_href(&so.code),
             org_code: so.code,
         });
     }
@@ -154,6 +192,7 @@ pub async fn recent_work(
             date,
             what: "新建组织",
             text: format!("成立{}", f.name),
+            href: org_href(&f.code),
             org_code: f.code,
         });
     }
@@ -165,6 +204,7 @@ pub async fn recent_work(
             date,
             what: "阵地启用",
             text: format!("{}「{}」启用", vo.name, v.name),
+            href: org_href(&vo.code),
             org_code: vo.code,
         });
     }
@@ -204,4 +244,73 @@ pub async fn surveys_page(
             .collect(),
         total,
     ))
+}
+
+/// A programme (品牌项目) as its list shows it.
+#[derive(Debug, Clone)]
+pub struct ProgrammeRow {
+    pub programme: programme::Model,
+    pub owner: org::Model,
+    /// Activities under it that the caller sees.
+    pub activities: u64,
+}
+
+/// Programmes the caller sees: owned by an org in her scope, or by an
+/// ancestor of her scope (those she records under), by owner then name.
+// Lives here rather than in `activity::programme` only because that file was
+// being changed by another piece of work at the time; it reads the tree too.
+pub async fn programmes(c: &impl ConnectionTrait, ctx: &Ctx) -> DbResult<Vec<ProgrammeRow>> {
+    ctx.require(Module::Activity, Permission::Read)?;
+    let path = (org::Entity, org::Column::Path);
+    let ancestors: Vec<i64> = ctx
+        .scope
+        .view_roots
+        .iter()
+        .chain(&ctx.scope.capture_roots)
+        .flat_map(|p| p.split('/').filter_map(|s| s.parse::<i64>().ok()))
+        .collect();
+    let rows = programme::Entity::find()
+        .join(
+            JoinType::InnerJoin,
+            org_join(programme::Entity, programme::Column::OwnerOrgId),
+        )
+        .filter(
+            Condition::any()
+                .add(view_condition(&ctx.scope, path))
+                .add(programme::Column::OwnerOrgId.is_in(ancestors)),
+        )
+        .select_also(org::Entity)
+        .order_by_asc(org::Column::Depth)
+        .order_by_asc(org::Column::Code)
+        .order_by_asc(programme::Column::Name)
+        .all(c)
+        .await?;
+    let counts: Vec<(Option<i64>, i64)> = activity::Entity::find()
+        .join(
+            JoinType::InnerJoin,
+            org_join(activity::Entity, activity::Column::OrgId),
+        )
+        .filter(view_condition(&ctx.scope, path))
+        .filter(activity::Column::ProgrammeId.is_not_null())
+        .select_only()
+        .column(activity::Column::ProgrammeId)
+        .column_as(activity::Column::Id.count(), "n")
+        .group_by(activity::Column::ProgrammeId)
+        .into_tuple()
+        .all(c)
+        .await?;
+    let counts: HashMap<i64, u64> = counts
+        .into_iter()
+        .filter_map(|(p, n)| p.map(|p| (p, n.max(0) as u64)))
+        .collect();
+    Ok(rows
+        .into_iter()
+        .filter_map(|(p, o)| {
+            o.map(|owner| ProgrammeRow {
+                activities: counts.get(&p.id).copied().unwrap_or(0),
+                programme: p,
+                owner,
+            })
+        })
+        .collect())
 }

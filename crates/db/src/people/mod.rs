@@ -140,9 +140,14 @@ pub async fn find_or_create(
     }
     let home = find_capturable_ref(c, ctx, &input.org_code, "org_code").await?;
     if let Some(existing) = find_by_id_number(c, db, &input.id_number).await? {
-        let existing_org = org::Entity::find_by_id(existing.org_id).one(c).await?.ok_or(DbError::NotFound)?;
+        let existing_org = org::Entity::find_by_id(existing.org_id)
+            .one(c)
+            .await?
+            .ok_or(DbError::NotFound)?;
         if !ctx.scope.can_view_path(&existing_org.path) {
-            return Err(DbError::Conflict("该身份证号已在其他组织登记，请联系上级妇联核实".into()));
+            return Err(DbError::Conflict(
+                "该身份证号已在其他组织登记，请联系上级妇联核实".into(),
+            ));
         }
         return Ok((existing, false));
     }
@@ -359,7 +364,10 @@ pub async fn list(
         )
         .filter(view_condition(&ctx.scope, (org::Entity, org::Column::Path)));
     if let Some(text) = query.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        let mut any = Condition::any().add(crate::scope::contains_text(person::Column::SearchText, &normalize(text)));
+        let mut any = Condition::any().add(crate::scope::contains_text(
+            person::Column::SearchText,
+            &normalize(text),
+        ));
         if let Ok(id) = IdNumber::parse(text) {
             any =
                 any.add(person::Column::IdIndex.eq(db.keys.blind_index("id_number", id.as_str())));

@@ -1,6 +1,12 @@
 //! Publicity (宣传): items published on a channel (公众号, 中国妇女报, 学习强国 …),
 //! keyed by (title, channel), with the accounts that reposted them and their level.
 
+mod edit;
+mod query;
+
+pub use edit::update;
+pub use query::used_values;
+
 use chrono::NaiveDate;
 use domain::{
     Invalid,
@@ -53,7 +59,9 @@ fn check(input: &ItemInput) -> Result<(), Invalid> {
     }
     let mut seen = std::collections::HashSet::new();
     for (name, _) in &input.reposts {
-        if !seen.insert(name.trim()) {
+        if name.trim().is_empty() || name.chars().count() > 100 {
+            inv.push("reposts", "转载方名称不能为空且不超过100个字");
+        } else if !seen.insert(name.trim()) {
             inv.push("reposts", format!("转载方「{name}」重复"));
         }
     }
@@ -69,27 +77,7 @@ pub async fn upsert(
     ctx.require(Module::Publicity, Permission::Write)?;
     check(input)?;
     let o = find_capturable_ref(c, ctx, &input.org_code, "org_code").await?;
-    let activity_id = match input
-        .activity_code
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
-        Some(code) => {
-            let a = crate::entity::activity::Entity::find()
-                .filter(crate::entity::activity::Column::Code.eq(code))
-                .one(c)
-                .await?
-                .ok_or_else(|| {
-                    DbError::invalid("activity_code", format!("活动编号「{code}」不存在"))
-                })?;
-            crate::activity::get(c, ctx, a.id).await.map_err(|_| {
-                DbError::invalid("activity_code", format!("活动编号「{code}」不存在"))
-            })?;
-            Some(a.id)
-        }
-        None => None,
-    };
+    let activity_id = resolve_activity(c, ctx, input.activity_code.as_deref()).await?;
     let title = input.title.trim();
     let channel = input.channel.trim();
     let existing = publicity_item::Entity::find()
@@ -165,13 +153,44 @@ pub async fn upsert(
             (row, true)
         }
     };
+    set_reposts(c, row.id, &input.reposts).await?;
+    Ok((row, created))
+}
+
+/// The activity an item reports, by 活动编号 (it must be visible to the caller).
+async fn resolve_activity(
+    c: &impl ConnectionTrait,
+    ctx: &Ctx,
+    code: Option<&str>,
+) -> DbResult<Option<i64>> {
+    let Some(code) = code.map(str::trim).filter(|s| !s.is_empty()) else {
+        return Ok(None);
+    };
+    let missing = || DbError::invalid("activity_code", format!("活动编号「{code}」不存在"));
+    let a = crate::entity::activity::Entity::find()
+        .filter(crate::entity::activity::Column::Code.eq(code))
+        .one(c)
+        .await?
+        .ok_or_else(missing)?;
+    crate::activity::get(c, ctx, a.id)
+        .await
+        .map_err(|_| missing())?;
+    Ok(Some(a.id))
+}
+
+/// Replaces an item's reposts.
+async fn set_reposts(
+    c: &impl ConnectionTrait,
+    item_id: i64,
+    reposts: &[(String, Level)],
+) -> DbResult<()> {
     repost::Entity::delete_many()
-        .filter(repost::Column::ItemId.eq(row.id))
+        .filter(repost::Column::ItemId.eq(item_id))
         .exec(c)
         .await?;
-    for (name, level) in &input.reposts {
+    for (name, level) in reposts {
         repost::ActiveModel {
-            item_id: Set(row.id),
+            item_id: Set(item_id),
             by_name: Set(name.trim().into()),
             level: Set(level.code().into()),
             ..Default::default()
@@ -179,7 +198,7 @@ pub async fn upsert(
         .insert(c)
         .await?;
     }
-    Ok((row, created))
+    Ok(())
 }
 
 pub async fn list(
@@ -225,4 +244,109 @@ pub async fn list(
             .collect(),
         total,
     ))
+}
+
+/// An item with the org it belongs to and its reposts.
+pub type ItemView = (publicity_item::Model, org::Model, Vec<repost::Model>);
+
+/// Filters for [`search`].
+#[derive(Debug, Default, Clone)]
+pub struct PublicityQuery {
+    /// An org code: that org and its subtree.
+    pub org: Option<String>,
+    /// Published on or after.
+    pub from: Option<NaiveDate>,
+    /// Published on or before.
+    pub to: Option<NaiveDate>,
+    pub channel: Option<String>,
+    pub column: Option<String>,
+}
+
+fn some_text(s: &Option<String>) -> Option<&str> {
+    s.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+/// Items in the caller's scope matching the filters, newest first.
+pub async fn search(
+    c: &impl ConnectionTrait,
+    ctx: &Ctx,
+    query: &PublicityQuery,
+    page: u64,
+    per_page: u64,
+) -> DbResult<(Vec<ItemView>, u64)> {
+    ctx.require(Module::Publicity, Permission::Read)?;
+    let mut q = publicity_item::Entity::find()
+        .join(
+            JoinType::InnerJoin,
+            org_join(publicity_item::Entity, publicity_item::Column::OrgId),
+        )
+        .filter(view_condition(&ctx.scope, (org::Entity, org::Column::Path)));
+    if let Some(code) = some_text(&query.org) {
+        let root = crate::org::find_visible(c, ctx, code).await?;
+        q = q.filter(org::Column::Path.starts_with(&root.path));
+    }
+    if let Some(f) = query.from {
+        q = q.filter(publicity_item::Column::PublishedOn.gte(f));
+    }
+    if let Some(t) = query.to {
+        q = q.filter(publicity_item::Column::PublishedOn.lte(t));
+    }
+    if let Some(ch) = some_text(&query.channel) {
+        q = q.filter(publicity_item::Column::Channel.eq(ch));
+    }
+    if let Some(col) = some_text(&query.column) {
+        q = q.filter(publicity_item::Column::ColumnName.eq(col));
+    }
+    let total = q.clone().count(c).await?;
+    let rows: Vec<(publicity_item::Model, org::Model)> = q
+        .select_also(org::Entity)
+        .order_by_desc(publicity_item::Column::PublishedOn)
+        .order_by_desc(publicity_item::Column::Id)
+        .offset((page.max(1) - 1) * per_page)
+        .limit(per_page)
+        .all(c)
+        .await?
+        .into_iter()
+        .filter_map(|(i, o)| o.map(|o| (i, o)))
+        .collect();
+    let reposts = repost::Entity::find()
+        .filter(repost::Column::ItemId.is_in(rows.iter().map(|(i, _)| i.id)))
+        .order_by_asc(repost::Column::Id)
+        .all(c)
+        .await?;
+    Ok((
+        rows.into_iter()
+            .map(|(i, o)| {
+                let r = reposts
+                    .iter()
+                    .filter(|r| r.item_id == i.id)
+                    .cloned()
+                    .collect();
+                (i, o, r)
+            })
+            .collect(),
+        total,
+    ))
+}
+
+/// One item the caller may see.
+pub async fn get(c: &impl ConnectionTrait, ctx: &Ctx, id: i64) -> DbResult<ItemView> {
+    ctx.require(Module::Publicity, Permission::Read)?;
+    let (i, o) = publicity_item::Entity::find_by_id(id)
+        .join(
+            JoinType::InnerJoin,
+            org_join(publicity_item::Entity, publicity_item::Column::OrgId),
+        )
+        .filter(view_condition(&ctx.scope, (org::Entity, org::Column::Path)))
+        .select_also(org::Entity)
+        .one(c)
+        .await?
+        .and_then(|(i, o)| o.map(|o| (i, o)))
+        .ok_or(DbError::NotFound)?;
+    let reposts = repost::Entity::find()
+        .filter(repost::Column::ItemId.eq(i.id))
+        .order_by_asc(repost::Column::Id)
+        .all(c)
+        .await?;
+    Ok((i, o, reposts))
 }

@@ -5,8 +5,10 @@
 //! Counting rule: distinct people, units and items — a join never double-counts.
 
 pub mod activities;
+pub mod compare;
 pub mod organizations;
 pub mod publicity;
+pub mod suppress;
 
 use serde::Serialize;
 

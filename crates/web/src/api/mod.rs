@@ -5,11 +5,15 @@
 //! records by id; lists take `page`/`per_page` (≤ 200) and answer
 //! [`ListResponse`]; every error is [`crate::error::ApiErrorBody`] with a 4xx.
 
+pub mod activities;
+pub mod dashboard;
 pub mod extract;
 pub mod input;
 pub mod officers;
 pub mod org;
 pub mod people;
+pub mod programmes;
+pub mod publicity;
 pub mod stats;
 pub mod surveys;
 pub mod tokens;
@@ -79,6 +83,10 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(surveys::router())
         .merge(people::router())
         .merge(stats::router())
+        .merge(dashboard::router())
+        .merge(programmes::router())
+        .merge(activities::router())
+        .merge(publicity::router())
         .merge(users::router())
         .merge(tokens::router())
         // Unknown API paths answer in the API's own error shape, not with the

@@ -208,9 +208,18 @@ async fn account_view(
     Ok(AccountPage {
         layout: Layout::new(cu, "我的账号", "account"),
         username: cu.user.username.clone(),
-        this_login: cu.user.last_login_at.map(beijing).unwrap_or_else(|| "—".into()),
-        last_login: previous.as_ref().map(|(at, _)| beijing(*at)).unwrap_or_else(|| "—（首次登录）".into()),
-        last_ip: previous.and_then(|(_, ip)| ip).unwrap_or_else(|| "—".into()),
+        this_login: cu
+            .user
+            .last_login_at
+            .map(beijing)
+            .unwrap_or_else(|| "—".into()),
+        last_login: previous
+            .as_ref()
+            .map(|(at, _)| beijing(*at))
+            .unwrap_or_else(|| "—（首次登录）".into()),
+        last_ip: previous
+            .and_then(|(_, ip)| ip)
+            .unwrap_or_else(|| "—".into()),
         tokens: account::token::list_own(&state.db.conn, &cu.ctx).await?,
         new_token,
         errors,

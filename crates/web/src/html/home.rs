@@ -1,4 +1,5 @@
-//! The home page: the user's scope and its key counts.
+//! The home page: the user's scope, its key counts and its latest activities
+//! (with a big "record an activity" button for those who record them).
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -7,11 +8,31 @@ use axum::{
     extract::{Query, State},
     routing::get,
 };
-use db::org::summary::{ScopeSummary, scope_summary};
+use db::{
+    activity,
+    org::summary::{ScopeSummary, scope_summary},
+};
+use domain::access::{Module, Permission};
 use serde::Deserialize;
 
 use super::Layout;
-use crate::{AppState, auth::PageUser, error::PageResult};
+use crate::{
+    AppState,
+    auth::{CurrentUser, PageUser},
+    error::PageResult,
+};
+
+/// Activities shown on the home page.
+const RECENT: u64 = 5;
+
+/// One of the latest activities, with its cover photo if it has one.
+struct RecentActivity {
+    id: i64,
+    date: String,
+    name: String,
+    org: String,
+    cover: Option<i64>,
+}
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/", get(home))
@@ -23,6 +44,35 @@ struct HomePage {
     layout: Layout,
     summary: ScopeSummary,
     last_login: Option<String>,
+    /// None when the user doesn't read activities (the section is hidden).
+    recent: Option<Vec<RecentActivity>>,
+    can_record: bool,
+}
+
+async fn recent_activities(
+    state: &AppState,
+    cu: &CurrentUser,
+) -> PageResult<Option<Vec<RecentActivity>>> {
+    if !cu.ctx.scope.allows(Module::Activity, Permission::Read) {
+        return Ok(None);
+    }
+    let c = &state.db.conn;
+    let mut out = Vec::new();
+    for (a, o) in activity::recent(c, &cu.ctx, RECENT).await? {
+        let cover = activity::photo::list(c, &cu.ctx, a.id)
+            .await?
+            .into_iter()
+            .find(|p| p.is_cover)
+            .map(|p| p.id);
+        out.push(RecentActivity {
+            id: a.id,
+            date: a.start_date.to_string(),
+            name: a.name,
+            org: o.name,
+            cover,
+        });
+    }
+    Ok(Some(out))
 }
 
 #[derive(Deserialize)]
@@ -54,5 +104,7 @@ async fn home(
         layout: Layout::new(&cu, "首页", "home").flash(flash),
         summary,
         last_login,
+        recent: recent_activities(&state, &cu).await?,
+        can_record: cu.ctx.scope.allows(Module::Activity, Permission::Write),
     })
 }

@@ -3,10 +3,14 @@
 pub mod account;
 pub mod activity;
 pub mod audit;
+pub mod dashboard;
 pub mod home;
 pub mod ledger;
 pub mod org;
 pub mod people;
+pub mod programmes;
+pub mod publicity;
+pub mod review;
 pub mod users;
 
 use axum::Router;
@@ -24,6 +28,10 @@ pub fn router() -> Router<AppState> {
         .merge(users::router())
         .merge(audit::router())
         .merge(ledger::router())
+        .merge(programmes::router())
+        .merge(publicity::router())
+        .merge(dashboard::router())
+        .merge(review::router())
 }
 
 /// One entry of the side navigation.
@@ -52,7 +60,7 @@ impl Layout {
             href: "/",
             label: "首页",
         }];
-        let areas: [(&str, &str, &str, Module, Permission); 7] = [
+        let areas: [(&str, &str, &str, Module, Permission); 10] = [
             ("org", "/orgs", "组织", Module::Org, Permission::Read),
             (
                 "activity",
@@ -62,10 +70,31 @@ impl Layout {
                 Permission::Read,
             ),
             (
+                "publicity",
+                "/publicity",
+                "宣传",
+                Module::Publicity,
+                Permission::Read,
+            ),
+            (
                 "people",
                 "/people",
                 "人员",
                 Module::People,
+                Permission::Read,
+            ),
+            (
+                "dashboard",
+                "/dashboard",
+                "看板",
+                Module::Review,
+                Permission::Read,
+            ),
+            (
+                "review",
+                "/review",
+                "年度盘点",
+                Module::Review,
                 Permission::Read,
             ),
             (

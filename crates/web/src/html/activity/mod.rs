@@ -3,6 +3,7 @@
 //! photos, and the scoped photo files.
 
 mod detail;
+mod edit;
 mod form;
 mod photo;
 
@@ -30,6 +31,7 @@ pub fn router() -> Router<AppState> {
         .route("/activities", get(list))
         .merge(form::router())
         .merge(detail::router())
+        .merge(edit::router())
         .merge(photo::router())
 }
 

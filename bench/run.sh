@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# Benchmarks of jinguo on SQLite and PostgreSQL (issue 5). Re-runnable; see
+# docs/benchmarks.md. Knobs (environment):
+#   QUICK=1            10 s per URL, 20-county province (default: 30 s, 100 counties)
+#   BACKENDS="sqlite postgres"   which backends
+#   PG=postgres://postgres@127.0.0.1:5432   server for the jinguo_bench* databases
+#   PROVINCE_SCALE=0.1 density of the province counties (1 = full county-year)
+#   CEILING=1          also sweep connections on the activity list (p99 curve)
+#   NOTE="..."         text for the notes column;  APPEND=0 to not touch docs
+#   FRESH=1            rebuild the cached province databases
+set -euo pipefail
+cd "$(dirname "$0")/.."
+QUICK=${QUICK:-0}
+BACKENDS=${BACKENDS:-sqlite postgres}
+PG=${PG:-postgres://postgres@127.0.0.1:5432}
+YEAR=2020
+DUR=$([ "$QUICK" = 1 ] && echo 10s || echo 30s)
+PROV_N=${PROV_N:-$([ "$QUICK" = 1 ] && echo 20 || echo 100)}
+PROV_SCALE=${PROVINCE_SCALE:-0.1}
+CONN=64
+WORK=${BENCH_WORK:-target/bench}
+PORT=18080
+HELLO_PORT=18081
+COUNTY=420101000000
+ROOT=429001000000
+BIN=target/release/jinguo
+mkdir -p "$WORK"
+OUT="$WORK/results.txt"; : > "$OUT"
+log() { echo "$*" | tee -a "$OUT"; }
+
+command -v wrk >/dev/null || { apt-get install -y wrk >/dev/null || { apt-get update >/dev/null && apt-get install -y wrk >/dev/null; }; }
+cargo build --release -p jinguo
+COMMIT=$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- crates || echo "+dirty")
+log "# $(date -u +%Y-%m-%dT%H:%MZ) commit $COMMIT QUICK=$QUICK dur=$DUR province=${PROV_N}x$PROV_SCALE"
+
+# Sets DATABASE_URL (or not) and DATA for backend $1 and database name $2.
+use_db() {
+  DATA="$WORK/$1-$2"
+  if [ "$1" = postgres ]; then export DATABASE_URL="$PG/$2"; else unset DATABASE_URL; fi
+}
+fresh_db() {
+  use_db "$1" "$2"; rm -rf "$DATA"; mkdir -p "$DATA"
+  if [ "$1" = postgres ]; then
+    psql "$PG/postgres" -qc "DROP DATABASE IF EXISTS $2" -c "CREATE DATABASE $2" >/dev/null
+  fi
+}
+field() { sed -n "s/.*$1=\([^ ]*\).*/\1/p" | head -1; }
+sql() { # backend, query
+  if [ "$1" = postgres ]; then psql "$DATABASE_URL" -Atc "$2"; else sqlite3 "$DATA/jinguo.db" "$2"; fi
+}
+wait_port() { for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$1/$2" && return 0; sleep 0.1; done; return 1; }
+load() { # label url [cookie]
+  local r; r=$(BENCH_COOKIE="${3:-}" wrk -t2 -c"${CONN_N:-$CONN}" -d"$DUR" --latency -s bench/cookie.lua "$2" | grep BENCH_WRK)
+  log "$B http $1 $r"
+}
+
+# The county-year workbook, written once (deterministic).
+[ -d "$WORK/csv/county-001" ] || "$BIN" bench-data --counties 1 --year $YEAR --out "$WORK/csv" >/dev/null
+
+for B in $BACKENDS; do
+  # 1. Import throughput: `jinguo import` of one county-year (CSV folder + photos).
+  fresh_db "$B" jinguo_bench
+  "$BIN" --data "$DATA" migrate >/dev/null
+  /usr/bin/time -f "%e %M" -o "$WORK/time.txt" "$BIN" --data "$DATA" import "$WORK/csv/county-001" > "$WORK/import.txt"
+  read -r secs rss_kb < "$WORK/time.txt"
+  rows=$(sed -n 's/.*：\([0-9]*\)行.*/\1/p' "$WORK/import.txt" | paste -sd+ | bc)
+  photos=$(ls "$WORK/csv/county-001" | grep -c '\.png$')
+  rows=$((rows + photos))
+  log "$B import rows=$rows seconds=$secs rows_per_s=$(echo "$rows / $secs" | bc) peak_rss_mb=$((rss_kb / 1024))"
+  "$BIN" --data "$DATA" bench-data --counties 0 >/dev/null   # ANALYZE + bench account
+
+  # 2. County-year statistics vs the raw-SQL floor, and the review.
+  "$BIN" --data "$DATA" bench-stats --org $COUNTY --period $YEAR --runs 20 --raw bench/raw_stats.sql --review \
+    | grep BENCH | sed "s/^BENCH/$B county/" | tee -a "$OUT"
+
+  # 3. HTTP under load (server and wrk share the 2 cores).
+  "$BIN" --data "$DATA" --listen 127.0.0.1:$PORT serve > "$WORK/serve.log" 2>&1 & SRV=$!
+  wait_port $PORT login
+  JAR="$WORK/cookies.txt"; rm -f "$JAR"
+  curl -s -o /dev/null -c "$JAR" -H "Origin: http://127.0.0.1:$PORT" \
+    --data-urlencode username=bench --data-urlencode 'password=Load#Test2020x' "http://127.0.0.1:$PORT/login"
+  COOKIE=$(awk '!/^#/ && NF>=7 {print $6"="$7}' "$JAR" | head -1)
+  ACT=$(sql "$B" "SELECT MIN(id) FROM activity")
+  NAME=$(sql "$B" "SELECT name FROM person WHERE length(name) = 2 ORDER BY id LIMIT 1" 2>/dev/null || echo 王丽)
+  Q=$(python3 -c 'import sys,urllib.parse;print(urllib.parse.quote(sys.argv[1]))' "$NAME")
+  declare -A URLS=(
+    [login]="/login" [home]="/" [activities_p1]="/activities" [activities_p50]="/activities?page=50"
+    [activity_detail]="/activities/$ACT" [stats_api]="/api/v1/orgs/$COUNTY/stats?period=$YEAR"
+    [people_search]="/people?q=$Q")
+  for k in login home activities_p1 activities_p50 activity_detail stats_api people_search; do
+    code=$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $COOKIE" "http://127.0.0.1:$PORT${URLS[$k]}")
+    [ "$code" = 200 ] || log "$B warn $k answered $code before load"
+    load "$k" "http://127.0.0.1:$PORT${URLS[$k]}" "$COOKIE"
+  done
+  if [ "${CEILING:-0}" = 1 ]; then
+    for c in 8 16 32 64 128 256 512; do CONN_N=$c load "ceiling_c$c" "http://127.0.0.1:$PORT/activities" "$COOKIE"; done
+  fi
+  log "$B server peak_rss_mb=$(( $(awk '/VmHWM/ {print $2}' /proc/$SRV/status) / 1024 ))"
+  kill $SRV; wait $SRV 2>/dev/null || true
+
+  "$BIN" --listen 127.0.0.1:$HELLO_PORT bench-hello > /dev/null 2>&1 & HELLO=$!
+  wait_port $HELLO_PORT hello
+  load hello "http://127.0.0.1:$HELLO_PORT/hello"
+  kill $HELLO; wait $HELLO 2>/dev/null || true
+
+  # 4. Province-year: PROV_N counties under one root (cached between runs).
+  use_db "$B" jinguo_bench_prov
+  key="$PROV_N-$PROV_SCALE-$YEAR"
+  if [ "${FRESH:-0}" = 1 ] || [ "$(cat "$DATA/.bench-key" 2>/dev/null)" != "$key" ]; then
+    fresh_db "$B" jinguo_bench_prov
+    "$BIN" --data "$DATA" bench-data --counties "$PROV_N" --year $YEAR --scale "$PROV_SCALE" | grep BENCH | sed "s/^BENCH/$B province-build/" | tee -a "$OUT"
+    echo "$key" > "$DATA/.bench-key"
+  fi
+  "$BIN" --data "$DATA" bench-stats --org $ROOT --period $YEAR --runs 5 --raw bench/raw_stats.sql --review \
+    | grep BENCH | sed "s/^BENCH/$B province/" | tee -a "$OUT"
+  unset DATABASE_URL
+done
+log "# done $(date -u +%H:%MZ)"
+[ "${APPEND:-1}" = 1 ] && python3 bench/table.py "$OUT" "${NOTE:-}" docs/benchmarks.md

@@ -1,0 +1,74 @@
+#!/usr/bin/env python3
+"""Appends one run of bench/run.sh (its results.txt) to docs/benchmarks.md as
+table rows: date, commit, backend, measure, value, limit, ratio, target, notes.
+Rows of earlier runs stay, so the trend shows."""
+import re, sys
+
+results, note, doc = sys.argv[1], sys.argv[2], sys.argv[3]
+lines = open(results, encoding="utf-8").read().splitlines()
+head = lines[0]
+date = re.search(r"# (\S+)", head).group(1)
+commit = re.search(r"commit (\S+)", head).group(1)
+mode = re.search(r"QUICK=(\S+) dur=(\S+) province=(\S+)", head)
+mode_txt = f"{'QUICK' if mode.group(1) == '1' else 'full'}, {mode.group(2)}/URL, province {mode.group(3)}"
+kv = lambda s: dict(re.findall(r"(\w+)=(\S+)", s))
+data = {}
+for l in lines[1:]:
+    if l.startswith("#"):
+        continue
+    parts = l.split(" ", 3)
+    b, what = parts[0], parts[1]
+    if what == "http":
+        data[(b, "http", parts[2])] = kv(parts[3])
+    elif what in ("county", "province", "province-build"):
+        data[(b, what, parts[2])] = kv(l)
+    elif what in ("import", "server"):
+        data[(b, what)] = kv(l)
+    else:
+        data.setdefault((b, "warn"), []).append(l)
+
+rows = []
+def row(b, measure, value, limit="", ratio="", target=""):
+    rows.append(f"| {date} | {commit} | {b} | {measure} | {value} | {limit} | {ratio} | {target} | {mode_txt}; {note} |")
+
+for b in sorted({k[0] for k in data}):
+    g = lambda *k: data.get((b,) + k, {})
+    i = g("import")
+    if i:
+        row(b, "import county-year (rows/s, peak RSS)", f"{i['rows_per_s']} rows/s ({i['rows']} rows, {i['seconds']} s), {i['peak_rss_mb']} MB", "", "", "≥ 20,000 rows/s")
+    for scope, tgt in (("county", "≤ 50 ms, ≤ 3× raw SQL"), ("province", "≤ 2 s on PostgreSQL")):
+        s, r = g(scope, "stats"), g(scope, "raw_sql")
+        if s:
+            ratio = f"{float(s['median_ms']) / float(r['median_ms']):.1f}×" if r else ""
+            row(b, f"{scope}-year statistics median / p95 (ms)", f"{s['median_ms']} / {s['p95_ms']}",
+                f"raw SQL {r.get('median_ms', '?')}", ratio, tgt)
+        for fmt in ("html", "docx"):
+            v = g(scope, f"review_{fmt}")
+            row(b, f"{scope}-year review {fmt.upper()} median / p95 (ms)",
+                f"{v['median_ms']} / {v['p95_ms']}" if v else "pending", "", "", "")
+    pb = g("province-build", "import")
+    if pb:
+        row(b, "province build (bench-data, rows/s)", f"{pb['rows_per_s']} rows/s ({pb['rows']} rows)", "", "", "")
+    hello = g("http", "hello")
+    for k in ("hello", "login", "home", "activities_p1", "activities_p50", "activity_detail", "stats_api", "people_search"):
+        h = g("http", k)
+        if not h:
+            continue
+        ratio = f"{float(h['rps']) / float(hello['rps']) * 100:.0f}% of hello" if hello and k != "hello" else ""
+        row(b, f"HTTP {k} (req/s, p50, p99, errors)", f"{h['rps']}, {h['p50_ms']} ms, {h['p99_ms']} ms, {h['errors']}",
+            f"hello {hello.get('rps', '?')} req/s" if k != "hello" else "", ratio,
+            "≥ 5,000 req/s, p99 ≤ 50 ms, ≥ 25% of hello, 0 errors" if k.startswith("activit") else "0 errors")
+    for k in sorted(x[2] for x in data if x[0] == b and x[1] == "http" and x[2].startswith("ceiling")):
+        h = g("http", k)
+        row(b, f"ceiling: activity list at {k[9:]} connections", f"{h['rps']} req/s, p99 {h['p99_ms']} ms, {h['errors']} errors", "", "", "p99 ≤ 200 ms")
+    srv = g("server")
+    if srv:
+        row(b, "server peak RSS under load (MB)", srv["peak_rss_mb"], "", "", "≤ 150 MB")
+    for w in data.get((b, "warn"), []):
+        row(b, "warning", w.split(" ", 1)[1])
+
+text = open(doc, encoding="utf-8").read()
+marker = "<!-- results: new rows above this line -->"
+text = text.replace(marker, "\n".join(rows) + "\n" + marker)
+open(doc, "w", encoding="utf-8").write(text)
+print(f"{len(rows)} rows appended to {doc}")

@@ -1,0 +1,323 @@
+//! Programmes as data, changing an activity, and the home page's latest
+//! activities.
+
+mod common;
+
+use axum::{
+    body::Body,
+    http::{Request, StatusCode, header},
+};
+use common::{COUNTY, GUIZHOU, MAOPING, MAOPING_VILLAGE, TestApp};
+use db::{
+    activity::ActivityInput,
+    entity::{audit_log, programme},
+    sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter},
+    testing::operator,
+};
+use domain::{
+    access::Role,
+    activity::{ActivityKind, ActivityStatus},
+};
+
+const BOUNDARY: &str = "----jinguo-more-boundary";
+
+fn png(w: u32, h: u32) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(w, h, |x, y| {
+        image::Rgb([(x % 250) as u8, (y % 250) as u8, 7])
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    image::DynamicImage::ImageRgb8(img)
+        .write_to(&mut out, image::ImageFormat::Png)
+        .unwrap();
+    out.into_inner()
+}
+
+fn multipart(fields: &[(&str, &str)], files: &[(&str, Vec<u8>)]) -> Vec<u8> {
+    let mut b = Vec::new();
+    for (k, v) in fields {
+        b.extend(
+            format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
+                .as_bytes(),
+        );
+    }
+    for (name, bytes) in files {
+        b.extend(
+            format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"photos\"; filename=\"{name}\"\r\nContent-Type: image/png\r\n\r\n")
+                .as_bytes(),
+        );
+        b.extend(bytes);
+        b.extend(b"\r\n");
+    }
+    b.extend(format!("--{BOUNDARY}--\r\n").as_bytes());
+    b
+}
+
+async fn seed_activity(app: &TestApp, code: &str, org: &str) -> i64 {
+    let input = ActivityInput {
+        code: Some(code.into()),
+        name: "家庭教育讲座".into(),
+        programme: None,
+        kind: ActivityKind::Lecture,
+        org_code: org.into(),
+        partners: vec![],
+        start_date: chrono::NaiveDate::from_ymd_opt(2020, 6, 1).unwrap(),
+        end_date: None,
+        online: false,
+        place: Some("村委会".into()),
+        units_reached: None,
+        head_count: Some(30),
+        materials: vec![],
+        summary: None,
+        status: ActivityStatus::Done,
+    };
+    db::activity::upsert(&app.db().conn, &operator(), &input)
+        .await
+        .expect("seed activity")
+        .0
+        .id
+}
+
+#[tokio::test]
+async fn a_programme_the_county_creates_is_offered_in_a_village_chairs_activity_form() {
+    let app = TestApp::with_county().await;
+    let admin = app.login_as("xian", Role::CountyAdmin, COUNTY).await;
+    let form = app.get("/programmes/new", Some(&admin)).await;
+    assert_eq!(form.status, StatusCode::OK, "{}", form.body);
+    let res = app
+        .post_form(
+            "/programmes/new",
+            &[
+                ("owner", COUNTY),
+                ("name", "母亲讲堂"),
+                ("description", "面向家长的家庭教育讲座"),
+                ("kinds", "lecture"),
+                ("kinds", "training"),
+            ],
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let p = programme::Entity::find()
+        .one(&app.db().conn)
+        .await
+        .unwrap()
+        .expect("programme saved");
+    assert_eq!(
+        (p.name.as_str(), p.kinds.as_str()),
+        ("母亲讲堂", "lecture,training")
+    );
+
+    let list = app.get("/programmes", Some(&admin)).await;
+    assert!(
+        list.body.contains("母亲讲堂") && list.body.contains("讲座、培训"),
+        "{}",
+        list.body
+    );
+
+    let chair = app
+        .login_as("yx", Role::VillageChair, MAOPING_VILLAGE)
+        .await;
+    let new = app.get("/activities/new", Some(&chair)).await;
+    assert!(
+        new.body.contains("<option value=\"母亲讲堂\">"),
+        "{}",
+        new.body
+    );
+}
+
+#[tokio::test]
+async fn a_village_chair_cannot_create_a_programme_owned_by_the_county() {
+    let app = TestApp::with_county().await;
+    let chair = app
+        .login_as("yx", Role::VillageChair, MAOPING_VILLAGE)
+        .await;
+    let res = app
+        .post_form(
+            "/programmes/new",
+            &[
+                ("owner", COUNTY),
+                ("name", "县级项目"),
+                ("kinds", "lecture"),
+            ],
+            Some(&chair),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::BAD_REQUEST, "{}", res.body);
+    assert!(res.body.contains("field-error"), "{}", res.body);
+    assert!(res.body.contains("value=\"县级项目\""));
+    let n = programme::Entity::find()
+        .count(&app.db().conn)
+        .await
+        .unwrap();
+    assert_eq!(n, 0);
+    // Her picker offers only her village.
+    let form = app.get("/programmes/new", Some(&chair)).await;
+    assert!(!form.body.contains(&format!("value=\"{COUNTY}\"")));
+}
+
+#[tokio::test]
+async fn editing_an_activity_changes_it_keeps_its_code_and_writes_an_audit_row() {
+    let app = TestApp::with_county().await;
+    let id = seed_activity(&app, "2020-YX-01", MAOPING_VILLAGE).await;
+    let chair = app
+        .login_as("yx", Role::VillageChair, MAOPING_VILLAGE)
+        .await;
+    let form = app
+        .get(&format!("/activities/{id}/edit"), Some(&chair))
+        .await;
+    assert_eq!(form.status, StatusCode::OK, "{}", form.body);
+    assert!(form.body.contains("2020-YX-01") && form.body.contains("value=\"家庭教育讲座\""));
+
+    let res = app
+        .post_form(
+            &format!("/activities/{id}/edit"),
+            &[
+                ("name", "家庭教育讲座（第二场）"),
+                ("kind", "lecture"),
+                ("programme", ""),
+                ("start_date", "2020-06-02"),
+                ("org_code", MAOPING_VILLAGE),
+                ("head_count", "42"),
+                ("materials", "宣传册:50"),
+            ],
+            Some(&chair),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let (a, _, _) = db::activity::get(&app.db().conn, &operator(), id)
+        .await
+        .unwrap();
+    assert_eq!(a.code, "2020-YX-01");
+    assert_eq!(a.name, "家庭教育讲座（第二场）");
+    assert_eq!(a.head_count, Some(42));
+    assert_eq!(a.start_date.to_string(), "2020-06-02");
+    let updates = audit_log::Entity::find()
+        .filter(audit_log::Column::Entity.eq("activity"))
+        .filter(audit_log::Column::Action.eq("update"))
+        .count(&app.db().conn)
+        .await
+        .unwrap();
+    assert_eq!(updates, 1);
+
+    // A bad number is an error next to the field, her input kept.
+    let bad = app
+        .post_form(
+            &format!("/activities/{id}/edit"),
+            &[
+                ("name", "改名"),
+                ("kind", "lecture"),
+                ("start_date", "2020-06-02"),
+                ("org_code", MAOPING_VILLAGE),
+                ("head_count", "很多"),
+            ],
+            Some(&chair),
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(bad.body.contains("应为整数") && bad.body.contains("value=\"改名\""));
+}
+
+#[tokio::test]
+async fn another_townships_activity_cannot_be_edited() {
+    let app = TestApp::with_county().await;
+    let id = seed_activity(&app, "2020-MP-09", MAOPING).await;
+    let gz = app.login_as("gz", Role::TownshipChair, GUIZHOU).await;
+    let page = app.get(&format!("/activities/{id}/edit"), Some(&gz)).await;
+    assert_eq!(page.status, StatusCode::NOT_FOUND);
+    let res = app
+        .post_form(
+            &format!("/activities/{id}/edit"),
+            &[
+                ("name", "改掉"),
+                ("kind", "lecture"),
+                ("start_date", "2020-06-02"),
+                ("org_code", GUIZHOU),
+            ],
+            Some(&gz),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND);
+    let (a, o, _) = db::activity::get(&app.db().conn, &operator(), id)
+        .await
+        .unwrap();
+    assert_eq!(
+        (a.name.as_str(), o.code.as_str()),
+        ("家庭教育讲座", MAOPING)
+    );
+}
+
+#[tokio::test]
+async fn a_village_chairs_home_page_shows_the_activity_she_just_recorded_with_its_cover() {
+    let app = TestApp::with_county().await;
+    let chair = app
+        .login_as("yx", Role::VillageChair, MAOPING_VILLAGE)
+        .await;
+    let home = app.get("/", Some(&chair)).await;
+    assert!(home.body.contains("href=\"/activities/new\"") && home.body.contains("最近活动"));
+
+    let body = multipart(
+        &[
+            ("name", "巾帼微学堂进村宣讲"),
+            ("kind", "propaganda"),
+            ("start_date", "2020-03-05"),
+            ("org_code", MAOPING_VILLAGE),
+        ],
+        &[("a.png", png(800, 600)), ("b.png", png(400, 300))],
+    );
+    let res = app
+        .send(
+            Request::builder()
+                .method("POST")
+                .uri("/activities/new")
+                .header(header::HOST, common::HOST)
+                .header(header::ORIGIN, common::ORIGIN)
+                .header(header::COOKIE, &chair)
+                .header(
+                    header::CONTENT_TYPE,
+                    format!("multipart/form-data; boundary={BOUNDARY}"),
+                )
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+
+    let cover = db::entity::photo::Entity::find()
+        .filter(db::entity::photo::Column::IsCover.eq(true))
+        .one(&app.db().conn)
+        .await
+        .unwrap()
+        .expect("a cover");
+    let home = app.get("/", Some(&chair)).await;
+    assert_eq!(home.status, StatusCode::OK);
+    assert!(home.body.contains("巾帼微学堂进村宣讲"), "{}", home.body);
+    assert!(
+        home.body.contains(&format!("/photos/{}/thumb", cover.id)),
+        "{}",
+        home.body
+    );
+    let thumb = app
+        .get(&format!("/photos/{}/thumb", cover.id), Some(&chair))
+        .await;
+    assert_eq!(thumb.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn an_activity_shows_in_its_townships_recent_work() {
+    let app = TestApp::with_county().await;
+    let id = seed_activity(&app, "2020-YX-02", MAOPING_VILLAGE).await;
+    let chair = app.login_as("mp", Role::TownshipChair, MAOPING).await;
+    let page = app.get(&format!("/orgs/{MAOPING}"), Some(&chair)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains(&format!(
+            "<a href=\"/activities/{id}\">银杏沱村妇联：家庭教育讲座</a>"
+        )),
+        "{}",
+        page.body
+    );
+    // Another township's page is out of reach, and so is the activity.
+    let gz = app.login_as("gz", Role::TownshipChair, GUIZHOU).await;
+    let other = app.get(&format!("/orgs/{GUIZHOU}"), Some(&gz)).await;
+    assert!(!other.body.contains("家庭教育讲座"));
+}

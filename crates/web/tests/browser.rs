@@ -1,0 +1,375 @@
+//! The main journeys in a real browser (Debian's chromium, headless, through
+//! chromedriver), each on a 360×740 phone in WeChat's browser and on a
+//! 1366×768 office PC, against the real server on a real socket over a fresh
+//! database (SQLite, or PostgreSQL with TEST_DATABASE_URL).
+//!
+//! Every key page is screenshotted to `target/e2e/<journey>-<viewport>-<step>.png`
+//! and checked: no console errors (CSP violations show up there too), no
+//! horizontal scrolling on the phone, every form control labelled.
+//!
+//! Without /usr/bin/chromedriver the journeys print SKIPPED and pass, so
+//! `cargo test` works anywhere; with `CI=true` a missing browser fails.
+//!
+//! Journey 4 (the county's dashboard and the 2020 review) joins when the
+//! review area lands.
+
+#[path = "browser/driver.rs"]
+mod driver;
+#[path = "browser/page.rs"]
+mod page;
+#[path = "browser/server.rs"]
+mod server;
+
+use std::time::Duration;
+
+use chrono::NaiveDate;
+use db::{
+    Ctx,
+    activity::{self, ActivityInput},
+    entity::{activity as activity_entity, org, person, photo},
+    sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter},
+    testing::{COUNTY, GUIZHOU, MAOPING, MAOPING_VILLAGE, TestDb},
+};
+use domain::{
+    access::Role,
+    activity::{ActivityKind, ActivityStatus},
+    kinds::OrgKind,
+};
+use driver::Viewport;
+use page::Browser;
+use server::Server;
+
+/// Imports of the whole demo ledger take seconds in a debug build; PostgreSQL
+/// on a busy 2-core CI box is slower.
+const IMPORT_WAIT: Duration = Duration::from_secs(180);
+
+/// Signs in through the login form and waits for the page after it.
+async fn sign_in(b: &mut Browser, username: &str, password: &str, shot: Option<&str>) {
+    b.goto("/").await;
+    b.wait_path("/login").await;
+    b.find("#username").await;
+    if let Some(step) = shot {
+        b.checkpoint(step).await;
+    }
+    b.fill("#username", username).await;
+    b.fill("#password", password).await;
+    b.click("main form button[type=submit]").await;
+    b.find(".topbar").await;
+}
+
+// ---------------------------------------------------------------------------
+// 1. A village chair logs in for the first time, must change her password,
+//    records an activity with two photos from the phone form, and sees it on
+//    her home page.
+
+async fn village_chair_first_login_records_an_activity_with_two_photos(viewport: Viewport) {
+    const J: &str = "j1-village-chair";
+    let Some(chromedriver) = driver::chromedriver_or_skip(J) else {
+        return;
+    };
+    let t = TestDb::new().await;
+    db::testing::county(&t.db).await;
+    server::new_account(
+        &t.db,
+        "wangxr",
+        "王晓蓉",
+        Role::VillageChair,
+        MAOPING_VILLAGE,
+        "Chushi#2020a",
+    )
+    .await;
+    let srv = Server::start(t).await;
+    let photo_dir = tempfile::tempdir().expect("photo dir");
+    let photos = server::photos(photo_dir.path());
+    let mut b = Browser::open(&chromedriver, &srv.base, J, viewport).await;
+
+    // First login: the password must be changed before anything else.
+    sign_in(&mut b, "wangxr", "Chushi#2020a", Some("1-login")).await;
+    b.wait_path("/account/password").await;
+    b.wait_text(".flash-error", "首次登录").await;
+    b.checkpoint("2-must-change-password").await;
+    b.goto("/activities").await;
+    b.wait_path("/account/password").await;
+    b.fill("#old_password", "Chushi#2020a").await;
+    b.fill("#new_password", "Xiangxi#Yinxingtuo8").await;
+    b.fill("#confirm", "Xiangxi#Yinxingtuo8").await;
+    b.click("main form button[type=submit]").await;
+    b.wait_text(".flash-ok", "密码已修改").await;
+    b.checkpoint("3-home-after-change").await;
+
+    // The phone form: name, defaults for the rest, two photos.
+    b.click_link("nav.sidenav", "活动").await;
+    b.wait_path("/activities").await;
+    b.click_link("main", "＋ 记录活动").await;
+    b.wait_path("/activities/new").await;
+    let today = b
+        .find("#start_date")
+        .await
+        .prop("value")
+        .await
+        .expect("date");
+    assert_eq!(
+        today.as_deref().map(str::len),
+        Some(10),
+        "the date defaults to today"
+    );
+    b.checkpoint("4-activity-form").await;
+    let name = "垃圾分类进农家妇女议事会";
+    b.fill("#name", name).await;
+    b.fill("#head_count", "23").await;
+    let paths: Vec<&std::path::Path> = photos.iter().map(|p| p.as_path()).collect();
+    b.choose_files("#photos", &paths).await;
+    b.fill("#caption", "银杏沱村妇女议事会现场").await;
+    b.click("main form button.btn-primary").await;
+    b.wait_text("h1.page-title", name).await;
+    let at = b.wait_path("/activities/").await;
+    let id: i64 = at
+        .trim_start_matches("/activities/")
+        .split(['?', '/'])
+        .next()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("saved activity page, got {at}"));
+    b.js("document.querySelector('.photo-grid').scrollIntoView();")
+        .await;
+    driver::until("both thumbnails to load", driver::WAIT, || async {
+        let v = b
+            .js("var i = document.querySelectorAll('.photo-grid img'); \
+                 return Array.prototype.filter.call(i, function (x) { return x.complete && x.naturalWidth > 0; }).length;")
+            .await;
+        (v.as_u64() == Some(2)).then_some(())
+    })
+    .await;
+    b.checkpoint("5-activity-saved").await;
+
+    // Recorded once, against her village, with both photos.
+    let a = activity_entity::Entity::find_by_id(id)
+        .one(&srv.db().conn)
+        .await
+        .expect("query")
+        .expect("activity saved");
+    assert_eq!(a.name, name);
+    assert_eq!(a.head_count, Some(23_i32));
+    let village = org::Entity::find_by_id(a.org_id)
+        .one(&srv.db().conn)
+        .await
+        .expect("query")
+        .expect("org");
+    assert_eq!(village.code, MAOPING_VILLAGE);
+    let n_photos = photo::Entity::find()
+        .filter(photo::Column::ActivityId.eq(id))
+        .count(&srv.db().conn)
+        .await
+        .expect("count photos");
+    assert_eq!(n_photos, 2);
+
+    // Her home page shows it.
+    b.click_link("nav.sidenav", "首页").await;
+    b.wait_path("/").await;
+    b.wait_text("main", name).await;
+    b.checkpoint("6-home-shows-activity").await;
+    b.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn j1_village_chair_first_login_records_activity_with_photos_on_phone() {
+    village_chair_first_login_records_an_activity_with_two_photos(Viewport::Phone).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn j1_village_chair_first_login_records_activity_with_photos_on_desktop() {
+    village_chair_first_login_records_an_activity_with_two_photos(Viewport::Desktop).await;
+}
+
+// ---------------------------------------------------------------------------
+// 2. A township chair tries to open another township's activity by URL and
+//    gets a clear refusal; search doesn't show it either.
+
+async fn add_activity(db: &db::Db, org_code: &str, name: &str) -> i64 {
+    let input = ActivityInput {
+        code: None,
+        name: name.into(),
+        programme: Some("巾帼微学堂".into()),
+        kind: ActivityKind::Lecture,
+        org_code: org_code.into(),
+        partners: Vec::new(),
+        start_date: NaiveDate::from_ymd_opt(2020, 6, 16).expect("date"),
+        end_date: None,
+        online: false,
+        place: None,
+        units_reached: None,
+        head_count: Some(40),
+        materials: Vec::new(),
+        summary: None,
+        status: ActivityStatus::Done,
+    };
+    activity::upsert(&db.conn, &Ctx::operator(), &input)
+        .await
+        .unwrap_or_else(|e| panic!("fixture activity {name}: {e}"))
+        .0
+        .id
+}
+
+async fn township_chair_is_refused_another_townships_activity(viewport: Viewport) {
+    const J: &str = "j2-township-scope";
+    let Some(chromedriver) = driver::chromedriver_or_skip(J) else {
+        return;
+    };
+    let t = TestDb::new().await;
+    db::testing::county(&t.db).await;
+    let theirs = add_activity(&t.db, MAOPING, "巾帼微学堂·茅坪镇家风家教专场").await;
+    add_activity(&t.db, GUIZHOU, "巾帼微学堂·归州镇防范电信诈骗").await;
+    let (user, pw) = db::testing::user(&t.db, "guizhou", Role::TownshipChair, GUIZHOU).await;
+    let srv = Server::start(t).await;
+    let mut b = Browser::open(&chromedriver, &srv.base, J, viewport).await;
+
+    sign_in(&mut b, &user, &pw, None).await;
+    b.click_link("nav.sidenav", "活动").await;
+    b.wait_path("/activities").await;
+    b.wait_text("main", "归州镇防范电信诈骗").await;
+    assert!(
+        !b.main_text().await.contains("茅坪镇"),
+        "only her township's activities are listed"
+    );
+    b.checkpoint("1-list").await;
+
+    // Searching the other township's title finds nothing of it.
+    b.fill("#q", "家风家教").await;
+    b.click("form.filters button[type=submit]").await;
+    b.wait_path("/activities?").await;
+    b.wait_text("main", "没有符合条件的活动").await;
+    b.checkpoint("2-search-other-township").await;
+    b.fill("#q", "巾帼微学堂").await;
+    b.click("form.filters button[type=submit]").await;
+    b.wait_text("main", "归州镇防范电信诈骗").await;
+    let text = b.main_text().await;
+    assert!(
+        !text.contains("茅坪镇家风家教"),
+        "search must not show 茅坪镇's activity: {text}"
+    );
+
+    // Typing its address gets a refusal page that names no detail of it.
+    b.goto(&format!("/activities/{theirs}")).await;
+    b.wait_text("main", "无权查看").await;
+    let text = b.main_text().await;
+    assert!(
+        !text.contains("家风家教"),
+        "the refusal leaks the activity: {text}"
+    );
+    let home = b.find("main a[href='/']").await;
+    assert!(
+        home.is_displayed().await.expect("visible"),
+        "a way back home"
+    );
+    b.checkpoint_allowing("3-refused-by-url", &["404"]).await;
+    b.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn j2_township_chair_cannot_open_or_find_another_townships_activity_on_phone() {
+    township_chair_is_refused_another_townships_activity(Viewport::Phone).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn j2_township_chair_cannot_open_or_find_another_townships_activity_on_desktop() {
+    township_chair_is_refused_another_townships_activity(Viewport::Desktop).await;
+}
+
+// ---------------------------------------------------------------------------
+// 3. An admin imports the demo ledger workbook with one bad row (sees the
+//    error by sheet/row/column, nothing imported), fixes it, imports it.
+
+/// 人员.csv data row 1339 (spreadsheet row 1341): a resident nobody else
+/// refers to, so the wrong check character is the file's only error.
+const BAD_ROW: usize = 1339;
+
+async fn people(db: &db::Db) -> u64 {
+    person::Entity::find()
+        .count(&db.conn)
+        .await
+        .expect("count people")
+}
+
+async fn admin_imports_the_demo_ledger_after_fixing_a_bad_row(viewport: Viewport) {
+    const J: &str = "j3-ledger-import";
+    let Some(chromedriver) = driver::chromedriver_or_skip(J) else {
+        return;
+    };
+    let t = TestDb::new().await;
+    db::testing::add_org(&t.db, COUNTY, "秭归县妇联", OrgKind::County, None).await;
+    let (user, pw) = db::testing::user(&t.db, "admin", Role::CountyAdmin, COUNTY).await;
+    let srv = Server::start(t).await;
+    let files = tempfile::tempdir().expect("files dir");
+    let bad = files.path().join("秭归县妇联台账（有误）.xlsx");
+    let good = files.path().join("秭归县妇联台账.xlsx");
+    std::fs::write(
+        &bad,
+        server::demo_workbook(Some(("人员", BAD_ROW, "身份证号", "420527195703110741"))),
+    )
+    .expect("write bad workbook");
+    std::fs::write(&good, server::demo_workbook(None)).expect("write workbook");
+    let mut b = Browser::open(&chromedriver, &srv.base, J, viewport).await;
+
+    sign_in(&mut b, &user, &pw, None).await;
+    b.click_link("nav.sidenav", "台账导入导出").await;
+    b.wait_path("/ledger").await;
+    b.checkpoint("1-ledger").await;
+
+    // The bad file: one error, placed by sheet, row and column; nothing written.
+    b.choose_files("#ledger-file", &[&bad]).await;
+    b.click("#upload-button").await;
+    b.wait_text_within("main", "未导入任何数据", IMPORT_WAIT)
+        .await;
+    let rows = b.all(".issues-table tbody tr").await;
+    assert_eq!(rows.len(), 1, "exactly the one bad row is reported");
+    let cells = |label: &'static str| {
+        let row = rows[0].clone();
+        async move {
+            row.find(fantoccini::Locator::Css(&format!(
+                "td[data-label='{label}']"
+            )))
+            .await
+            .expect("cell")
+            .text()
+            .await
+            .expect("text")
+        }
+    };
+    assert_eq!(cells("工作表").await, "人员");
+    assert_eq!(cells("行").await, format!("第{}行", BAD_ROW + 2));
+    assert_eq!(cells("列").await, "身份证号");
+    assert!(
+        cells("问题").await.contains("校验"),
+        "the message says what is wrong"
+    );
+    b.checkpoint("2-error-listed").await;
+    assert_eq!(people(srv.db()).await, 0, "nothing imported");
+
+    // Fixed: preview, then confirm.
+    b.click_link("main", "重新上传").await;
+    b.wait_path("/ledger").await;
+    b.choose_files("#ledger-file", &[&good]).await;
+    b.click("#upload-button").await;
+    b.wait_text_within("main", "校验通过", IMPORT_WAIT).await;
+    b.checkpoint("3-preview").await;
+    assert_eq!(people(srv.db()).await, 0, "a preview writes nothing");
+    b.click("#confirm-button").await;
+    b.wait_text_within("main", "导入完成", IMPORT_WAIT).await;
+    b.checkpoint("4-imported").await;
+    assert_eq!(people(srv.db()).await, 1639);
+    let orgs = org::Entity::find()
+        .count(&srv.db().conn)
+        .await
+        .expect("count orgs");
+    assert_eq!(orgs, 213);
+    b.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn j3_admin_imports_demo_ledger_after_fixing_a_bad_row_on_phone() {
+    admin_imports_the_demo_ledger_after_fixing_a_bad_row(Viewport::Phone).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn j3_admin_imports_demo_ledger_after_fixing_a_bad_row_on_desktop() {
+    admin_imports_the_demo_ledger_after_fixing_a_bad_row(Viewport::Desktop).await;
+}

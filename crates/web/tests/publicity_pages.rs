@@ -1,0 +1,217 @@
+//! The publicity pages: recording an item with reposts (and seeing it in the
+//! statistics), changing it, and another township's items out of reach.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::{COUNTY, GUIZHOU, MAOPING, TestApp};
+use db::{
+    entity::{audit_log, publicity_item, repost},
+    publicity::ItemInput,
+    sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter},
+    testing::operator,
+};
+use domain::{access::Role, date::Period, kinds::Level};
+
+fn item(title: &str, org: &str) -> ItemInput {
+    ItemInput {
+        title: title.into(),
+        channel: "屈乡巾帼公众号".into(),
+        published_on: chrono::NaiveDate::from_ymd_opt(2020, 2, 10).unwrap(),
+        org_code: org.into(),
+        column: Some("巾帼抗疫故事".into()),
+        link: None,
+        activity_code: None,
+        reposts: vec![("宜昌市妇联公众号".into(), Level::City)],
+    }
+}
+
+async fn seed(app: &TestApp, title: &str, org: &str) -> i64 {
+    db::publicity::upsert(&app.db().conn, &operator(), &item(title, org))
+        .await
+        .expect("seed item")
+        .0
+        .id
+}
+
+#[tokio::test]
+async fn an_item_with_two_reposts_is_listed_with_badges_and_counted_in_the_statistics() {
+    let app = TestApp::with_county().await;
+    let cookie = app.login_as("xian", Role::CountyAdmin, COUNTY).await;
+    let form = app.get("/publicity/new", Some(&cookie)).await;
+    assert_eq!(form.status, StatusCode::OK, "{}", form.body);
+    // Today is the default date; two blank repost rows are offered.
+    assert!(form.body.contains("name=\"repost_name\""));
+
+    let res = app
+        .post_form(
+            "/publicity/new",
+            &[
+                ("title", "抗疫一线的茅坪巾帼"),
+                ("channel", "屈乡巾帼公众号"),
+                ("published_on", "2020-02-12"),
+                ("org_code", MAOPING),
+                ("column", "巾帼抗疫故事"),
+                ("link", "https://mp.weixin.qq.com/s/abc"),
+                ("activity_code", ""),
+                ("repost_name", "湖北省妇联公众号"),
+                ("repost_level", "province"),
+                ("repost_name", "宜昌市妇联公众号"),
+                ("repost_level", "city"),
+                ("repost_name", ""),
+                ("repost_level", ""),
+            ],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+
+    let items = publicity_item::Entity::find()
+        .all(&app.db().conn)
+        .await
+        .unwrap();
+    assert_eq!(items.len(), 1);
+    let reposts = repost::Entity::find()
+        .filter(repost::Column::ItemId.eq(items[0].id))
+        .count(&app.db().conn)
+        .await
+        .unwrap();
+    assert_eq!(reposts, 2);
+
+    let list = app
+        .get("/publicity?channel=屈乡巾帼公众号", Some(&cookie))
+        .await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert!(list.body.contains("抗疫一线的茅坪巾帼"), "{}", list.body);
+    assert!(
+        list.body
+            .contains("<span class=\"badge\" title=\"湖北省妇联公众号\">省</span>")
+    );
+    assert!(
+        list.body
+            .contains("<span class=\"badge\" title=\"宜昌市妇联公众号\">市</span>")
+    );
+
+    let doc = db::stats::stats(&app.db().conn, &operator(), COUNTY, Period::year(2020))
+        .await
+        .unwrap();
+    assert_eq!(doc.publicity.items, 1);
+    let by_level: Vec<(String, u64)> = doc
+        .publicity
+        .reposted_by_level
+        .iter()
+        .map(|l| (l.level.clone(), l.items))
+        .collect();
+    assert_eq!(by_level, vec![("省".to_string(), 1), ("市".to_string(), 1)]);
+}
+
+#[tokio::test]
+async fn a_repost_without_a_level_is_an_error_next_to_the_reposts_and_nothing_is_saved() {
+    let app = TestApp::with_county().await;
+    let cookie = app.login_as("mp", Role::TownshipChair, MAOPING).await;
+    let res = app
+        .post_form(
+            "/publicity/new",
+            &[
+                ("title", "标题"),
+                ("channel", "屈乡巾帼公众号"),
+                ("published_on", "2020-02-12"),
+                ("org_code", MAOPING),
+                ("repost_name", "湖北省妇联公众号"),
+                ("repost_level", ""),
+            ],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::BAD_REQUEST);
+    assert!(
+        res.body.contains("请选择「湖北省妇联公众号」的级别"),
+        "{}",
+        res.body
+    );
+    // Her input is kept.
+    assert!(res.body.contains("value=\"湖北省妇联公众号\""));
+    let n = publicity_item::Entity::find()
+        .count(&app.db().conn)
+        .await
+        .unwrap();
+    assert_eq!(n, 0);
+}
+
+#[tokio::test]
+async fn editing_an_item_changes_its_title_and_reposts_and_is_audited() {
+    let app = TestApp::with_county().await;
+    let id = seed(&app, "旧标题", MAOPING).await;
+    let cookie = app.login_as("mp", Role::TownshipChair, MAOPING).await;
+    let form = app
+        .get(&format!("/publicity/{id}/edit"), Some(&cookie))
+        .await;
+    assert_eq!(form.status, StatusCode::OK, "{}", form.body);
+    assert!(form.body.contains("value=\"旧标题\""));
+    assert!(form.body.contains("value=\"宜昌市妇联公众号\""));
+
+    let res = app
+        .post_form(
+            &format!("/publicity/{id}/edit"),
+            &[
+                ("title", "新标题"),
+                ("channel", "屈乡巾帼公众号"),
+                ("published_on", "2020-02-11"),
+                ("org_code", MAOPING),
+                ("column", "巾帼抗疫故事"),
+                ("repost_name", "中国妇女报"),
+                ("repost_level", "national"),
+            ],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let (i, _, reposts) = db::publicity::get(&app.db().conn, &operator(), id)
+        .await
+        .unwrap();
+    assert_eq!(i.title, "新标题");
+    assert_eq!(
+        reposts
+            .iter()
+            .map(|r| (r.by_name.as_str(), r.level.as_str()))
+            .collect::<Vec<_>>(),
+        vec![("中国妇女报", "national")]
+    );
+    let audited = audit_log::Entity::find()
+        .filter(audit_log::Column::Entity.eq("publicity_item"))
+        .filter(audit_log::Column::Action.eq("update"))
+        .count(&app.db().conn)
+        .await
+        .unwrap();
+    assert_eq!(audited, 1);
+}
+
+#[tokio::test]
+async fn another_townships_item_is_not_found_for_editing() {
+    let app = TestApp::with_county().await;
+    let id = seed(&app, "茅坪镇的稿件", MAOPING).await;
+    let cookie = app.login_as("gz", Role::TownshipChair, GUIZHOU).await;
+    let page = app
+        .get(&format!("/publicity/{id}/edit"), Some(&cookie))
+        .await;
+    assert_eq!(page.status, StatusCode::NOT_FOUND);
+    let res = app
+        .post_form(
+            &format!("/publicity/{id}/edit"),
+            &[
+                ("title", "改掉"),
+                ("channel", "屈乡巾帼公众号"),
+                ("published_on", "2020-02-11"),
+                ("org_code", GUIZHOU),
+            ],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND);
+    let list = app.get("/publicity", Some(&cookie)).await;
+    assert!(!list.body.contains("茅坪镇的稿件"));
+    let (i, _, _) = db::publicity::get(&app.db().conn, &operator(), id)
+        .await
+        .unwrap();
+    assert_eq!(i.title, "茅坪镇的稿件");
+}

@@ -367,7 +367,7 @@ async fn venues_and_surveys_show_on_the_org_page_and_as_recent_work() {
             Some(&chair),
         )
         .await;
-    assert!(empty.body.contains("活动记录将在后续版本"));
+    assert!(empty.body.contains("暂无活动、调研"));
 }
 
 #[tokio::test]

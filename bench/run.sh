@@ -76,10 +76,9 @@ for B in $BACKENDS; do
   # 3. HTTP under load (server and wrk share the 2 cores).
   "$BIN" --data "$DATA" --listen 127.0.0.1:$PORT serve > "$WORK/serve.log" 2>&1 & SRV=$!
   wait_port $PORT login
-  JAR="$WORK/cookies.txt"; rm -f "$JAR"
-  curl -s -o /dev/null -c "$JAR" -H "Origin: http://127.0.0.1:$PORT" \
-    --data-urlencode username=bench --data-urlencode 'password=Load#Test2020x' "http://127.0.0.1:$PORT/login"
-  COOKIE=$(awk '!/^#/ && NF>=7 {print $6"="$7}' "$JAR" | head -1)
+  COOKIE=$(curl -s -D - -o /dev/null -H "Origin: http://127.0.0.1:$PORT" \
+    --data-urlencode username=bench --data-urlencode 'password=Load#Test2020x' "http://127.0.0.1:$PORT/login" \
+    | sed -n 's/^set-cookie: \([^;]*\).*/\1/Ip' | tr -d '\r' | head -1)
   ACT=$(sql "$B" "SELECT MIN(id) FROM activity")
   NAME=$(sql "$B" "SELECT name FROM person WHERE length(name) = 2 ORDER BY id LIMIT 1" 2>/dev/null || echo 王丽)
   Q=$(python3 -c 'import sys,urllib.parse;print(urllib.parse.quote(sys.argv[1]))' "$NAME")

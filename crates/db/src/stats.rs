@@ -150,18 +150,33 @@ pub async fn stats(
         .all(c)
         .await?;
     // Posts held by attendees, anywhere, to tell officers and chairs apart.
-    let attendee_ids: HashSet<i64> = roster.iter().filter_map(|r| r.person_id).collect();
+    // A subquery, not a list of ids: a province-year has more attendees than
+    // SQLite (32,766) or PostgreSQL (65,535) accept as bind parameters.
+    let attendees_q = Query::select()
+        .column(attendance::Column::PersonId)
+        .from(attendance::Entity)
+        .and_where(Expr::col(attendance::Column::ActivityId).in_subquery(acts_q.clone()))
+        .to_owned();
     let posts = officer::Entity::find()
-        .filter(officer::Column::PersonId.is_in(attendee_ids))
+        .filter(officer::Column::PersonId.in_subquery(attendees_q))
         .all(c)
         .await?;
+    // Posts by person: scanning every post for every roster row was
+    // O(roster × posts) — most of a county-year's statistics time (bench).
+    let mut posts_of: HashMap<i64, Vec<&officer::Model>> = HashMap::new();
+    for o in &posts {
+        posts_of.entry(o.person_id).or_default().push(o);
+    }
     let roster_facts: Vec<act::RosterFact> = roster
         .into_iter()
         .map(|r| {
             let on = start_of.get(&r.activity_id).copied();
-            let held: Vec<&officer::Model> = posts
-                .iter()
-                .filter(|o| Some(o.person_id) == r.person_id)
+            let held: Vec<&officer::Model> = r
+                .person_id
+                .and_then(|id| posts_of.get(&id))
+                .into_iter()
+                .flatten()
+                .copied()
                 .filter(|o| {
                     on.is_some_and(|d| {
                         o.term_start.is_none_or(|s| s <= d) && o.term_end.is_none_or(|e| e >= d)
@@ -199,13 +214,19 @@ pub async fn stats(
         })
         .collect();
 
+    let items_q = Query::select()
+        .column(publicity_item::Column::Id)
+        .from(publicity_item::Entity)
+        .and_where(Expr::col(publicity_item::Column::OrgId).in_subquery(sub))
+        .and_where(Expr::col(publicity_item::Column::PublishedOn).between(p.from, p.to))
+        .to_owned();
     let items = publicity_item::Entity::find()
-        .filter(publicity_item::Column::OrgId.in_subquery(sub))
-        .filter(publicity_item::Column::PublishedOn.between(p.from, p.to))
+        .filter(publicity_item::Column::Id.in_subquery(items_q.clone()))
         .all(c)
         .await?;
+    // Subquery again: a province-year can have more items than bind parameters.
     let reposts = repost::Entity::find()
-        .filter(repost::Column::ItemId.is_in(items.iter().map(|i| i.id)))
+        .filter(repost::Column::ItemId.in_subquery(items_q))
         .select_only()
         .column(repost::Column::ItemId)
         .column(repost::Column::Level)

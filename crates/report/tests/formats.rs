@@ -111,9 +111,7 @@ fn xlsx_has_one_sheet_per_section_with_unit_headers() {
     let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).expect("open");
     assert_eq!(wb.sheet_names(), ["概况", "组织", "活动", "宣传"]);
     let find = |range: &calamine::Range<calamine::Data>, text: &str| {
-        range
-            .rows()
-            .position(|r| r.iter().any(|c| c.to_string() == text))
+        range.rows().position(|r| r.iter().any(|c| *c == text))
     };
     let org = wb.worksheet_range("组织").unwrap();
     assert!(find(&org, "数量（个）").is_some());

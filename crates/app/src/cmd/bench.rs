@@ -65,13 +65,16 @@ pub async fn stats(
             .replace("{root}", &root.path)
             .replace("{from}", &p.from.to_string())
             .replace("{to}", &p.to.to_string());
+        // Comment lines may contain semicolons: drop them before splitting.
+        let sql: String = sql
+            .lines()
+            .filter(|l| !l.trim_start().starts_with("--"))
+            .collect::<Vec<_>>()
+            .join("\n");
         let statements: Vec<&str> = sql
             .split(';')
             .map(str::trim)
-            .filter(|s| {
-                s.lines()
-                    .any(|l| !l.trim().is_empty() && !l.trim().starts_with("--"))
-            })
+            .filter(|s| !s.is_empty())
             .collect();
         let backend = db.conn.get_database_backend();
         let run_all = async || -> anyhow::Result<usize> {

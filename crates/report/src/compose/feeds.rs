@@ -100,8 +100,7 @@ fn year_of(stats: &StatsDoc) -> i32 {
 pub fn find(feed: &Feed, stats: &StatsDoc, records: &Records) -> Option<Found> {
     let year = year_of(stats);
     let mut f = Figures::new();
-    let photos;
-    match feed {
+    let photos: Vec<Photo> = match feed {
         Feed::Activities {
             programme,
             kind,
@@ -221,7 +220,7 @@ pub fn find(feed: &Feed, stats: &StatsDoc, records: &Records) -> Option<Found> {
                 }),
             );
             f.insert("label", text(label));
-            photos = photos_of(acts);
+            photos_of(acts)
         }
         Feed::Column { column } => {
             let c = stats
@@ -264,7 +263,7 @@ pub fn find(feed: &Feed, stats: &StatsDoc, records: &Records) -> Option<Found> {
                 }),
             );
             let linked: BTreeSet<i64> = items.iter().filter_map(|i| i.activity_id).collect();
-            photos = photos_of(records.activities.iter().filter(|a| linked.contains(&a.id)));
+            photos_of(records.activities.iter().filter(|a| linked.contains(&a.id)))
         }
         Feed::Channel { channel } => {
             let c = stats
@@ -277,7 +276,7 @@ pub fn find(feed: &Feed, stats: &StatsDoc, records: &Records) -> Option<Found> {
             }
             f.insert("items", count(c.items, "篇"));
             f.insert("channel", text(channel.clone()));
-            photos = Vec::new();
+            Vec::new()
         }
         Feed::NewOrgs { org_type }
         | Feed::NewVenues {
@@ -309,7 +308,7 @@ pub fn find(feed: &Feed, stats: &StatsDoc, records: &Records) -> Option<Found> {
                     text(format!("{}，{}成立", dates(year, b.date, b.date), b.name)),
                 );
             }
-            photos = Vec::new();
+            Vec::new()
         }
         Feed::Surveys { org_type } => {
             let visits: Vec<_> = records
@@ -346,7 +345,7 @@ pub fn find(feed: &Feed, stats: &StatsDoc, records: &Records) -> Option<Found> {
             ) {
                 f.insert("dates", text(dates(year, a, b)));
             }
-            photos = Vec::new();
+            Vec::new()
         }
         Feed::OfficersTrained => {
             let t = &stats.activities.officers_trained;
@@ -376,8 +375,8 @@ pub fn find(feed: &Feed, stats: &StatsDoc, records: &Records) -> Option<Found> {
             f.insert("officers", count(t.officers, "名"));
             f.insert("chairs", count(t.chairs, "名"));
             f.insert("count", count(trainings.len() as u64, "期"));
-            photos = photos_of(trainings);
+            photos_of(trainings)
         }
-    }
+    };
     Some(Found { figures: f, photos })
 }

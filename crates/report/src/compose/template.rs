@@ -67,7 +67,7 @@ pub fn people_phrase(n: u64, head_counted: bool, word: &str) -> String {
     } else {
         10u64.pow(n.max(1).ilog10()) / 10
     };
-    if n % step == 0 {
+    if n.is_multiple_of(step) {
         // Already round (190, 480, 1200): stated as it is.
         return with_word(cn::count, n, word);
     }

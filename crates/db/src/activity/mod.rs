@@ -3,6 +3,7 @@
 //! with materials handed out, an attendance roster, works and photos.
 
 pub mod attendance;
+pub mod bulk;
 pub mod photo;
 pub mod programme;
 pub mod work;

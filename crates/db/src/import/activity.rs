@@ -8,7 +8,12 @@ use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter};
 use super::{SheetCount, SheetImporter, in_savepoint};
 use crate::{
     Ctx, Db, DbError, DbResult,
-    activity::{self, ActivityInput, attendance::AttendeeInput, photo::NewPhoto, work::WorkInput},
+    activity::{
+        self, ActivityInput,
+        attendance::{AttendeeInput, RosterLine},
+        photo::NewPhoto,
+        work::WorkInput,
+    },
     entity,
     publicity::{self, ItemInput},
 };
@@ -149,11 +154,15 @@ impl SheetImporter for Activities {
             rows: rows.len() as u64,
             ..Default::default()
         };
+        let mut kept = Vec::with_capacity(rows.len());
         for r in rows {
-            let Some(photos) = row_photos(wb, &sheet.name, &r, rep).await? else {
-                continue;
-            };
-            let input = ActivityInput {
+            if let Some(photos) = row_photos(wb, &sheet.name, &r, rep).await? {
+                kept.push((r, photos));
+            }
+        }
+        let inputs: Vec<ActivityInput> = kept
+            .iter()
+            .map(|(r, _)| ActivityInput {
                 code: Some(r.code.clone()),
                 name: r.name.clone(),
                 programme: r.programme.clone(),
@@ -170,20 +179,23 @@ impl SheetImporter for Activities {
                 summary: r.summary.clone(),
                 // A ledger records work that happened.
                 status: ActivityStatus::Done,
-            };
-            // Files are written only when the import can still commit: a dry
-            // run has no file root, and a file with errors will roll back.
-            let root = db.files_dir.clone().filter(|_| rep.is_ok());
-            let caption = r.photo_caption.clone();
-            let created = in_savepoint(txn, rep, &sheet.name, r.line, activity_column, async |t| {
-                let (a, created) = activity::upsert(t, ctx, &input).await?;
-                if let Some(root) = &root {
-                    store_photos(t, ctx, root, a.id, &photos, &caption).await?;
-                }
-                Ok(created)
             })
-            .await?;
-            tally(&mut c, created);
+            .collect();
+        // Written even when the file already has an error (it will roll back):
+        // later sheets check their 活动编号 against these rows. Files are written
+        // only when the import can still commit (a dry run has no file root).
+        let outcomes = activity::bulk::upsert_many(txn, ctx, &inputs, true).await?;
+        let root = db.files_dir.clone().filter(|_| rep.is_ok());
+        for ((r, photos), outcome) in kept.iter().zip(outcomes) {
+            match outcome {
+                Ok((id, created)) => {
+                    tally(&mut c, Some(created));
+                    if let (Some(root), Some(id)) = (&root, id) {
+                        store_photos(txn, ctx, root, id, photos, &r.photo_caption).await?;
+                    }
+                }
+                Err(e) => super::row_error(rep, &sheet.name, r.line, activity_column, e)?,
+            }
         }
         Ok(c)
     }
@@ -248,25 +260,25 @@ impl SheetImporter for Attendance {
             rows: rows.len() as u64,
             ..Default::default()
         };
-        for r in rows {
-            let input = AttendeeInput {
-                name: r.name.clone(),
-                id_number: Some(r.id_number.clone()),
-                unit: r.unit.clone(),
-            };
-            let created = in_savepoint(
-                txn,
-                rep,
-                &sheet.name,
-                r.line,
-                attendance_column,
-                async |t| {
-                    let id = activity_id(t, &r.activity_code).await?;
-                    activity::attendance::add(t, db, ctx, id, &input).await
+        let lines: Vec<RosterLine> = rows
+            .iter()
+            .map(|r| RosterLine {
+                activity_code: &r.activity_code,
+                input: AttendeeInput {
+                    name: r.name.clone(),
+                    id_number: Some(r.id_number.clone()),
+                    unit: r.unit.clone(),
                 },
-            )
-            .await?;
-            tally(&mut c, created);
+            })
+            .collect();
+        // Once the file has an error nothing will be committed and no later
+        // sheet refers to roster rows: check the rest without writing it.
+        let outcomes = activity::attendance::add_many(txn, db, ctx, &lines, rep.is_ok()).await?;
+        for (r, outcome) in rows.iter().zip(outcomes) {
+            match outcome {
+                Ok(created) => tally(&mut c, Some(created)),
+                Err(e) => super::row_error(rep, &sheet.name, r.line, attendance_column, e)?,
+            }
         }
         Ok(c)
     }

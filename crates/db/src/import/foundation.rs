@@ -226,19 +226,24 @@ impl SheetImporter for People {
         let rows = sheets::parse_people(sheet, rep);
         let mut c = count(self.sheet());
         c.rows = rows.len() as u64;
-        for r in rows {
-            let input = PersonInput {
+        let inputs: Vec<PersonInput> = rows
+            .iter()
+            .map(|r| PersonInput {
                 name: r.name.clone(),
                 id_number: r.id_number.clone(),
                 phone: r.phone.clone(),
                 org_code: r.org_code.clone(),
                 tags: r.tags.clone(),
-            };
-            let created = in_savepoint(txn, rep, &sheet.name, r.line, person_column, async |t| {
-                Ok(people::upsert(t, db, ctx, &input).await?.1)
             })
-            .await?;
-            tally(&mut c, created);
+            .collect();
+        // Written even when the file already has an error (it will roll back):
+        // later sheets look people up by 身份证号.
+        let outcomes = people::bulk::upsert_many(txn, db, ctx, &inputs, true).await?;
+        for (r, outcome) in rows.iter().zip(outcomes) {
+            match outcome {
+                Ok(created) => tally(&mut c, Some(created)),
+                Err(e) => super::row_error(rep, &sheet.name, r.line, person_column, e)?,
+            }
         }
         Ok(c)
     }

@@ -4,6 +4,7 @@
 pub mod browse;
 pub mod checklist;
 pub mod officer;
+pub mod refs;
 pub mod summary;
 pub mod survey;
 pub mod tree;

@@ -3,6 +3,7 @@
 //! the masked copies; a plaintext view needs the `sensitive` permission and is
 //! written to the access log.
 
+pub mod bulk;
 pub mod edit;
 pub mod household;
 

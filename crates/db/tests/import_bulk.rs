@@ -1,0 +1,354 @@
+//! The large sheets (人员, 活动, 参与人员) are written in multi-row statements:
+//! the outcomes, row errors and audit rows must be those of writing row by row.
+
+mod common;
+
+use common::{PERSON_HEADERS, audit_rows, date, id_number, sheet, workbook};
+use db::{
+    Ctx, Db,
+    entity::{activity, attendance, audit_log, person},
+    import::{ImportOutcome, import_workbook},
+    sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter},
+    testing::{self, GUIZHOU, MAOPING, MAOPING_VILLAGE, TestDb},
+};
+use domain::access::Role;
+use ledger::Sheet;
+
+const ACTIVITY_HEADERS: &[&str] = &[
+    "活动编号",
+    "活动名称",
+    "品牌项目",
+    "活动类型",
+    "主办组织编码",
+    "开始日期",
+    "参与人数",
+    "发放材料",
+];
+const ROSTER_HEADERS: &[&str] = &["活动编号", "姓名", "身份证号", "单位"];
+
+async fn county_db() -> TestDb {
+    let t = TestDb::new().await;
+    testing::county(&t.db).await;
+    t
+}
+
+async fn import(db: &Db, ctx: &Ctx, sheets: Vec<Sheet>) -> ImportOutcome {
+    import_workbook(db, ctx, &workbook(sheets), false)
+        .await
+        .expect("import runs")
+}
+
+fn activities() -> Sheet {
+    sheet(
+        "活动",
+        ACTIVITY_HEADERS,
+        &[
+            &[
+                "YX-01",
+                "母亲讲堂进村",
+                "母亲讲堂",
+                "宣讲",
+                MAOPING_VILLAGE,
+                "2020-05-06",
+                "",
+                "倡议书:40",
+            ],
+            &[
+                "YX-02",
+                "巾帼微学堂",
+                "巾帼微学堂",
+                "培训",
+                MAOPING_VILLAGE,
+                "2020-06-06",
+                "",
+                "",
+            ],
+        ],
+    )
+}
+
+fn tally(out: &ImportOutcome, sheet: &str) -> (u64, u64) {
+    let c = out
+        .counts
+        .iter()
+        .find(|c| c.sheet == sheet)
+        .unwrap_or_else(|| panic!("{sheet} imported"));
+    (c.created, c.updated)
+}
+
+async fn roster_of(db: &Db, code: &str) -> Vec<attendance::Model> {
+    let a = activity::Entity::find()
+        .filter(activity::Column::Code.eq(code))
+        .one(&db.conn)
+        .await
+        .unwrap()
+        .expect("activity imported");
+    attendance::Entity::find()
+        .filter(attendance::Column::ActivityId.eq(a.id))
+        .all(&db.conn)
+        .await
+        .unwrap()
+}
+
+async fn count_actions(db: &Db, action: &str) -> u64 {
+    audit_log::Entity::find()
+        .filter(audit_log::Column::Action.eq(action))
+        .count(&db.conn)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn rosters_link_the_same_person_across_activities_and_audit_each_addition() {
+    let t = county_db().await;
+    let (a, b) = (
+        id_number(date(1980, 1, 2), 2),
+        id_number(date(1981, 3, 4), 4),
+    );
+    let out = import(
+        &t.db,
+        &testing::operator(),
+        vec![
+            activities(),
+            sheet(
+                "参与人员",
+                ROSTER_HEADERS,
+                &[
+                    &["YX-01", "王芳", &a, "银杏沱村"],
+                    &["YX-01", "李娟", &b, ""],
+                    &["YX-02", "王芳", &a, "银杏沱村"],
+                ],
+            ),
+        ],
+    )
+    .await;
+    assert!(out.committed, "{:?}", out.report);
+    assert_eq!(tally(&out, "活动"), (2, 0));
+    assert_eq!(tally(&out, "参与人员"), (3, 0));
+    // 王芳 is one roster key in both activities (her 身份证号's blind index).
+    let keys: std::collections::HashSet<String> = attendance::Entity::find()
+        .all(&t.db.conn)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|r| r.name == "王芳")
+        .map(|r| r.person_key)
+        .collect();
+    assert_eq!(keys.len(), 1);
+    assert_eq!(roster_of(&t.db, "YX-01").await.len(), 2);
+    assert_eq!(roster_of(&t.db, "YX-02").await.len(), 1);
+    assert_eq!(count_actions(&t.db, "add_attendee").await, 3);
+    // Every new activity has its own create row, and its materials.
+    let created = audit_log::Entity::find()
+        .filter(audit_log::Column::Action.eq("create"))
+        .filter(audit_log::Column::Entity.eq("activity"))
+        .count(&t.db.conn)
+        .await
+        .unwrap();
+    assert_eq!(created, 2);
+    let materials = db::entity::activity_material::Entity::find()
+        .all(&t.db.conn)
+        .await
+        .unwrap();
+    assert_eq!(materials.len(), 1);
+    assert_eq!(
+        (materials[0].name.as_str(), materials[0].quantity),
+        ("倡议书", 40)
+    );
+    let yx1 = roster_of(&t.db, "YX-01").await;
+    let audited = audit_rows(
+        &t.db,
+        "add_attendee",
+        "activity",
+        &yx1[0].activity_id.to_string(),
+    )
+    .await;
+    assert_eq!(audited.len(), 2);
+    assert!(audited.iter().all(|r| {
+        r.after_json
+            .as_deref()
+            .is_some_and(|j| j.contains("attendance_id"))
+    }));
+}
+
+#[tokio::test]
+async fn reimporting_a_roster_with_a_changed_unit_updates_that_row_and_audits_it() {
+    let t = county_db().await;
+    let a = id_number(date(1980, 1, 2), 2);
+    let roster = |unit: &str| sheet("参与人员", ROSTER_HEADERS, &[&["YX-01", "王芳", &a, unit]]);
+    let op = testing::operator();
+    assert!(
+        import(&t.db, &op, vec![activities(), roster("银杏沱村")])
+            .await
+            .committed
+    );
+    let again = import(&t.db, &op, vec![activities(), roster("茅坪镇政府")]).await;
+    assert!(again.committed, "{:?}", again.report);
+    assert_eq!(tally(&again, "活动"), (0, 2));
+    assert_eq!(tally(&again, "参与人员"), (0, 1));
+    let rows = roster_of(&t.db, "YX-01").await;
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].unit.as_deref(), Some("茅坪镇政府"));
+    assert_eq!(count_actions(&t.db, "update_attendee").await, 1);
+    assert_eq!(count_actions(&t.db, "add_attendee").await, 1);
+}
+
+#[tokio::test]
+async fn the_people_sheet_updates_someone_on_file_and_registers_the_rest() {
+    let t = county_db().await;
+    let id = id_number(date(1975, 5, 5), 6);
+    let wang = testing::person(&t.db, "王芳", &id, MAOPING_VILLAGE).await;
+    let out = import(
+        &t.db,
+        &testing::operator(),
+        vec![sheet(
+            "人员",
+            PERSON_HEADERS,
+            &[
+                &[
+                    "李娟",
+                    &id_number(date(1988, 8, 8), 8),
+                    "13800000000",
+                    MAOPING,
+                    "低保",
+                ],
+                &["王芳芳", &id, "", MAOPING_VILLAGE, "绣娘"],
+                &[
+                    "赵敏",
+                    &id_number(date(1990, 9, 9), 12),
+                    "",
+                    MAOPING_VILLAGE,
+                    "绣娘；低保",
+                ],
+            ],
+        )],
+    )
+    .await;
+    assert!(out.committed, "{:?}", out.report);
+    assert_eq!(tally(&out, "人员"), (2, 1));
+    let people = person::Entity::find().all(&t.db.conn).await.unwrap();
+    assert_eq!(people.len(), 3);
+    assert_eq!(people.iter().find(|p| p.id == wang).unwrap().name, "王芳芳");
+    assert_eq!(
+        audit_rows(&t.db, "update", "person", &wang.to_string())
+            .await
+            .len(),
+        1
+    );
+    for p in people.iter().filter(|p| p.id != wang) {
+        let created = audit_rows(&t.db, "create", "person", &p.id.to_string()).await;
+        assert_eq!(created.len(), 1, "{}", p.name);
+        // Audit rows never hold the plaintext 身份证号.
+        assert!(
+            !created[0]
+                .after_json
+                .as_deref()
+                .unwrap_or("")
+                .contains("19880808")
+        );
+    }
+    let tags_of = |name: &'static str| {
+        let id = people.iter().find(|p| p.name == name).unwrap().id;
+        let conn = t.db.conn.clone();
+        async move {
+            let mut tags: Vec<String> = db::entity::person_tag::Entity::find()
+                .filter(db::entity::person_tag::Column::PersonId.eq(id))
+                .all(&conn)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|t| t.tag)
+                .collect();
+            tags.sort();
+            tags
+        }
+    };
+    assert_eq!(tags_of("李娟").await, ["低保"]);
+    assert_eq!(tags_of("王芳芳").await, ["绣娘"]);
+    assert_eq!(tags_of("赵敏").await.len(), 2);
+}
+
+#[tokio::test]
+async fn a_township_chair_importing_someone_registered_in_another_township_gets_a_row_error() {
+    let t = county_db().await;
+    let id = id_number(date(1970, 7, 7), 10);
+    testing::person(&t.db, "王芳", &id, GUIZHOU).await;
+    testing::user(&t.db, "maoping", Role::TownshipChair, MAOPING).await;
+    let chair = testing::ctx_of(&t.db, "maoping").await;
+    let out = import(
+        &t.db,
+        &chair,
+        vec![sheet(
+            "人员",
+            PERSON_HEADERS,
+            &[
+                &["李娟", &id_number(date(1988, 8, 8), 8), "", MAOPING, ""],
+                &["王芳", &id, "", MAOPING, ""],
+                &[
+                    "赵敏",
+                    &id_number(date(1990, 9, 9), 12),
+                    "",
+                    testing::GUIZHOU_VILLAGE,
+                    "",
+                ],
+            ],
+        )],
+    )
+    .await;
+    assert!(!out.committed);
+    let errors: Vec<(usize, Option<String>, String)> = out
+        .report
+        .errors
+        .iter()
+        .map(|i| (i.row, i.column.clone(), i.message.clone()))
+        .collect();
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    assert_eq!(errors[0].0, 3);
+    assert!(errors[0].2.contains("已在其他组织登记"), "{errors:?}");
+    assert_eq!(errors[1].0, 4);
+    assert_eq!(errors[1].1.as_deref(), Some("所属组织编码"));
+    // Nothing written: only the fixture person exists.
+    assert_eq!(person::Entity::find().count(&t.db.conn).await.unwrap(), 1);
+}
+
+#[tokio::test]
+async fn a_roster_line_naming_an_unknown_activity_fails_the_file_and_writes_no_roster() {
+    let t = county_db().await;
+    let a = id_number(date(1980, 1, 2), 2);
+    let out = import(
+        &t.db,
+        &testing::operator(),
+        vec![
+            activities(),
+            sheet(
+                "参与人员",
+                ROSTER_HEADERS,
+                &[
+                    &["YX-01", "王芳", &a, ""],
+                    &["YX-99", "李娟", &id_number(date(1981, 3, 4), 4), ""],
+                    &["YX-02", "", &a, ""],
+                ],
+            ),
+        ],
+    )
+    .await;
+    assert!(!out.committed);
+    let mut errors: Vec<(usize, Option<&str>)> = out
+        .report
+        .errors
+        .iter()
+        .map(|i| (i.row, i.column.as_deref()))
+        .collect();
+    errors.sort();
+    assert_eq!(
+        errors,
+        [(3, Some("活动编号")), (4, Some("姓名"))],
+        "{:?}",
+        out.report
+    );
+    assert_eq!(
+        attendance::Entity::find().count(&t.db.conn).await.unwrap(),
+        0
+    );
+    assert_eq!(activity::Entity::find().count(&t.db.conn).await.unwrap(), 0);
+}

@@ -59,3 +59,32 @@ pub fn contains_text<C: sea_orm::ColumnTrait>(col: C, needle: &str) -> SimpleExp
     // Qualified with its table: list queries join `org`, which has the same column names.
     Expr::col(col.as_column_ref()).like(LikeExpr::new(format!("%{escaped}%")).escape('\\'))
 }
+
+/// Accounts the caller may administer: every root of the account (at least
+/// one) lies in the caller's capture subtrees. In SQL, so that a province's
+/// thousands of accounts are filtered and paged by the database.
+pub fn manageable_users_condition(scope: &Scope) -> Condition {
+    use sea_orm::{ColumnTrait, sea_query::Query};
+
+    use crate::entity::{app_user, user_root};
+    if scope.operator {
+        return Condition::all();
+    }
+    let with_root = Query::select()
+        .column(user_root::Column::UserId)
+        .from(user_root::Entity)
+        .to_owned();
+    let outside = Query::select()
+        .column((user_root::Entity, user_root::Column::UserId))
+        .from(user_root::Entity)
+        .inner_join(
+            org::Entity,
+            Expr::col((org::Entity, org::Column::Id))
+                .equals((user_root::Entity, user_root::Column::OrgId)),
+        )
+        .cond_where(capture_condition(scope, (org::Entity, org::Column::Path)).not())
+        .to_owned();
+    Condition::all()
+        .add(app_user::Column::Id.in_subquery(with_root))
+        .add(app_user::Column::Id.not_in_subquery(outside))
+}

@@ -289,3 +289,50 @@ async fn another_township_chair_cannot_revoke_a_token() {
             .is_some()
     );
 }
+
+#[tokio::test]
+async fn the_account_list_pages_only_accounts_wholly_inside_the_admins_subtree() {
+    use testing::{COUNTY, GUIZHOU, MAOPING_VILLAGE};
+    let t = TestDb::new().await;
+    testing::county(&t.db).await;
+    testing::user(&t.db, "mp_admin", Role::CountyAdmin, MAOPING).await;
+    testing::user(&t.db, "mp_village", Role::VillageChair, MAOPING_VILLAGE).await;
+    testing::user(&t.db, "mp_chair", Role::TownshipChair, MAOPING).await;
+    testing::user(&t.db, "gz_chair", Role::TownshipChair, GUIZHOU).await;
+    testing::user(&t.db, "county_staff", Role::CountyStaff, COUNTY).await;
+    let ctx = testing::ctx_of(&t.db, "mp_admin").await;
+    let names = |rows: Vec<(app_user::Model, domain::access::Scope)>| {
+        rows.into_iter()
+            .map(|(u, _)| u.username)
+            .collect::<Vec<_>>()
+    };
+
+    let (first, total) =
+        account::page_users(&t.db.conn, &ctx, &account::UserQuery::default(), 1, 2)
+            .await
+            .unwrap();
+    assert_eq!(total, 3);
+    assert_eq!(names(first), ["mp_admin", "mp_chair"]);
+    let (second, _) = account::page_users(&t.db.conn, &ctx, &account::UserQuery::default(), 2, 2)
+        .await
+        .unwrap();
+    assert_eq!(names(second), ["mp_village"]);
+
+    let in_village = account::UserQuery {
+        q: None,
+        org: Some(MAOPING_VILLAGE.into()),
+    };
+    let (rows, total) = account::page_users(&t.db.conn, &ctx, &in_village, 1, 50)
+        .await
+        .unwrap();
+    assert_eq!((names(rows), total), (vec!["mp_village".to_string()], 1));
+
+    let by_name = account::UserQuery {
+        q: Some("CHAIR".into()),
+        org: None,
+    };
+    let (rows, _) = account::page_users(&t.db.conn, &ctx, &by_name, 1, 50)
+        .await
+        .unwrap();
+    assert_eq!(names(rows), ["mp_chair"]);
+}

@@ -423,25 +423,71 @@ pub async fn list_users(
     c: &impl ConnectionTrait,
     ctx: &Ctx,
 ) -> DbResult<Vec<(app_user::Model, Scope)>> {
+    let (rows, _) = page_users(c, ctx, &UserQuery::default(), 1, i64::MAX as u64).await?;
+    Ok(rows)
+}
+
+/// One page of the users the caller may administer, filtered in the database;
+/// returns the page (with each account's scope) and the total.
+pub async fn page_users(
+    c: &impl ConnectionTrait,
+    ctx: &Ctx,
+    query: &UserQuery,
+    page: u64,
+    per_page: u64,
+) -> DbResult<(Vec<(app_user::Model, Scope)>, u64)> {
+    use sea_orm::{
+        QuerySelect,
+        sea_query::{Expr, ExprTrait, Query},
+    };
     ctx.require(Module::Users, Permission::Admin)?;
-    let mut out = Vec::new();
-    for u in app_user::Entity::find()
-        .order_by_asc(app_user::Column::Username)
-        .all(c)
-        .await?
-    {
-        let s = load_scope(c, &u).await?;
-        let visible = ctx.scope.operator
-            || (!(s.view_roots.is_empty() && s.capture_roots.is_empty())
-                && s.view_roots
-                    .iter()
-                    .chain(s.capture_roots.iter())
-                    .all(|r| ctx.scope.can_capture_path(r)));
-        if visible {
-            out.push((u, s));
-        }
+    let mut find =
+        app_user::Entity::find().filter(crate::scope::manageable_users_condition(&ctx.scope));
+    if let Some(q) = query.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        find = find.filter(
+            sea_orm::Condition::any()
+                .add(crate::scope::contains_text(
+                    app_user::Column::Username,
+                    &q.to_lowercase(),
+                ))
+                .add(crate::scope::contains_text(
+                    app_user::Column::DisplayName,
+                    q,
+                )),
+        );
     }
-    Ok(out)
+    if let Some(code) = query
+        .org
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        let path = crate::org::find_visible(c, ctx, code).await?.path;
+        let rooted_there = Query::select()
+            .column((user_root::Entity, user_root::Column::UserId))
+            .from(user_root::Entity)
+            .inner_join(
+                org::Entity,
+                Expr::col((org::Entity, org::Column::Id))
+                    .equals((user_root::Entity, user_root::Column::OrgId)),
+            )
+            .and_where(Expr::col((org::Entity, org::Column::Path)).like(format!("{path}%")))
+            .to_owned();
+        find = find.filter(app_user::Column::Id.in_subquery(rooted_there));
+    }
+    let total = find.clone().count(c).await?;
+    let users = find
+        .order_by_asc(app_user::Column::Username)
+        .offset(Ord::max(page, 1).saturating_sub(1).saturating_mul(per_page))
+        .limit(per_page)
+        .all(c)
+        .await?;
+    let mut out = Vec::with_capacity(users.len());
+    for u in users {
+        let s = load_scope(c, &u).await?;
+        out.push((u, s));
+    }
+    Ok((out, total))
 }
 
 pub async fn count_users(c: &impl ConnectionTrait) -> DbResult<u64> {
@@ -503,9 +549,8 @@ pub struct UserQuery {
     pub org: Option<String>,
 }
 
-/// Users the caller may administer, filtered and paged; returns the page and
-/// the total. Built on [`list_users`] so the "who may manage whom" rule stays in
-/// one place.
+/// Users the caller may administer, filtered and paged, with their roots as
+/// orgs; returns the page and the total.
 pub async fn list_user_rows(
     c: &impl ConnectionTrait,
     ctx: &Ctx,
@@ -513,44 +558,7 @@ pub async fn list_user_rows(
     page: u64,
     per_page: u64,
 ) -> DbResult<(Vec<UserRow>, u64)> {
-    let users = list_users(c, ctx).await?;
-    let org_path = match query
-        .org
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
-        Some(code) => Some(crate::org::find_visible(c, ctx, code).await?.path),
-        None => None,
-    };
-    let q = query
-        .q
-        .as_deref()
-        .map(|s| s.trim().to_lowercase())
-        .filter(|s| !s.is_empty());
-    let matching: Vec<(app_user::Model, Scope)> = users
-        .into_iter()
-        .filter(|(u, _)| {
-            q.as_ref().is_none_or(|q| {
-                u.username.contains(q.as_str())
-                    || u.display_name.to_lowercase().contains(q.as_str())
-            })
-        })
-        .filter(|(_, s)| {
-            org_path.as_ref().is_none_or(|p| {
-                s.view_roots
-                    .iter()
-                    .chain(s.capture_roots.iter())
-                    .any(|r| r.starts_with(p.as_str()))
-            })
-        })
-        .collect();
-    let total = matching.len() as u64;
-    let page_rows: Vec<(app_user::Model, Scope)> = matching
-        .into_iter()
-        .skip(((page.max(1) - 1) * per_page) as usize)
-        .take(per_page as usize)
-        .collect();
+    let (page_rows, total) = page_users(c, ctx, query, page, per_page).await?;
     let paths: Vec<String> = page_rows
         .iter()
         .flat_map(|(_, s)| s.view_roots.iter().chain(s.capture_roots.iter()).cloned())

@@ -151,10 +151,8 @@ pub async fn list_users(
 ) -> ApiResult<Json<ListResponse<UserDto>>> {
     let (page, per_page) = p.resolve()?;
     let c = &state.db.conn;
-    let all = account::list_users(c, &cu.ctx).await?;
-    let ListResponse {
-        items: rows, total, ..
-    } = ListResponse::slice(all, page, per_page);
+    let (rows, total) =
+        account::page_users(c, &cu.ctx, &account::UserQuery::default(), page, per_page).await?;
     let mut codes = OrgCodes::default();
     let mut items = Vec::with_capacity(rows.len());
     for (u, s) in rows {

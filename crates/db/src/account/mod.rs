@@ -13,7 +13,7 @@ use domain::{
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
-    QueryFilter, QueryOrder, Set,
+    QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
 use crate::{
@@ -150,15 +150,27 @@ pub async fn load_scope(c: &impl ConnectionTrait, user: &app_user::Model) -> DbR
         .map(Role::default_grants)
         .unwrap_or_default();
     grants = grants.union(&Grants::from_text(&user.grants));
-    let roots = user_root::Entity::find()
+    // One query for the roots and their paths: this runs on every request.
+    let roots: Vec<(String, String)> = user_root::Entity::find()
+        .select_only()
+        .column(user_root::Column::Kind)
+        .column(org::Column::Path)
+        .join(
+            sea_orm::JoinType::InnerJoin,
+            crate::scope::org_join(user_root::Entity, user_root::Column::OrgId),
+        )
         .filter(user_root::Column::UserId.eq(user.id))
+        .order_by_asc(user_root::Column::OrgId)
+        .into_tuple()
         .all(c)
         .await?;
-    let orgs = org::Entity::find()
-        .filter(org::Column::Id.is_in(roots.iter().map(|r| r.org_id)))
-        .all(c)
-        .await?;
-    let path_of = |id: i64| orgs.iter().find(|o| o.id == id).map(|o| o.path.clone());
+    let paths_of = |kind: &str| -> Vec<String> {
+        roots
+            .iter()
+            .filter(|(k, _)| k == kind)
+            .map(|(_, p)| p.clone())
+            .collect()
+    };
     Ok(Scope {
         // The system administrator created at first start (before any org exists)
         // acts with the operator's authority, like the CLI.
@@ -166,16 +178,8 @@ pub async fn load_scope(c: &impl ConnectionTrait, user: &app_user::Model) -> DbR
         user_id: Some(user.id),
         username: user.username.clone(),
         grants,
-        view_roots: roots
-            .iter()
-            .filter(|r| r.kind == "view")
-            .filter_map(|r| path_of(r.org_id))
-            .collect(),
-        capture_roots: roots
-            .iter()
-            .filter(|r| r.kind == "capture")
-            .filter_map(|r| path_of(r.org_id))
-            .collect(),
+        view_roots: paths_of("view"),
+        capture_roots: paths_of("capture"),
     })
 }
 
@@ -436,10 +440,7 @@ pub async fn page_users(
     page: u64,
     per_page: u64,
 ) -> DbResult<(Vec<(app_user::Model, Scope)>, u64)> {
-    use sea_orm::{
-        QuerySelect,
-        sea_query::{Expr, ExprTrait, Query},
-    };
+    use sea_orm::sea_query::{Expr, ExprTrait, Query};
     ctx.require(Module::Users, Permission::Admin)?;
     let mut find =
         app_user::Entity::find().filter(crate::scope::manageable_users_condition(&ctx.scope));

@@ -8,7 +8,8 @@
 use chrono::Duration;
 use rand::RngCore;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
+    QuerySelect, Set,
 };
 use sha2::{Digest, Sha256};
 
@@ -55,7 +56,19 @@ pub async fn create(
 /// The session's user, if the token is valid and not idle past the timeout.
 /// Touches `last_seen_at` at most once a minute to keep writes low.
 pub async fn load(c: &impl ConnectionTrait, token: &str) -> DbResult<Option<app_user::Model>> {
-    let Some(s) = session::Entity::find_by_id(digest(token)).one(c).await? else {
+    // Session and user in one query: this runs on every request.
+    let found = session::Entity::find_by_id(digest(token))
+        .join(
+            sea_orm::JoinType::InnerJoin,
+            session::Entity::belongs_to(app_user::Entity)
+                .from(session::Column::UserId)
+                .to(app_user::Column::Id)
+                .into(),
+        )
+        .select_also(app_user::Entity)
+        .one(c)
+        .await?;
+    let Some((s, user)) = found else {
         return Ok(None);
     };
     let t = now();
@@ -63,13 +76,11 @@ pub async fn load(c: &impl ConnectionTrait, token: &str) -> DbResult<Option<app_
         session::Entity::delete_by_id(s.id).exec(c).await?;
         return Ok(None);
     }
-    let user_id = s.user_id;
     if t - s.last_seen_at > Duration::seconds(60) {
         let mut am = s.into_active_model();
         am.last_seen_at = Set(t);
         am.update(c).await?;
     }
-    let user = app_user::Entity::find_by_id(user_id).one(c).await?;
     Ok(user.filter(|u| !u.disabled))
 }
 

@@ -58,6 +58,15 @@ pub fn svg(chart: &Chart) -> String {
     svg_sized(chart, WIDTH, HEIGHT)
 }
 
+/// The SVG as a `data:` URL, for an `<img>` on a page (no file to serve).
+pub fn svg_data_url(chart: &Chart) -> String {
+    use base64::Engine;
+    format!(
+        "data:image/svg+xml;base64,{}",
+        base64::engine::general_purpose::STANDARD.encode(svg(chart))
+    )
+}
+
 /// The chart as a PNG of exactly `width`×`height` pixels on white.
 pub fn png(chart: &Chart, width: u32, height: u32) -> Result<Vec<u8>, String> {
     if width == 0 || height == 0 {

@@ -23,7 +23,10 @@ use crate::{
         activity, activity_material, attendance, officer, org, org_tree_history, programme,
         publicity_item, repost, survey, venue, work,
     },
-    org::{find_visible, tree::path_as_of},
+    org::{
+        find_visible,
+        tree::{in_force, path_as_of},
+    },
 };
 
 /// Ids of the orgs under `root_path` in the tree of date `on`, as a subquery.
@@ -55,11 +58,12 @@ pub async fn stats(
         .unwrap_or_else(|| "/-/".into());
     let sub = subtree(&root_path, p.to);
 
-    let org_facts: Vec<orgs::OrgFact> = org::Entity::find()
+    let org_rows = org::Entity::find()
         .filter(org::Column::Id.in_subquery(sub.clone()))
         .all(c)
-        .await?
-        .into_iter()
+        .await?;
+    let org_facts: Vec<orgs::OrgFact> = org_rows
+        .iter()
         .filter_map(|o| {
             OrgKind::from_code(&o.kind).map(|kind| orgs::OrgFact {
                 kind,
@@ -130,6 +134,7 @@ pub async fn stats(
         .collect();
     let start_of: HashMap<i64, chrono::NaiveDate> =
         acts.iter().map(|a| (a.id, a.start_date)).collect();
+    let (sub_of, sub_orgs) = sub_orgs(c, root.id, &root_path, p, &org_rows, &acts).await?;
     let activity_facts: Vec<act::ActivityFact> = acts
         .iter()
         .filter_map(|a| {
@@ -142,6 +147,8 @@ pub async fn stats(
                 online: a.online,
                 head_count: a.head_count.map(i64::from),
                 units_reached: a.units_reached.map(i64::from),
+                start_date: a.start_date,
+                sub_org: sub_of.get(&a.org_id).copied(),
             })
         })
         .collect();
@@ -248,14 +255,86 @@ pub async fn stats(
         })
         .collect();
 
+    let org_ref = OrgRef {
+        code: root.code,
+        name: root.name,
+    };
+    let breakdown = act::Breakdown {
+        months: p.months_until(crate::time::today_beijing()),
+        sub_orgs,
+        own: Some(org_ref.clone()),
+    };
     Ok(StatsDoc {
-        org: OrgRef {
-            code: root.code,
-            name: root.name,
-        },
+        org: org_ref,
         period: p.into(),
         organizations: orgs::assemble(p, &org_facts, &venue_facts, &officer_facts, &survey_facts),
-        activities: act::assemble(&activity_facts, &roster_facts, &material_facts, &work_facts),
+        activities: act::assemble(
+            &activity_facts,
+            &roster_facts,
+            &material_facts,
+            &work_facts,
+            &breakdown,
+        ),
         publicity: pubs::assemble(&item_facts, &repost_facts),
     })
+}
+
+/// The direct child orgs of the root as the tree stood at the period's end
+/// (by code; one closed before the period began is left out unless it still
+/// hosted an activity), and for each org of the subtree the child it lies under.
+async fn sub_orgs(
+    c: &impl ConnectionTrait,
+    root_id: i64,
+    root_path: &str,
+    p: Period,
+    org_rows: &[org::Model],
+    acts: &[activity::Model],
+) -> DbResult<(HashMap<i64, i64>, Vec<act::SubOrg>)> {
+    let placed: Vec<(i64, Option<i64>, String)> = org_tree_history::Entity::find()
+        .select_only()
+        .column(org_tree_history::Column::OrgId)
+        .column(org_tree_history::Column::ParentId)
+        .column(org_tree_history::Column::Path)
+        .filter(org_tree_history::Column::Path.starts_with(root_path))
+        .filter(in_force(p.to))
+        .into_tuple()
+        .all(c)
+        .await?;
+    // Paths are `/1/5/12/`: the segment after the root's path is the child.
+    let sub_of: HashMap<i64, i64> = placed
+        .iter()
+        .filter_map(|(id, _, path)| {
+            let child = path
+                .strip_prefix(root_path)?
+                .split('/')
+                .next()?
+                .parse::<i64>()
+                .ok()?;
+            Some((*id, child))
+        })
+        .collect();
+    let hosting: HashSet<i64> = acts
+        .iter()
+        .filter_map(|a| sub_of.get(&a.org_id).copied())
+        .collect();
+    let children: HashSet<i64> = placed
+        .iter()
+        .filter(|(_, parent, _)| *parent == Some(root_id))
+        .map(|(id, _, _)| *id)
+        .collect();
+    let mut subs: Vec<&org::Model> = org_rows
+        .iter()
+        .filter(|o| children.contains(&o.id))
+        .filter(|o| o.closed_on.is_none_or(|d| d >= p.from) || hosting.contains(&o.id))
+        .collect();
+    subs.sort_by(|a, b| a.code.cmp(&b.code));
+    let subs = subs
+        .into_iter()
+        .map(|o| act::SubOrg {
+            id: o.id,
+            code: o.code.clone(),
+            name: o.name.clone(),
+        })
+        .collect();
+    Ok((sub_of, subs))
 }

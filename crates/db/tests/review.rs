@@ -324,3 +324,128 @@ async fn an_outline_and_a_draft_are_saved_scoped_audited_and_reused() {
     ));
     assert_eq!(audits(&t, "save_review_outline").await, 2);
 }
+
+#[tokio::test]
+async fn an_org_without_an_outline_uses_its_nearest_ancestors_then_the_default() {
+    let t = TestDb::new().await;
+    testing::county(&t.db).await;
+    testing::user(&t.db, "staff", Role::CountyStaff, COUNTY).await;
+    testing::user(&t.db, "mp", Role::TownshipChair, MAOPING).await;
+    testing::user(&t.db, "vc", Role::VillageChair, MAOPING_VILLAGE_2).await;
+    let staff: Ctx = testing::ctx_of(&t.db, "staff").await;
+    let mp: Ctx = testing::ctx_of(&t.db, "mp").await;
+    let vc: Ctx = testing::ctx_of(&t.db, "vc").await;
+    let c = &t.db.conn;
+
+    // Nothing saved anywhere: the default outline.
+    assert_eq!(store::outline_in_use(c, &mp, MAOPING).await.unwrap(), None);
+
+    let mut county = Outline::default();
+    county.parts.truncate(1);
+    store::save_outline(c, &staff, COUNTY, &county.to_json())
+        .await
+        .expect("county saves");
+    let used = store::outline_in_use(c, &mp, MAOPING)
+        .await
+        .unwrap()
+        .expect("the county's");
+    assert_eq!(Outline::from_json(&used.json).unwrap(), county);
+    assert_eq!((used.org_code.as_str(), used.own), (COUNTY, false));
+    assert_eq!(used.org_name, "秭归县妇联");
+    // The township's own saved outline stays unsaved: inheriting isn't saving.
+    assert_eq!(store::load_outline(c, &mp, MAOPING).await.unwrap(), None);
+
+    // Once the township saves its own, it and its villages use it; the
+    // other township still uses the county's.
+    let mut township = Outline::default();
+    township.parts.truncate(2);
+    store::save_outline(c, &mp, MAOPING, &township.to_json())
+        .await
+        .expect("township saves");
+    let own = store::outline_in_use(c, &mp, MAOPING)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(own.own);
+    assert_eq!(Outline::from_json(&own.json).unwrap(), township);
+    let village = store::outline_in_use(c, &vc, MAOPING_VILLAGE_2)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((village.org_code.as_str(), village.own), (MAOPING, false));
+    let other = store::outline_in_use(c, &staff, GUIZHOU)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(other.org_code, COUNTY);
+    // Scope still applies to the org asked about.
+    assert!(matches!(
+        store::outline_in_use(c, &mp, GUIZHOU).await,
+        Err(db::DbError::NotFound)
+    ));
+}
+
+#[tokio::test]
+async fn activities_by_child_org_follow_the_tree_at_the_period_end() {
+    let t = TestDb::new().await;
+    testing::county(&t.db).await;
+    import_acts(
+        &t,
+        &[
+            &[
+                "V-2020",
+                "村活动2020",
+                "宣讲",
+                MAOPING_VILLAGE_2,
+                "2020-06-01",
+                "30",
+            ],
+            &[
+                "V-2021",
+                "村活动2021",
+                "宣讲",
+                MAOPING_VILLAGE_2,
+                "2021-06-01",
+                "30",
+            ],
+            &["C-2020", "县本级活动", "宣讲", COUNTY, "2020-07-01", "10"],
+        ],
+    )
+    .await;
+    move_org(
+        &t.db.conn,
+        &operator(),
+        MAOPING_VILLAGE_2,
+        GUIZHOU,
+        date(2021, 1, 1),
+    )
+    .await
+    .expect("move");
+    let by_org = |y: i32| {
+        let t = &t;
+        async move {
+            let s = stats(&t.db.conn, &operator(), COUNTY, Period::year(y))
+                .await
+                .unwrap();
+            s.activities
+                .by_org
+                .iter()
+                .map(|o| (o.code.clone(), o.own, o.count))
+                .filter(|(_, _, n)| *n > 0)
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(
+        by_org(2020).await,
+        [
+            (MAOPING.to_string(), false, 1),
+            (COUNTY.to_string(), true, 1)
+        ]
+    );
+    assert_eq!(by_org(2021).await, [(GUIZHOU.to_string(), false, 1)]);
+    let s = stats(&t.db.conn, &operator(), COUNTY, Period::year(2020))
+        .await
+        .unwrap();
+    let june = s.activities.by_month.iter().find(|m| m.month == "2020-06");
+    assert_eq!(june.map(|m| (m.count, m.participants)), Some((1, 30)));
+}

@@ -168,6 +168,30 @@ impl Period {
         (beijing_midnight_utc(self.from), beijing_midnight_utc(end))
     }
 
+    /// The calendar months of the period (the first and last cut to the
+    /// period's own days), up to `until` when the period runs past it ("the
+    /// year so far"); a period not begun by `until` still has its first month.
+    pub fn months_until(&self, until: NaiveDate) -> Vec<Period> {
+        let last = self.to.min(until.max(self.from));
+        let mut out = Vec::new();
+        let mut m = self.from.with_day(1).unwrap_or(self.from);
+        while m <= last {
+            let end = m
+                .checked_add_months(Months::new(1))
+                .and_then(|n| n.pred_opt())
+                .unwrap_or(NaiveDate::MAX);
+            out.push(Period {
+                from: m.max(self.from),
+                to: end.min(self.to),
+            });
+            match end.succ_opt() {
+                Some(n) => m = n,
+                None => break,
+            }
+        }
+        out
+    }
+
     fn shape(&self) -> Shape {
         let (from, to) = (self.from, self.to);
         let whole_months = from.day() == 1 && to.succ_opt().is_none_or(|next| next.day() == 1);
@@ -197,6 +221,28 @@ mod tests {
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn months_of_a_past_year_are_twelve_and_the_current_year_stops_at_today() {
+        let past = Period::year(2020).months_until(d(2026, 5, 3));
+        assert_eq!(past.len(), 12);
+        assert_eq!((past[1].from, past[1].to), (d(2020, 2, 1), d(2020, 2, 29)));
+        let now = Period::year(2026).months_until(d(2026, 5, 3));
+        assert_eq!(now.len(), 5);
+        assert_eq!(now[4].to, d(2026, 5, 31));
+        let range = Period {
+            from: d(2020, 3, 15),
+            to: d(2020, 4, 10),
+        };
+        let cut = range.months_until(d(2026, 1, 1));
+        assert_eq!(
+            cut.iter().map(|m| (m.from, m.to)).collect::<Vec<_>>(),
+            vec![
+                (d(2020, 3, 15), d(2020, 3, 31)),
+                (d(2020, 4, 1), d(2020, 4, 10))
+            ]
+        );
     }
 
     fn p(s: &str) -> Period {

@@ -58,6 +58,15 @@ pub fn svg(chart: &Chart) -> String {
     svg_sized(chart, WIDTH, HEIGHT)
 }
 
+/// The SVG as a `data:` URL, for an `<img>` on a page (no file to serve).
+pub fn svg_data_url(chart: &Chart) -> String {
+    use base64::Engine;
+    format!(
+        "data:image/svg+xml;base64,{}",
+        base64::engine::general_purpose::STANDARD.encode(svg(chart))
+    )
+}
+
 /// The chart as a PNG of exactly `width`×`height` pixels on white.
 pub fn png(chart: &Chart, width: u32, height: u32) -> Result<Vec<u8>, String> {
     if width == 0 || height == 0 {
@@ -100,6 +109,7 @@ fn svg_sized(chart: &Chart, width: u32, height: u32) -> String {
                 empty(&root, chart)
             } else {
                 match chart.kind {
+                    ChartKind::Bar if !labels_fit_below(chart, width) => horizontal(&root, chart),
                     ChartKind::Bar | ChartKind::Line => cartesian(&root, chart),
                     ChartKind::Pie => pie(&root, chart),
                 }
@@ -135,6 +145,110 @@ fn empty(root: &Area<'_>, chart: &Chart) -> Result<(), String> {
         bold(20.0).pos(centre),
     ))
     .map_err(|e| e.to_string())
+}
+
+/// Axis label size in px, and the room the y axis of a vertical chart takes.
+const LABEL_PX: f64 = 16.0;
+const Y_AXIS_PX: u32 = 60 + 2 * 14;
+
+/// Rough width of a label in px: CJK characters are square, Latin and digits
+/// about half as wide.
+fn label_width(label: &str) -> f64 {
+    shorten(label)
+        .chars()
+        .map(|c| if c.is_ascii() { 0.55 } else { 1.0 })
+        .sum::<f64>()
+        * LABEL_PX
+}
+
+/// True when every category label fits under its bar; otherwise the bars are
+/// laid horizontally with the labels beside them (a county's dozen townships
+/// would overlap below the bars).
+fn labels_fit_below(chart: &Chart, width: u32) -> bool {
+    let slot = f64::from(width.saturating_sub(Y_AXIS_PX)) / chart.data.len().max(1) as f64;
+    chart.data.iter().all(|(l, _)| label_width(l) + 8.0 <= slot)
+}
+
+/// Bars from left to right, one row per category (first at the top), each
+/// with its figure at its end.
+fn horizontal(root: &Area<'_>, chart: &Chart) -> Result<(), String> {
+    let values: Vec<f64> = chart
+        .data
+        .iter()
+        .map(|(_, v)| if v.is_finite() { v.max(0.0) } else { 0.0 })
+        .collect();
+    // Row i from the top is plotters' row n-1-i (its y axis grows upwards).
+    let n = values.len() as i32;
+    let label_of = |row: i32| {
+        usize::try_from(n - 1 - row)
+            .ok()
+            .and_then(|i| chart.data.get(i))
+            .map(|(l, _)| shorten(l))
+            .unwrap_or_default()
+    };
+    let top = values.iter().copied().fold(0.0, f64::max);
+    let top = if top > 0.0 { top * 1.22 } else { 1.0 };
+    let y_range = if n == 1 { -1..1 } else { 0..n - 1 };
+    let (_, h) = root.dim_in_pixel();
+    // Labels shrink with many rows so they stay apart.
+    let row_px = f64::from(h.saturating_sub(90)) / f64::from(n.max(1));
+    let size = (row_px * 0.8).clamp(9.0, LABEL_PX);
+    let label_area = chart
+        .data
+        .iter()
+        .map(|(l, _)| label_width(l) * size / LABEL_PX)
+        .fold(0.0, f64::max)
+        .ceil() as u32
+        + 14;
+
+    let y_fmt = |v: &SegmentValue<i32>| match v {
+        SegmentValue::CenterOf(i) => label_of(*i),
+        _ => String::new(),
+    };
+    let x_fmt = |v: &f64| number(*v);
+    let mut ctx = ChartBuilder::on(root)
+        .caption(&chart.title, bold(22.0))
+        .margin(14)
+        .x_label_area_size(30)
+        .y_label_area_size(label_area)
+        .build_cartesian_2d(0.0..top, y_range.into_segmented())
+        .map_err(|e| e.to_string())?;
+    ctx.configure_mesh()
+        .disable_y_mesh()
+        .light_line_style(WHITE)
+        .bold_line_style(RGBColor(0xdd, 0xdd, 0xdd))
+        .axis_style(RGBColor(0x99, 0x99, 0x99))
+        .y_labels(values.len())
+        .x_labels(6)
+        .y_label_formatter(&y_fmt)
+        .x_label_formatter(&x_fmt)
+        .y_label_style(font(size))
+        .x_label_style(font(14.0))
+        .draw()
+        .map_err(|e| e.to_string())?;
+    ctx.draw_series(values.iter().enumerate().map(|(i, v)| {
+        let row = n - 1 - i as i32;
+        let mut bar = Rectangle::new(
+            [
+                (0.0, SegmentValue::Exact(row)),
+                (*v, SegmentValue::Exact(row + 1)),
+            ],
+            RED.filled(),
+        );
+        bar.set_margin(3, 3, 0, 0);
+        bar
+    }))
+    .map_err(|e| e.to_string())?;
+    let after = Pos::new(HPos::Left, VPos::Center);
+    ctx.draw_series(values.iter().enumerate().map(|(i, v)| {
+        Text::new(
+            format!("{}{}", number(*v), chart.unit),
+            (*v + top * 0.01, SegmentValue::CenterOf(n - 1 - i as i32)),
+            font(size).pos(after),
+        )
+    }))
+    .map_err(|e| e.to_string())?;
+    Ok(())
 }
 
 /// Bar and line charts: one category per label, values on the y axis.

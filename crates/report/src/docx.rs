@@ -2,11 +2,16 @@
 //! title in the Title style, 丰收硕果 / 主要工作 as Heading 1, parts as
 //! Heading 2, 看点 as Heading 3 and sections as Heading 4 — real heading
 //! styles (with outline levels) so the navigation pane and a table of
-//! contents work — photos embedded with their 图丨 captions.
+//! contents work — photos embedded with their 图丨 captions, charts as PNG
+//! pictures (Word and WPS show SVG unreliably).
 
 use docx_rs::{AlignmentType, Docx, LineSpacing, Paragraph, Pic, Run, RunFonts, Style, StyleType};
 
-use crate::model::{Photo, Review};
+use crate::chart;
+use crate::model::{Chart, Photo, Review};
+
+/// Pixel size of chart PNGs (printed at the text width, about 300 dpi).
+const CHART_PX: (u32, u32) = (1920, 1080);
 
 const ACCENT: &str = "C8102E";
 /// Page text width of A4 with default margins, in EMU (about 15.9 cm).
@@ -76,6 +81,21 @@ fn photo(doc: Docx, ph: &Photo) -> Docx {
     doc
 }
 
+fn chart_picture(doc: Docx, c: &Chart) -> Docx {
+    // A chart that can't be drawn is left out; the figures are in the text.
+    match chart::png(c, CHART_PX.0, CHART_PX.1)
+        .ok()
+        .and_then(|png| picture(&png))
+    {
+        Some(pic) => doc.add_paragraph(
+            Paragraph::new()
+                .align(AlignmentType::Center)
+                .add_run(Run::new().add_image(pic)),
+        ),
+        None => doc,
+    }
+}
+
 pub fn render(r: &Review) -> Result<Vec<u8>, String> {
     let mut doc = Docx::new()
         .default_fonts(
@@ -112,6 +132,12 @@ pub fn render(r: &Review) -> Result<Vec<u8>, String> {
     doc = doc.add_paragraph(styled("Title", &r.title));
     for p in &r.preface {
         doc = doc.add_paragraph(centered(p));
+    }
+    if !r.charts.is_empty() {
+        doc = doc.add_paragraph(styled("Heading1", "数据一览"));
+        for c in &r.charts {
+            doc = chart_picture(doc, c);
+        }
     }
     if !r.honours.is_empty() {
         doc = doc.add_paragraph(styled("Heading1", "丰收硕果"));
@@ -153,6 +179,9 @@ pub fn render(r: &Review) -> Result<Vec<u8>, String> {
                 }
                 for ph in &s.photos {
                     doc = photo(doc, ph);
+                }
+                for c in &s.charts {
+                    doc = chart_picture(doc, c);
                 }
             }
         }

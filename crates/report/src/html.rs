@@ -1,10 +1,15 @@
 //! The review as one HTML document that pastes whole into the WeChat
 //! official-account editor: every style inline (the editor drops `<style>`
-//! and classes), no script, photos inlined as `data:` URLs.
+//! and classes), no script, photos and charts inlined as `data:` URLs (charts
+//! as PNG: the editor strips inline SVG).
 
 use base64::Engine;
 
-use crate::model::{Photo, Review, Section};
+use crate::chart;
+use crate::model::{Chart, Photo, Review, Section};
+
+/// Pixel size of chart PNGs: twice the column width, sharp on phone screens.
+const CHART_PX: (u32, u32) = (1280, 720);
 
 const ACCENT: &str = "#c8102e";
 const BODY: &str = "margin:0 0 12px;font-size:15px;line-height:1.8;color:#333;text-align:justify;letter-spacing:0.5px;";
@@ -47,6 +52,18 @@ fn photo(out: &mut String, ph: &Photo) {
     }
 }
 
+fn chart_img(out: &mut String, c: &Chart) {
+    // A chart that can't be drawn is left out; the figures are in the text.
+    let Ok(png) = chart::png(c, CHART_PX.0, CHART_PX.1) else {
+        return;
+    };
+    let b64 = base64::engine::general_purpose::STANDARD.encode(png);
+    out.push_str(&format!(
+        "<p style=\"margin:0 0 16px;text-align:center;\"><img src=\"data:image/png;base64,{b64}\" alt=\"{}\" style=\"width:100%;max-width:100%;height:auto;display:block;margin:0 auto;\"></p>\n",
+        escape(&c.title)
+    ));
+}
+
 fn banner(out: &mut String, text: &str) {
     out.push_str(&format!(
         "<h2 style=\"margin:32px 0 16px;padding:8px 0;font-size:20px;font-weight:bold;color:#fff;background-color:{ACCENT};text-align:center;letter-spacing:4px;border-radius:4px;\">{}</h2>\n",
@@ -67,6 +84,9 @@ fn section(out: &mut String, s: &Section) {
     for ph in &s.photos {
         photo(out, ph);
     }
+    for c in &s.charts {
+        chart_img(out, c);
+    }
 }
 
 /// A full HTML document (UTF-8). Paste the body into the editor as it is.
@@ -82,6 +102,12 @@ pub fn render(r: &Review) -> String {
     ));
     for para in &r.preface {
         p(&mut out, CENTER, para);
+    }
+    if !r.charts.is_empty() {
+        banner(&mut out, "数据一览");
+        for c in &r.charts {
+            chart_img(&mut out, c);
+        }
     }
     if !r.honours.is_empty() {
         banner(&mut out, "丰收硕果");

@@ -81,6 +81,10 @@ pub struct Review {
     /// e.g. "2020年".
     pub period_label: String,
     pub preface: Vec<String>,
+    /// 数据一览: charts of the whole period (activities by sub-org, by month,
+    /// by type), each left out when it has nothing to show.
+    #[serde(default)]
+    pub charts: Vec<Chart>,
     /// 丰收硕果: empty when no honours were recorded (then the block is left out).
     pub honours: Vec<Honour>,
     /// 主要工作.

@@ -6,7 +6,7 @@ mod fixture;
 use fixture::fixture;
 use report::{
     compose::{Edits, compose},
-    model::Review,
+    model::{ChartKind, Review},
     outline::Outline,
 };
 
@@ -160,4 +160,48 @@ fn people_phrasing_follows_the_head_count_rule_with_any_measure_word() {
     for (n, head, word, want) in cases {
         assert_eq!(people_phrase(n, head, word), want, "{n} {head} {word}");
     }
+}
+
+#[test]
+fn charts_show_activities_by_township_month_and_type_and_empty_ones_are_left_out() {
+    let r = default_review();
+    let kinds: Vec<ChartKind> = r.charts.iter().map(|c| c.kind).collect();
+    assert_eq!(kinds, [ChartKind::Bar, ChartKind::Line, ChartKind::Pie]);
+    // Hosts by hand (fixture/mod.rs): 茅坪镇 8, 归州镇 6, 屈原镇 none, the county 34.
+    assert_eq!(
+        r.charts[0].data,
+        vec![
+            ("茅坪镇妇联".to_string(), 8.0),
+            ("归州镇妇联".to_string(), 6.0),
+            ("屈原镇妇联".to_string(), 0.0),
+            ("本级".to_string(), 34.0),
+        ]
+    );
+    let months = &r.charts[1].data;
+    assert_eq!(months.len(), 12);
+    // January: 微学堂 1 only; February: 微学堂 2 + 线上课堂 300, 310, 320, 330.
+    assert_eq!(months[0], ("1月".to_string(), 1.0));
+    assert_eq!(months[1], ("2月".to_string(), 5.0));
+    let total: f64 = months.iter().map(|(_, v)| v).sum();
+    assert_eq!(total, 48.0);
+    assert_eq!(
+        r.charts[2].data,
+        vec![
+            ("宣讲".to_string(), 12.0),
+            ("讲座".to_string(), 3.0),
+            ("培训".to_string(), 33.0),
+        ]
+    );
+
+    // A year without activities has no charts at all, not empty ones.
+    let (mut stats, records) = fixture();
+    stats.activities = domain::stats::activities::assemble(
+        &[],
+        &[],
+        &[],
+        &[],
+        &domain::stats::activities::Breakdown::default(),
+    );
+    let r = compose(&stats, &records, &Outline::default(), &Edits::default());
+    assert!(r.charts.is_empty());
 }

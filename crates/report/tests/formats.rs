@@ -140,3 +140,88 @@ fn xlsx_has_one_sheet_per_section_with_unit_headers() {
         .collect();
     assert_eq!(cells[1..5], ["5", "0", "1", "2"]);
 }
+
+/// The fixture composed without photo bytes: the only pictures are charts.
+fn review_with_charts_only() -> Review {
+    let (stats, records) = fixture();
+    let r = compose(&stats, &records, &Outline::default(), &Edits::default());
+    assert_eq!(r.charts.len(), 3, "bar, line and pie");
+    r
+}
+
+#[test]
+fn docx_embeds_each_chart_as_a_png_picture_part() {
+    let r = review_with_charts_only();
+    let bytes = report::docx::render(&r).expect("docx");
+    let doc = unzip(&bytes, "word/document.xml");
+    let rels = unzip(&bytes, "word/_rels/document.xml.rels");
+    let z = zip::ZipArchive::new(std::io::Cursor::new(&bytes)).unwrap();
+    let media: Vec<String> = z
+        .file_names()
+        // docx-rs also writes the folder itself as an entry.
+        .filter(|n| n.starts_with("word/media/") && !n.ends_with('/'))
+        .map(str::to_string)
+        .collect();
+    assert_eq!(media.len(), 3, "{media:?}");
+    for name in &media {
+        assert!(name.ends_with(".png"), "{name}");
+        let mut png = Vec::new();
+        zip::ZipArchive::new(std::io::Cursor::new(&bytes))
+            .unwrap()
+            .by_name(name)
+            .unwrap()
+            .read_to_end(&mut png)
+            .unwrap();
+        assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"), "{name} is a PNG");
+        // The relationship pointing at the part, and a drawing embedding it.
+        let target = name.trim_start_matches("word/");
+        let rel = rels
+            .split("<Relationship ")
+            .find(|r| r.contains(&format!("Target=\"{target}\"")))
+            .unwrap_or_else(|| panic!("no relationship for {target}: {rels}"));
+        let id = rel
+            .split("Id=\"")
+            .nth(1)
+            .and_then(|s| s.split('"').next())
+            .expect("relationship id");
+        assert!(doc.contains(&format!("r:embed=\"{id}\"")), "{id} not drawn");
+    }
+    assert!(doc.contains("<w:drawing>"));
+    assert!(doc.contains("数据一览"));
+}
+
+#[test]
+fn pdf_parses_and_its_text_layer_holds_the_chart_titles() {
+    let r = review_with_charts_only();
+    let pdf = report::pdf::render(&r).expect("pdf");
+    let text: String = pdf_extract::extract_text_from_mem(&pdf)
+        .expect("the PDF parses back")
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    for title in [
+        "数据一览",
+        "各下级组织开展活动情况",
+        "各月开展活动情况",
+        "活动类型分布",
+    ] {
+        assert!(text.contains(title), "{title} missing: {text}");
+    }
+}
+
+#[test]
+fn html_inlines_each_chart_as_a_png_image_named_by_its_title() {
+    let r = review_with_charts_only();
+    let html = report::html::render(&r);
+    for title in ["各下级组织开展活动情况", "各月开展活动情况", "活动类型分布"]
+    {
+        let img = format!("alt=\"{title}\"");
+        let at = html.find(&img).unwrap_or_else(|| panic!("{title} missing"));
+        let tag_start = html[..at].rfind("<img ").expect("an img tag");
+        assert!(html[tag_start..at].contains("src=\"data:image/png;base64,"));
+    }
+    assert!(
+        !html.contains("<svg"),
+        "the WeChat editor strips inline SVG"
+    );
+}

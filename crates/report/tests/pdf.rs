@@ -58,6 +58,7 @@ fn fixture() -> Review {
         org_name: "秭归县妇联".into(),
         org_code: "420527000000".into(),
         period_label: "2020年".into(),
+        charts: vec![],
         preface: vec!["2020年是不寻常的一年，秭归县妇联团结带领广大妇女姐妹发挥巾帼作为。".into()],
         honours: vec![Honour {
             text: "被省人社厅、省妇联联合表彰为先进集体".into(),
@@ -275,4 +276,42 @@ fn chart_png_has_the_requested_size_and_the_red_bars() {
     let img = image::load_from_memory(&tall).expect("decodes");
     assert_eq!((img.width(), img.height()), (300, 600));
     assert!(report::chart::png(&bar_chart(), 0, 10).is_err());
+}
+
+#[test]
+fn a_county_of_townships_gets_bars_laid_across_with_every_name() {
+    let names = [
+        "茅坪镇妇联",
+        "归州镇妇联",
+        "屈原镇妇联",
+        "水田坝乡妇联",
+        "沙镇溪镇妇联",
+        "两河口镇妇联",
+        "郭家坝镇妇联",
+        "杨林桥镇妇联",
+        "九畹溪镇妇联",
+        "泄滩乡妇联",
+        "梅家河乡妇联",
+        "磨坪乡妇联",
+    ];
+    let chart = Chart {
+        title: "各下级组织开展活动情况".into(),
+        kind: ChartKind::Bar,
+        data: names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.to_string(), i as f64 + 1.0))
+            .collect(),
+        unit: "次".into(),
+    };
+    let svg = report::chart::svg(&chart);
+    assert!(!svg.contains("暂无数据"), "drawn, not the fallback");
+    for n in names {
+        assert!(svg.contains(n), "{n} missing");
+    }
+    assert!(svg.contains("12次"));
+    let png = report::chart::png(&chart, 640, 360).expect("png");
+    let img = image::load_from_memory(&png).expect("decodes").to_rgb8();
+    let red = img.pixels().filter(|p| p.0 == [0xc8, 0x10, 0x2e]).count();
+    assert!(red > 5_000, "bars not drawn: {red} red pixels");
 }

@@ -1,6 +1,6 @@
 //! The statistics JSON (`/api/v1/orgs/{code}/stats`): the activities and
 //! publicity figures of a small fixture built through the API, counted by
-//! hand; period parsing; scope.
+//! hand; year-over-year; period parsing; scope.
 
 mod common;
 
@@ -250,11 +250,179 @@ async fn a_village_subtree_counts_only_its_own_activities() {
     assert_eq!(s["publicity"]["items"], 1);
 }
 
+/// 2019 for the comparison: 茅坪镇 held one 母亲讲堂 (head count 50) and one
+/// 培训 (head count 10) in a village; 归州镇's 2019 activity is out of reach.
+async fn previous_year(app: &TestApp, mp: &str, gz: &str) {
+    let act = |code: &str, kind: &str, org: &str, date: &str, head: u32| {
+        json!({"code": code, "name": format!("{code}活动"), "kind": kind,
+               "programme": "母亲讲堂", "org_code": org, "start_date": date,
+               "head_count": head})
+    };
+    post(
+        app,
+        mp,
+        "/api/v1/activities",
+        act("MP-19-1", "讲座", MAOPING, "2019-04-02", 50),
+    )
+    .await;
+    post(
+        app,
+        mp,
+        "/api/v1/activities",
+        act("MP-19-2", "培训", MAOPING_VILLAGE, "2019-11-20", 10),
+    )
+    .await;
+    post(
+        app,
+        gz,
+        "/api/v1/activities",
+        act("GZ-19-1", "讲座", GUIZHOU_VILLAGE, "2019-05-05", 99),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn compare_previous_adds_last_years_figures_and_the_change() {
+    // Arrange
+    let app = TestApp::with_county().await;
+    let mp = token_for(&app, "mp", Role::TownshipChair, MAOPING).await;
+    let gz = token_for(&app, "gz", Role::TownshipChair, GUIZHOU).await;
+    fixture(&app, &mp, &gz).await;
+    previous_year(&app, &mp, &gz).await;
+
+    // Act
+    let res = app
+        .bearer(
+            "GET",
+            &format!("/api/v1/orgs/{MAOPING}/stats?period=2020&compare=previous"),
+            &mp,
+            None,
+        )
+        .await;
+
+    // Assert
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let s = res.json();
+    assert_eq!(
+        s["activities"]["count"], 3,
+        "the document itself is unchanged"
+    );
+    let prev = &s["previous"];
+    assert_eq!(
+        prev["period"],
+        json!({"from": "2019-01-01", "to": "2019-12-31"})
+    );
+    // 2019: 2 activities, 50 + 10 counted heads.
+    assert_eq!(prev["activities"]["count"], 2);
+    assert_eq!(prev["activities"]["participants"], 60);
+    assert_eq!(
+        prev["activities"]["by_type"],
+        json!([
+            {"type": "讲座", "count": 1, "participants": 50},
+            {"type": "培训", "count": 1, "participants": 10}
+        ])
+    );
+    assert_eq!(prev["publicity"]["items"], 0);
+    let change = &s["change"];
+    // 3 − 2 activities; 123 − 60 people; 2 − 0 items.
+    assert_eq!(change["activities"]["count"], 1);
+    assert_eq!(change["activities"]["participants"], 63);
+    assert_eq!(change["publicity"]["items"], 2);
+    assert_eq!(
+        change["activities"]["by_type"],
+        json!([
+            {"type": "宣讲", "count": 1, "participants": 120},
+            {"type": "讲座", "count": 1, "participants": -47},
+            {"type": "培训", "count": -1, "participants": -10}
+        ])
+    );
+    assert!(change.get("org").is_none() && change.get("period").is_none());
+
+    // Without compare the document has neither.
+    let plain = app
+        .bearer(
+            "GET",
+            &format!("/api/v1/orgs/{MAOPING}/stats?period=2020"),
+            &mp,
+            None,
+        )
+        .await
+        .json();
+    assert!(plain.get("previous").is_none() && plain.get("change").is_none());
+}
+
+#[tokio::test]
+async fn activities_are_broken_down_by_month_and_by_direct_child_org() {
+    let app = TestApp::with_county().await;
+    let mp = token_for(&app, "mp", Role::TownshipChair, MAOPING).await;
+    let gz = token_for(&app, "gz", Role::TownshipChair, GUIZHOU).await;
+    fixture(&app, &mp, &gz).await;
+
+    let s = app
+        .bearer(
+            "GET",
+            &format!("/api/v1/orgs/{MAOPING}/stats?period=2020"),
+            &mp,
+            None,
+        )
+        .await
+        .json();
+
+    let a = &s["activities"];
+    let months = a["by_month"].as_array().expect("by_month");
+    assert_eq!(months.len(), 12);
+    // May: #1 (2 people); June: #2 (2 people); September: 120 counted.
+    assert_eq!(
+        months[4],
+        json!({"month": "2020-05", "count": 1, "participants": 2})
+    );
+    assert_eq!(months[5]["count"], 1);
+    assert_eq!(
+        months[8],
+        json!({"month": "2020-09", "count": 1, "participants": 120})
+    );
+    assert_eq!(months[0]["count"], 0);
+    // #2 was held in 银杏沱村 (a child of 茅坪镇); #1 and #3 by 茅坪镇 itself.
+    let by_org = a["by_org"].as_array().expect("by_org");
+    let row = |code: &str, own: bool| {
+        by_org
+            .iter()
+            .find(|r| r["code"] == code && r["own"] == own)
+            .map(|r| r["count"].as_u64().unwrap())
+    };
+    assert_eq!(row(MAOPING_VILLAGE, false), Some(1));
+    assert_eq!(row(MAOPING, true), Some(2));
+    assert_eq!(by_org.last().unwrap()["name"], "茅坪镇妇联（本级）");
+}
+
+#[tokio::test]
+async fn a_bad_compare_is_a_400_naming_the_field() {
+    let app = TestApp::with_county().await;
+    let mp = token_for(&app, "mp", Role::TownshipChair, MAOPING).await;
+    let res = app
+        .bearer(
+            "GET",
+            &format!("/api/v1/orgs/{MAOPING}/stats?period=2020&compare=lastyear"),
+            &mp,
+            None,
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::BAD_REQUEST, "{}", res.body);
+    let err = res.json();
+    assert_eq!(err["error"]["code"], "invalid_query");
+    assert_eq!(err["error"]["fields"][0]["field"], "compare");
+}
+
 #[tokio::test]
 async fn a_bad_period_is_a_400_in_json() {
     let app = TestApp::with_county().await;
     let mp = token_for(&app, "mp", Role::TownshipChair, MAOPING).await;
-    for q in ["?period=2020Q5", "?period=明年", ""] {
+    for q in [
+        "?period=2020Q5",
+        "?period=明年",
+        "",
+        "?period=2020Q5&compare=previous",
+    ] {
         let res = app
             .bearer(
                 "GET",
@@ -265,15 +433,11 @@ async fn a_bad_period_is_a_400_in_json() {
             .await;
         assert_eq!(res.status, StatusCode::BAD_REQUEST, "{q}: {}", res.body);
         let err = res.json();
-        assert!(err["error"]["code"].is_string(), "{}", res.body);
-        assert!(
-            err["error"]["message"]
-                .as_str()
-                .unwrap_or("")
-                .contains("period"),
-            "{}",
-            res.body
-        );
+        assert_eq!(err["error"]["code"], "invalid_query", "{}", res.body);
+        assert_eq!(err["error"]["fields"][0]["field"], "period", "{}", res.body);
+        let message = err["error"]["message"].as_str().unwrap_or("");
+        assert!(message.contains("period"), "{}", res.body);
+        assert!(message.contains("无效"), "a Chinese message: {}", res.body);
     }
 }
 
@@ -309,4 +473,22 @@ async fn the_openapi_document_lists_the_stats_route() {
     ] {
         assert!(doc["paths"][path].is_object(), "{path} missing");
     }
+    let params = doc["paths"]["/api/v1/orgs/{code}/stats"]["get"]["parameters"]
+        .as_array()
+        .expect("parameters");
+    let param = |name: &str| {
+        params
+            .iter()
+            .find(|p| p["name"] == name)
+            .unwrap_or_else(|| panic!("{name} documented"))
+    };
+    assert_eq!(param("period")["in"], "query");
+    let compare = param("compare");
+    assert_eq!(compare["in"], "query");
+    assert!(
+        compare["description"]
+            .as_str()
+            .unwrap_or("")
+            .contains("previous")
+    );
 }

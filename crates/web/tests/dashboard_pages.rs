@@ -239,3 +239,33 @@ async fn the_dashboard_json_has_the_same_figures() {
     assert_eq!(j["by_type"][0]["activities"], 2);
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
 }
+
+#[tokio::test]
+async fn headline_figures_show_the_previous_year_and_the_change() {
+    let app = fixture().await;
+    let cookie = app.login_as("staff", Role::CountyStaff, COUNTY).await;
+
+    let past = app
+        .get("/dashboard?org=420527000000&year=2020", Some(&cookie))
+        .await;
+    let now = app.get("/dashboard", Some(&cookie)).await;
+
+    // 2020: 4 activities of 30 people each; 2019: 茅坪去年活动 alone.
+    assert_eq!(past.status, StatusCode::OK, "{}", past.body);
+    assert!(
+        past.body.contains(
+            "<span class=\"stat-label\">开展活动（次）</span><span class=\"stat-compare\">同比：上年1，增加3</span>"
+        ),
+        "{}",
+        past.body
+    );
+    assert!(past.body.contains(
+        "<span class=\"stat-label\">参与人次（人）</span><span class=\"stat-compare\">同比：上年30，增加90</span>"
+    ));
+    assert!(past.body.contains(
+        "<span class=\"stat-label\">宣传报道（篇）</span><span class=\"stat-compare\">同比：上年0，持平</span>"
+    ));
+    // The year under way is compared with the same days of the year before.
+    assert_eq!(now.status, StatusCode::OK);
+    assert!(now.body.contains("同比：上年同期"), "{}", now.body);
+}

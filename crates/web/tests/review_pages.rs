@@ -238,3 +238,70 @@ async fn a_township_chair_cannot_open_the_other_townships_review() {
     assert_eq!(own.status, StatusCode::OK);
     assert!(!own.body.contains("家庭助廉座谈会"));
 }
+
+#[tokio::test]
+async fn a_township_without_an_outline_uses_its_countys_saved_outline() {
+    let (app, cookie) = fixture().await;
+    let saved = app
+        .post_form(
+            "/review/outline",
+            &[("org", COUNTY), ("json", TWO_HIGHLIGHTS)],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let chair = app.login_as("maoping", Role::TownshipChair, MAOPING).await;
+
+    let review = app.get("/review/420527101000/2020", Some(&chair)).await;
+    let outline = app
+        .get("/review/outline?org=420527101000", Some(&chair))
+        .await;
+
+    assert_eq!(review.status, StatusCode::OK, "{}", review.body);
+    // The county's outline: its one part and highlight 甲 (茅坪镇 has no 家庭助廉).
+    assert!(review.body.contains("家庭建设"), "{}", review.body);
+    assert!(review.body.contains("<p class=\"motto\">甲 · 母亲讲堂"));
+    assert!(!review.body.contains("思想引领"), "not the default outline");
+    assert_eq!(outline.status, StatusCode::OK);
+    assert!(
+        outline.body.contains("尚未保存，当前沿用秭归县妇联的提纲"),
+        "{}",
+        outline.body
+    );
+}
+
+#[tokio::test]
+async fn the_preview_and_the_docx_show_the_activity_charts() {
+    let (app, cookie) = fixture().await;
+
+    let page = app.get("/review/420527000000/2020", Some(&cookie)).await;
+    let docx = app
+        .get(
+            "/review/420527000000/2020/download?format=docx",
+            Some(&cookie),
+        )
+        .await;
+
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("数据一览"));
+    for title in ["各下级组织开展活动情况", "各月开展活动情况", "活动类型分布"]
+    {
+        assert!(
+            page.body.contains(&format!("alt=\"{title}\"")),
+            "{title}: {}",
+            page.body
+        );
+    }
+    assert!(
+        page.body.contains("src=\"data:image&#x2f;svg+xml;base64,")
+            || page.body.contains("src=\"data:image/svg+xml;base64,")
+    );
+    assert_eq!(docx.status, StatusCode::OK);
+    let z = zip::ZipArchive::new(std::io::Cursor::new(&docx.bytes)).expect("zip");
+    let charts = z
+        .file_names()
+        .filter_map(Result::ok)
+        .filter(|n| n.starts_with("word/media/") && n.ends_with(".png"))
+        .count();
+    assert_eq!(charts, 3, "bar, line and pie as pictures");
+}

@@ -1,7 +1,7 @@
 //! `jinguo review --org CODE --period P --format html|docx|pdf|xlsx|json
 //! [--out FILE] [--compare]`: the year-end review (年度盘点) of an org subtree,
-//! with the org's saved outline and draft when it has them (else the
-//! defaults), acting as the operator.
+//! with the org's saved outline (else its nearest ancestor's, else the
+//! default) and its draft, acting as the operator.
 
 use std::{path::PathBuf, process::ExitCode};
 
@@ -49,8 +49,9 @@ pub async fn run(
         report::xlsx::render(&stats).map_err(anyhow::Error::msg)?
     } else {
         let records = db::review::records(&db.conn, &ctx, org, p).await?;
-        let outline = match db::review::store::load_outline(&db.conn, &ctx, org).await? {
-            Some(json) => Outline::from_json(&json).map_err(anyhow::Error::msg)?,
+        let outline = match db::review::store::outline_in_use(&db.conn, &ctx, org).await? {
+            Some(o) => Outline::from_json(&o.json)
+                .map_err(|e| anyhow::anyhow!("{e}（提纲属于{}）", o.org_name))?,
             None => Outline::default(),
         };
         let edits: Edits = match db::review::store::load_draft(&db.conn, &ctx, org, period).await? {

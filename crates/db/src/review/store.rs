@@ -2,6 +2,8 @@
 //! per period. The JSON belongs to the `report` crate (`Outline`, `Edits`);
 //! here it is only checked to be JSON, scoped and audited. Reading needs
 //! 统计盘点 read, saving needs 统计盘点 write on an org the caller may change.
+//! An org without an outline of its own uses its nearest ancestor's
+//! ([`outline_in_use`]): a county's outline serves its townships and villages.
 
 use domain::access::{Module, Permission};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
@@ -9,7 +11,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, Query
 use crate::{
     Ctx, DbError, DbResult,
     audit::Change,
-    entity::{review_draft, review_outline},
+    entity::{org, review_draft, review_outline},
     org::{find_capturable, find_visible},
     time::now,
 };
@@ -38,6 +40,57 @@ pub async fn load_outline(
         .one(c)
         .await?
         .map(|r| r.json))
+}
+
+/// The outline an org's reviews use, and whose it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutlineInUse {
+    pub json: String,
+    /// The org that saved it: the org itself or one of its ancestors.
+    pub org_code: String,
+    pub org_name: String,
+    /// True when the org saved it itself.
+    pub own: bool,
+}
+
+/// The org's own saved outline, else its nearest ancestor's (today's tree),
+/// else None: the default outline. Naming the ancestor reveals nothing
+/// outside the caller's reach — it is above an org the caller sees, and its
+/// outline is what the caller's review is written after.
+pub async fn outline_in_use(
+    c: &impl ConnectionTrait,
+    ctx: &Ctx,
+    org_code: &str,
+) -> DbResult<Option<OutlineInUse>> {
+    ctx.require(Module::Review, Permission::Read)?;
+    let o = find_visible(c, ctx, org_code).await?;
+    // The path lists the org's ancestors root first, then the org itself.
+    let chain: Vec<i64> = o.path.split('/').filter_map(|s| s.parse().ok()).collect();
+    let saved = review_outline::Entity::find()
+        .filter(review_outline::Column::OrgId.is_in(chain.iter().copied()))
+        .all(c)
+        .await?;
+    let Some(nearest) = chain
+        .iter()
+        .rev()
+        .find_map(|id| saved.iter().find(|r| r.org_id == *id))
+    else {
+        return Ok(None);
+    };
+    let owner = if nearest.org_id == o.id {
+        o.clone()
+    } else {
+        match org::Entity::find_by_id(nearest.org_id).one(c).await? {
+            Some(owner) => owner,
+            None => return Ok(None),
+        }
+    };
+    Ok(Some(OutlineInUse {
+        json: nearest.json.clone(),
+        own: owner.id == o.id,
+        org_code: owner.code,
+        org_name: owner.name,
+    }))
 }
 
 /// Saves (replaces) the org's outline.

@@ -3,12 +3,18 @@
 //! Participants of a group of activities = distinct people on the rosters of
 //! those that have a roster + the head counts of those that have none. Units =
 //! distinct roster units + 覆盖单位数 of activities without roster units.
+//!
+//! `by_month` and `by_org` (extensions of the contract) break the activities
+//! down over the period's months and the org's direct child orgs, for the
+//! review's charts: the same three breakdowns as the dashboard, with types.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
+use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::{activity::ActivityKind, search::normalize};
+use super::OrgRef;
+use crate::{activity::ActivityKind, date::Period, search::normalize};
 
 pub struct ActivityFact {
     pub id: i64,
@@ -17,6 +23,28 @@ pub struct ActivityFact {
     pub online: bool,
     pub head_count: Option<i64>,
     pub units_reached: Option<i64>,
+    pub start_date: NaiveDate,
+    /// Id of the direct child org whose subtree hosted it; None when it was
+    /// recorded against the org itself.
+    pub sub_org: Option<i64>,
+}
+
+/// A direct child org of the org the statistics are about.
+pub struct SubOrg {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+}
+
+/// What the activities are broken down by, besides their own fields.
+#[derive(Default)]
+pub struct Breakdown {
+    /// The months of the period in order (see [`Period::months_until`]).
+    pub months: Vec<Period>,
+    /// Direct child orgs, in the order rows should appear (by code).
+    pub sub_orgs: Vec<SubOrg>,
+    /// The org itself, for the row of activities recorded against it.
+    pub own: Option<OrgRef>,
 }
 
 pub struct RosterFact {
@@ -89,6 +117,25 @@ pub struct Works {
     pub by_category: Vec<CategoryCount>,
 }
 
+/// Activities started in one month (`2020-03`); months without any are listed.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct MonthStats {
+    pub month: String,
+    pub count: u64,
+    pub participants: u64,
+}
+
+/// Activities hosted in one direct child org's subtree, or (`own`) recorded
+/// against the org itself. Every child is listed, with zeros.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct OrgStats {
+    pub name: String,
+    pub code: String,
+    pub own: bool,
+    pub count: u64,
+    pub participants: u64,
+}
+
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct Activities {
     pub count: u64,
@@ -99,6 +146,8 @@ pub struct Activities {
     pub online: Group,
     pub officers_trained: OfficersTrained,
     pub works: Works,
+    pub by_month: Vec<MonthStats>,
+    pub by_org: Vec<OrgStats>,
 }
 
 struct Index<'a> {
@@ -143,11 +192,61 @@ impl Index<'_> {
     }
 }
 
+fn by_month(idx: &Index<'_>, acts: &[ActivityFact], months: &[Period]) -> Vec<MonthStats> {
+    months
+        .iter()
+        .map(|m| {
+            let group: Vec<&ActivityFact> =
+                acts.iter().filter(|a| m.contains(a.start_date)).collect();
+            MonthStats {
+                month: m.from.format("%Y-%m").to_string(),
+                count: group.len() as u64,
+                participants: idx.participants(&group),
+            }
+        })
+        .collect()
+}
+
+fn by_org(idx: &Index<'_>, acts: &[ActivityFact], b: &Breakdown) -> Vec<OrgStats> {
+    let known: HashSet<i64> = b.sub_orgs.iter().map(|o| o.id).collect();
+    let mut out: Vec<OrgStats> = b
+        .sub_orgs
+        .iter()
+        .map(|o| {
+            let group: Vec<&ActivityFact> =
+                acts.iter().filter(|a| a.sub_org == Some(o.id)).collect();
+            OrgStats {
+                name: o.name.clone(),
+                code: o.code.clone(),
+                own: false,
+                count: group.len() as u64,
+                participants: idx.participants(&group),
+            }
+        })
+        .collect();
+    // An activity under no listed child (or its org itself) is the org's own.
+    let own: Vec<&ActivityFact> = acts
+        .iter()
+        .filter(|a| a.sub_org.is_none_or(|id| !known.contains(&id)))
+        .collect();
+    if let Some(org) = b.own.as_ref().filter(|_| !own.is_empty()) {
+        out.push(OrgStats {
+            name: format!("{}（本级）", org.name),
+            code: org.code.clone(),
+            own: true,
+            count: own.len() as u64,
+            participants: idx.participants(&own),
+        });
+    }
+    out
+}
+
 pub fn assemble(
     acts: &[ActivityFact],
     roster: &[RosterFact],
     materials: &[MaterialFact],
     works: &[WorkFact],
+    breakdown: &Breakdown,
 ) -> Activities {
     let mut idx = Index {
         roster: HashMap::new(),
@@ -249,6 +348,8 @@ pub fn assemble(
                 .map(|(category, works)| CategoryCount { category, works })
                 .collect(),
         },
+        by_month: by_month(&idx, acts, &breakdown.months),
+        by_org: by_org(&idx, acts, breakdown),
     }
 }
 
@@ -264,6 +365,8 @@ mod tests {
             online: false,
             head_count: head,
             units_reached: None,
+            start_date: NaiveDate::from_ymd_opt(2020, 1, 1).unwrap(),
+            sub_org: None,
         }
     }
 
@@ -291,7 +394,7 @@ mod tests {
             att(2, "a", "县财政局"),
             att(2, "c", " 县教育局 "),
         ];
-        let s = assemble(&acts, &roster, &[], &[]);
+        let s = assemble(&acts, &roster, &[], &[], &Breakdown::default());
         let p = &s.by_program[0];
         assert_eq!((p.count, p.participants, p.units), (2, 3, 2));
     }
@@ -305,7 +408,10 @@ mod tests {
             act(2, "", ActivityKind::Lecture, Some(190)),
         ];
         let roster = [att(1, "a", "x"), att(1, "b", "x")];
-        assert_eq!(assemble(&acts, &roster, &[], &[]).participants, 192);
+        assert_eq!(
+            assemble(&acts, &roster, &[], &[], &Breakdown::default()).participants,
+            192
+        );
     }
 
     #[test]
@@ -326,7 +432,7 @@ mod tests {
                 quantity: 20,
             },
         ];
-        let s = assemble(&acts, &[], &mats, &[]);
+        let s = assemble(&acts, &[], &mats, &[], &Breakdown::default());
         assert_eq!(
             s.by_program[0].materials,
             vec![Material {
@@ -358,13 +464,80 @@ mod tests {
             chair(3, "c"),
             att(1, "d", "x"),
         ];
-        let s = assemble(&acts, &roster, &[], &[]);
+        let s = assemble(&acts, &roster, &[], &[], &Breakdown::default());
         assert_eq!(
             s.officers_trained,
             OfficersTrained {
                 officers: 2,
                 chairs: 2
             }
+        );
+    }
+
+    #[test]
+    fn activities_break_down_by_month_and_by_child_org_with_zeros_and_an_own_row() {
+        // Hand count: 茅坪 (id 11) hosts 1 and 2 in March, 归州 (id 12) none,
+        // the county itself hosts 3 in May; months Jan–May.
+        let on = |m| NaiveDate::from_ymd_opt(2020, m, 10).unwrap();
+        let mut acts = [
+            act(1, "", ActivityKind::Lecture, Some(10)),
+            act(2, "", ActivityKind::Lecture, Some(5)),
+            act(3, "", ActivityKind::Lecture, Some(7)),
+        ];
+        for (a, (m, sub)) in acts
+            .iter_mut()
+            .zip([(3, Some(11)), (3, Some(11)), (5, None)])
+        {
+            a.start_date = on(m);
+            a.sub_org = sub;
+        }
+        let b = Breakdown {
+            months: Period::year(2020).months_until(on(5)),
+            sub_orgs: vec![
+                SubOrg {
+                    id: 11,
+                    code: "A".into(),
+                    name: "茅坪镇妇联".into(),
+                },
+                SubOrg {
+                    id: 12,
+                    code: "B".into(),
+                    name: "归州镇妇联".into(),
+                },
+            ],
+            own: Some(OrgRef {
+                code: "C".into(),
+                name: "秭归县妇联".into(),
+            }),
+        };
+        let s = assemble(&acts, &[], &[], &[], &b);
+        let months: Vec<(&str, u64, u64)> = s
+            .by_month
+            .iter()
+            .map(|m| (m.month.as_str(), m.count, m.participants))
+            .collect();
+        assert_eq!(
+            months,
+            vec![
+                ("2020-01", 0, 0),
+                ("2020-02", 0, 0),
+                ("2020-03", 2, 15),
+                ("2020-04", 0, 0),
+                ("2020-05", 1, 7)
+            ]
+        );
+        let orgs: Vec<(&str, bool, u64)> = s
+            .by_org
+            .iter()
+            .map(|o| (o.name.as_str(), o.own, o.count))
+            .collect();
+        assert_eq!(
+            orgs,
+            vec![
+                ("茅坪镇妇联", false, 2),
+                ("归州镇妇联", false, 0),
+                ("秭归县妇联（本级）", true, 1)
+            ]
         );
     }
 }

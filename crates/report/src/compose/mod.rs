@@ -2,6 +2,7 @@
 //! an [`Outline`], with the user's [`Edits`] (title, preface, closing, order of
 //! highlights, chosen photos). Every figure comes from the statistics or the
 //! records; a section without records is left out, never printed as zero.
+//! The 数据一览 charts come from the statistics document alone.
 //!
 //! Figures a template may use, by feed (default measure word in brackets):
 //! - activities: `count` (期), `participants` (名; 近/余 by the head-count
@@ -15,6 +16,7 @@
 //! - officers trained: `chairs`, `officers` (名), `count` (期), `dates`, `names`;
 //! - everywhere: `period` (2020年), `org` (秭归县妇联).
 
+mod charts;
 mod feeds;
 pub mod template;
 
@@ -209,6 +211,9 @@ pub fn compose(stats: &StatsDoc, records: &Records, outline: &Outline, edits: &E
         org_code: stats.org.code.clone(),
         period_label,
         preface: paras(&edits.preface, &outline.preface),
+        charts: charts::charts(stats),
+        // 丰收硕果 needs an honours area the platform doesn't have yet: the
+        // block is left out, never shown empty or as zero.
         honours: Vec::new(),
         parts,
         closing: paras(&edits.closing, &outline.closing),

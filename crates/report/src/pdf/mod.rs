@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 use typst_layout::PagedDocument;
 
 use crate::chart;
-use crate::model::{Photo, Review};
+use crate::model::{Chart, Photo, Review};
 
 const TEMPLATE: &str = include_str!("review.typ");
 
@@ -67,6 +67,18 @@ impl Files {
         let path = format!("/img/p{}.jpg", self.0.len());
         Some(self.push(path, photo.jpeg.clone()))
     }
+
+    /// Charts as SVG files: vector, with real text, in the PDF.
+    fn charts(&mut self, charts: &[Chart]) -> Vec<Value> {
+        charts
+            .iter()
+            .map(|c| {
+                let path = format!("/img/c{}.svg", self.0.len());
+                let img = self.push(path, chart::svg(c).into_bytes());
+                json!({"img": img, "title": c.title})
+            })
+            .collect()
+    }
 }
 
 /// The review as the JSON `review.typ` reads, with image paths instead of
@@ -97,15 +109,7 @@ fn document_json(review: &Review, files: &mut Files) -> Value {
                                     Some(json!({"img": img, "caption": p.caption}))
                                 })
                                 .collect();
-                            let charts: Vec<Value> = s
-                                .charts
-                                .iter()
-                                .map(|c| {
-                                    let path = format!("/img/c{}.svg", files.0.len());
-                                    let img = files.push(path, chart::svg(c).into_bytes());
-                                    json!({"img": img, "title": c.title})
-                                })
-                                .collect();
+                            let charts = files.charts(&s.charts);
                             json!({
                                 "heading": s.heading,
                                 "paragraphs": s.paragraphs,
@@ -134,6 +138,7 @@ fn document_json(review: &Review, files: &mut Files) -> Value {
         "org": review.org_name,
         "period": review.period_label,
         "preface": review.preface,
+        "charts": files.charts(&review.charts),
         "honours": honours,
         "parts": parts,
         "closing": review.closing,

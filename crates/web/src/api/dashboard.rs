@@ -20,6 +20,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct DashboardParams {
     /// 期间：`2020`、`2020Q4`、`2020-07` 或 `2020-03-01..2020-06-30`（默认本年）。
     period: Option<String>,

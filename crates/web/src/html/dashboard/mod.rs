@@ -1,4 +1,6 @@
-//! An org's dashboard (看板): the year (so far) in key figures and three charts
+//! An org's dashboard (看板): the year (so far) in key figures, each with its
+//! 同比 (the previous year's figure, or the previous year's up to the same
+//! day for the year under way, and the change), and three charts
 //! — activities by sub-org, by month and by type — each bar, point and slice
 //! linking to the activities behind it. Every chart has a table with the same
 //! numbers under it (readable without JavaScript, and by screen readers).
@@ -58,6 +60,19 @@ pub struct Card {
     pub label: &'static str,
     pub value: u64,
     pub url: Option<String>,
+    /// 同比: the same figure of the previous year (or of the previous year up
+    /// to the same day, for the current year), and the change, e.g. "较上年增加3".
+    pub previous: u64,
+    pub change: String,
+}
+
+/// The change from `previous` to `value` in words.
+fn change(value: u64, previous: u64) -> String {
+    match value.cmp(&previous) {
+        std::cmp::Ordering::Greater => format!("增加{}", value - previous),
+        std::cmp::Ordering::Less => format!("减少{}", previous - value),
+        std::cmp::Ordering::Equal => "持平".into(),
+    }
 }
 
 #[derive(Template, WebTemplate)]
@@ -72,6 +87,8 @@ struct DashboardPage {
     /// The current year: figures are "so far".
     so_far: bool,
     cards: Vec<Card>,
+    /// What the cards are compared with: 上年 or 上年同期.
+    compared_label: &'static str,
     by_child: Vec<Row>,
     by_month: Vec<Row>,
     by_type: Vec<Row>,
@@ -101,35 +118,51 @@ fn parse_year(s: Option<&str>, this_year: i32) -> PageResult<i32> {
         })
 }
 
-fn cards(doc: &StatsDoc, org: &str, p: Period) -> Vec<Card> {
+/// The headline figures of a statistics document, with their labels.
+fn headline(doc: &StatsDoc) -> [(&'static str, u64); 5] {
     let sum = |rows: &[domain::stats::TypeCount]| rows.iter().map(|r| r.count).sum::<u64>();
-    vec![
-        Card {
-            label: "开展活动（次）",
-            value: doc.activities.count,
-            url: Some(activities_url(org, p.from, p.to, None)),
-        },
-        Card {
-            label: "参与人次（人）",
-            value: doc.activities.participants,
-            url: None,
-        },
-        Card {
-            label: "宣传报道（篇）",
-            value: doc.publicity.items,
-            url: None,
-        },
-        Card {
-            label: "新建组织（个）",
-            value: sum(&doc.organizations.new_by_type),
-            url: None,
-        },
-        Card {
-            label: "新建阵地（个）",
-            value: sum(&doc.organizations.venues_new_by_type),
-            url: None,
-        },
+    [
+        ("开展活动（次）", doc.activities.count),
+        ("参与人次（人）", doc.activities.participants),
+        ("宣传报道（篇）", doc.publicity.items),
+        ("新建组织（个）", sum(&doc.organizations.new_by_type)),
+        ("新建阵地（个）", sum(&doc.organizations.venues_new_by_type)),
     ]
+}
+
+fn cards(doc: &StatsDoc, prev: &StatsDoc, org: &str, p: Period) -> Vec<Card> {
+    headline(doc)
+        .into_iter()
+        .zip(headline(prev))
+        .enumerate()
+        .map(|(i, ((label, value), (_, previous)))| Card {
+            label,
+            value,
+            // Only the activity count has a list of its own to open.
+            url: (i == 0).then(|| activities_url(org, p.from, p.to, None)),
+            previous,
+            change: change(value, previous),
+        })
+        .collect()
+}
+
+/// The period a year is compared with: the previous year, or for the year
+/// under way the previous year up to the same day (上年同期).
+fn compared_with(year: i32, today: NaiveDate) -> Period {
+    let p = Period::year(year);
+    if p.contains(today) {
+        let back = |d: NaiveDate| d.checked_sub_months(chrono::Months::new(12)).unwrap_or(d);
+        Period {
+            from: back(p.from),
+            to: back(today),
+        }
+    } else {
+        p.previous()
+    }
+}
+
+fn so_far(year: i32, today: NaiveDate) -> bool {
+    Period::year(year).contains(today)
 }
 
 /// Table rows and chart data of the three breakdowns.
@@ -205,11 +238,18 @@ async fn dashboard(
     let p = Period::year(year);
     let d = db::dashboard::dashboard(c, &cu.ctx, &org_code, p).await?;
     let doc = db::stats::stats(c, &cu.ctx, &org_code, p).await?;
+    let today = db::time::today_beijing();
+    let prev = db::stats::stats(c, &cu.ctx, &org_code, compared_with(year, today)).await?;
     let (by_child, by_month, by_type) = breakdowns(&d, year);
     Ok(DashboardPage {
         layout: Layout::new(&cu, format!("{} · 看板", d.org.name), "dashboard"),
         orgs: visible_org_options(&state, &cu).await?,
-        cards: cards(&doc, &d.org.code, p),
+        cards: cards(&doc, &prev, &d.org.code, p),
+        compared_label: if so_far(year, today) {
+            "上年同期"
+        } else {
+            "上年"
+        },
         bar_option: charts::bar(&data(&by_child), "次"),
         line_option: charts::line(&data(&by_month), "次"),
         pie_option: charts::pie(&data(&by_type)),
@@ -220,6 +260,6 @@ async fn dashboard(
         org_name: d.org.name,
         year,
         years: (FIRST_YEAR.min(year)..=this_year).rev().collect(),
-        so_far: year == this_year,
+        so_far: so_far(year, today),
     })
 }

@@ -52,11 +52,29 @@ pub struct PhotoChoice {
     pub chosen: bool,
 }
 
+/// A 数据一览 chart of the preview, as an SVG `data:` URL (cheap to draw on
+/// every preview; the downloads carry PNG or vector copies).
+pub struct ChartImg {
+    pub title: String,
+    pub src: String,
+}
+
+fn chart_imgs(r: &Review) -> Vec<ChartImg> {
+    r.charts
+        .iter()
+        .map(|c| ChartImg {
+            title: c.title.clone(),
+            src: report::chart::svg_data_url(c),
+        })
+        .collect()
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "review/draft.html")]
 struct DraftPage {
     layout: Layout,
     review: Review,
+    charts: Vec<ChartImg>,
     url: String,
     title: String,
     preface: String,
@@ -133,6 +151,7 @@ async fn show(
         title: c.review.title.clone(),
         preface: c.review.preface.join("\n"),
         closing: c.review.closing.join("\n"),
+        charts: chart_imgs(&c.review),
         review: c.review,
     })
 }

@@ -88,11 +88,17 @@ pub struct Composed {
     pub review: Review,
 }
 
-/// The org's saved outline, or the default one.
+/// The outline the org's reviews use: its own saved outline, else its
+/// nearest ancestor's, else the default one.
 pub async fn outline_of(state: &AppState, cu: &CurrentUser, org: &str) -> PageResult<Outline> {
-    match db::review::store::load_outline(&state.db.conn, &cu.ctx, org).await? {
-        Some(json) => Outline::from_json(&json).map_err(|e| {
-            PageError::bad_request(format!("{e}（请在「盘点提纲」中修改或恢复默认）"))
+    match db::review::store::outline_in_use(&state.db.conn, &cu.ctx, org).await? {
+        Some(o) => Outline::from_json(&o.json).map_err(|e| {
+            let whose = if o.own {
+                String::new()
+            } else {
+                format!("（沿用自{}）", o.org_name)
+            };
+            PageError::bad_request(format!("{e}{whose}（请在「盘点提纲」中修改或恢复默认）"))
         }),
         None => Ok(Outline::default()),
     }

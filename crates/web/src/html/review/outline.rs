@@ -45,7 +45,10 @@ struct OutlinePage {
     orgs: Vec<OrgOption>,
     org: String,
     json: String,
+    /// The org saved an outline of its own.
     saved: bool,
+    /// Without one, the ancestor whose saved outline it uses.
+    inherited_from: Option<String>,
     lines: Vec<Line>,
     errors: FormErrors,
     can_edit: bool,
@@ -199,8 +202,9 @@ async fn show(
         Some(o) => o.trim().to_string(),
         None => default_org(&state, &cu).await?,
     };
-    let stored = db::review::store::load_outline(&state.db.conn, &cu.ctx, &org).await?;
-    let saved = stored.is_some();
+    let in_use = db::review::store::outline_in_use(&state.db.conn, &cu.ctx, &org).await?;
+    let saved = in_use.as_ref().is_some_and(|o| o.own);
+    let inherited_from = in_use.filter(|o| !o.own).map(|o| o.org_name);
     let outline = if q.default.is_some() {
         Outline::default()
     } else {
@@ -213,6 +217,7 @@ async fn show(
         json: outline.to_json(),
         lines: lines(&outline),
         saved,
+        inherited_from,
         org,
         errors: FormErrors::default(),
         can_edit: can_edit(&cu),
@@ -248,15 +253,14 @@ async fn save(
                 .into_response(),
         ),
         Err(errors) => {
-            let saved = db::review::store::load_outline(&state.db.conn, &cu.ctx, &org)
-                .await?
-                .is_some();
+            let in_use = db::review::store::outline_in_use(&state.db.conn, &cu.ctx, &org).await?;
             let page = OutlinePage {
                 layout: Layout::new(&cu, "盘点提纲", "review"),
                 orgs: visible_org_options(&state, &cu).await?,
                 lines: Vec::new(),
                 json: f.json,
-                saved,
+                saved: in_use.as_ref().is_some_and(|o| o.own),
+                inherited_from: in_use.filter(|o| !o.own).map(|o| o.org_name),
                 org,
                 errors,
                 can_edit: can_edit(&cu),

@@ -62,6 +62,8 @@ struct ListPage {
     from: String,
     to: String,
     only: bool,
+    /// The org filter in words (`茅坪镇妇联（含下级）`): the box shows a code.
+    org_note: Option<String>,
     kinds: Vec<(&'static str, &'static str)>,
     statuses: Vec<(&'static str, &'static str)>,
     pager: Pager,
@@ -162,6 +164,19 @@ async fn list(
         only,
     };
     let (rows, total) = activity::list(c, &cu.ctx, &query, page, PER_PAGE).await?;
+    let org_note = match query
+        .org
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        // The list found it, so it is visible.
+        Some(code) => db::org::find_visible(c, &cu.ctx, code)
+            .await
+            .ok()
+            .map(|o| format!("{}（{}）", o.name, if only { "仅本级" } else { "含下级" })),
+        None => None,
+    };
     let names = programme_names(c, rows.iter().filter_map(|(a, _)| a.programme_id)).await?;
     let base = query_string(&[
         ("q", q.q.as_deref()),
@@ -187,6 +202,7 @@ async fn list(
         from: q.from.unwrap_or_default(),
         to: q.to.unwrap_or_default(),
         only,
+        org_note,
         kinds: ActivityKind::ALL
             .iter()
             .map(|k| (k.code(), k.label()))

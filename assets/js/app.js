@@ -38,6 +38,12 @@
     window.addEventListener("pageshow", function () {
       document.querySelectorAll("form[data-sending]").forEach(release);
     });
+    // "Back" on error pages: shown only when there is a page to go back to.
+    document.querySelectorAll("[data-history-back]").forEach(function (b) {
+      if (window.history.length < 2) return;
+      b.hidden = false;
+      b.addEventListener("click", function () { window.history.back(); });
+    });
     // Confirm dangerous actions (data-confirm="…") before submitting.
     document.querySelectorAll("form[data-confirm]").forEach(function (f) {
       f.addEventListener("submit", function (e) {

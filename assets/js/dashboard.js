@@ -13,6 +13,9 @@
       } catch (e) {
         return;
       }
+      // Bars lying down (one row per org): tall enough for every name.
+      var rows = option.yAxis && option.yAxis.type === "category" && option.yAxis.data;
+      if (rows) el.style.height = Math.max(280, rows.length * 28 + 60) + "px";
       var chart = window.echarts.init(el, null, { renderer: "canvas" });
       chart.setOption(option);
       chart.on("click", function (p) {

@@ -474,7 +474,11 @@ async fn an_org_may_use_its_own_and_its_ancestors_programmes_only() {
 async fn a_bad_list_filter_is_a_400_naming_it() {
     let app = TestApp::with_county().await;
     let mp = token_for(&app, "mp", Role::TownshipChair, MAOPING).await;
-    for (q, field) in [("kind=联欢", "kind"), ("from=2020-13-01", "from")] {
+    for (q, field) in [
+        ("kind=联欢", "kind"),
+        ("status=进行中", "status"),
+        ("from=2020-13-01", "from"),
+    ] {
         let res = app
             .bearer("GET", &format!("/api/v1/activities?{q}"), &mp, None)
             .await;

@@ -9,9 +9,6 @@
 //!
 //! Without /usr/bin/chromedriver the journeys print SKIPPED and pass, so
 //! `cargo test` works anywhere; with `CI=true` a missing browser fails.
-//!
-//! Journey 4 (the county's dashboard and the 2020 review) joins when the
-//! review area lands.
 
 #[path = "browser/driver.rs"]
 mod driver;
@@ -260,6 +257,12 @@ async fn township_chair_is_refused_another_townships_activity(viewport: Viewport
         home.is_displayed().await.expect("visible"),
         "a way back home"
     );
+    let back = b.find("main [data-history-back]").await;
+    assert!(
+        back.is_displayed().await.expect("visible"),
+        "a way back to the page she came from"
+    );
+    b.find("header.topbar a.brand[href='/']").await;
     b.checkpoint_allowing("3-refused-by-url", &["404"]).await;
     b.finish().await;
 }
@@ -372,4 +375,318 @@ async fn j3_admin_imports_demo_ledger_after_fixing_a_bad_row_on_phone() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn j3_admin_imports_demo_ledger_after_fixing_a_bad_row_on_desktop() {
     admin_imports_the_demo_ledger_after_fixing_a_bad_row(Viewport::Desktop).await;
+}
+
+// ---------------------------------------------------------------------------
+// 4. The county opens its dashboard for 2020, follows a township's bar (and
+//    its own 本级 row) to exactly the activities counted, generates the 2020
+//    review, previews it, moves a highlight up, and downloads DOCX and PDF.
+
+/// The names of the activities held (已开展) in 2020 under the org `code`
+/// (its whole subtree, or the org alone), straight from the tables.
+async fn held_in_2020(db: &db::Db, code: &str, only: bool) -> Vec<String> {
+    let orgs = org::Entity::find().all(&db.conn).await.expect("orgs");
+    let root = orgs
+        .iter()
+        .find(|o| o.code == code)
+        .unwrap_or_else(|| panic!("org {code}"));
+    let under: std::collections::HashSet<i64> = orgs
+        .iter()
+        .filter(|o| {
+            if only {
+                o.id == root.id
+            } else {
+                o.path.starts_with(&root.path)
+            }
+        })
+        .map(|o| o.id)
+        .collect();
+    let (from, to) = (
+        NaiveDate::from_ymd_opt(2020, 1, 1).expect("date"),
+        NaiveDate::from_ymd_opt(2020, 12, 31).expect("date"),
+    );
+    let mut names: Vec<String> = activity_entity::Entity::find()
+        .filter(activity_entity::Column::Status.eq(ActivityStatus::Done.code()))
+        .filter(activity_entity::Column::StartDate.between(from, to))
+        .all(&db.conn)
+        .await
+        .expect("activities")
+        .into_iter()
+        .filter(|a| under.contains(&a.org_id))
+        .map(|a| a.name)
+        .collect();
+    names.sort();
+    names
+}
+
+/// The names in the activity list on screen, sorted.
+async fn listed(b: &Browser) -> Vec<String> {
+    let v = b
+        .js("return Array.prototype.map.call(document.querySelectorAll('table.list td[data-label=\"活动名称\"]'), \
+             function (td) { return td.innerText.trim(); });")
+        .await;
+    let mut names: Vec<String> = serde_json::from_value(v).expect("names");
+    names.sort();
+    names
+}
+
+/// `共 N 条` under the list.
+async fn list_total(b: &Browser) -> u64 {
+    let t = b.wait_text("main p.muted", "共 ").await;
+    t.trim_start_matches("共 ")
+        .trim_end_matches(" 条")
+        .parse()
+        .unwrap_or_else(|_| panic!("a total, got {t}"))
+}
+
+/// The highlights of the preview, in order.
+async fn highlight_order(b: &Browser) -> Vec<String> {
+    let v = b
+        .js(
+            "return Array.prototype.map.call(document.querySelectorAll('section.highlight'), \
+             function (s) { return s.getAttribute('data-highlight'); });",
+        )
+        .await;
+    serde_json::from_value(v).expect("highlight keys")
+}
+
+async fn county_dashboard_to_records_and_the_2020_review_downloads(viewport: Viewport) {
+    const J: &str = "j4-county-review";
+    let Some(chromedriver) = driver::chromedriver_or_skip(J) else {
+        return;
+    };
+    let t = TestDb::new().await;
+    server::import_demo_ledger(&t.db).await;
+    let (user, pw) = db::testing::user(&t.db, "county", Role::CountyAdmin, COUNTY).await;
+    let srv = Server::start(t).await;
+    let mut b = Browser::open(&chromedriver, &srv.base, J, viewport).await;
+    sign_in(&mut b, &user, &pw, None).await;
+
+    // The dashboard, for 2020.
+    b.click_link("nav.sidenav", "看板").await;
+    b.wait_path("/dashboard").await;
+    b.find("#year")
+        .await
+        .select_by_value("2020")
+        .await
+        .expect("choose 2020");
+    b.click("form.filters button[type=submit]").await;
+    b.wait_text("h1.page-title", "2020年看板").await;
+    b.find("#by-child .chart canvas").await;
+    b.checkpoint("1-dashboard").await;
+
+    // 茅坪镇's count in the table under the bar chart, and its bar: the bar
+    // carries the same records URL, and the chart's click handler follows it.
+    const TOWN: &str = "茅坪镇妇联";
+    let row = until_row(&b, TOWN).await;
+    let link = row
+        .find(fantoccini::Locator::Css("td.num a"))
+        .await
+        .expect("the count links to its records");
+    let href = link.attr("href").await.expect("href").expect("href");
+    let figure: u64 = link.text().await.expect("text").parse().expect("a count");
+    assert_eq!(
+        href,
+        format!("/activities?org={MAOPING}&from=2020-01-01&to=2020-12-31&status=done"),
+        "the link carries exactly the figure's filter"
+    );
+    let bar_url = b
+        .js(&format!(
+            "var c = echarts.getInstanceByDom(document.querySelector('#by-child .chart')); \
+             var d = c.getOption().series[0].data.filter(function (x) {{ return x.name === '{TOWN}'; }})[0]; \
+             return d && d.url;"
+        ))
+        .await;
+    assert_eq!(bar_url.as_str(), Some(href.as_str()), "the bar's URL");
+    b.js(&format!(
+        "var c = echarts.getInstanceByDom(document.querySelector('#by-child .chart')); \
+         var d = c.getOption().series[0].data.filter(function (x) {{ return x.name === '{TOWN}'; }})[0]; \
+         c.trigger('click', {{ componentType: 'series', seriesType: 'bar', name: d.name, data: d }});"
+    ))
+    .await;
+    b.wait_path("/activities?").await;
+    assert_eq!(b.path().await, href, "the bar's click opens its records");
+    b.wait_text("h1.page-title", "活动").await;
+    assert_eq!(
+        list_total(&b).await,
+        figure,
+        "the list counts the bar's figure"
+    );
+    assert_eq!(
+        listed(&b).await,
+        held_in_2020(srv.db(), MAOPING, false).await
+    );
+    assert_eq!(
+        b.find("#status").await.prop("value").await.expect("status"),
+        Some("done".into()),
+        "the list shows the filter it applies"
+    );
+    b.checkpoint("2-town-records").await;
+
+    // The table link of the county's own row: its own activities only.
+    b.client.back().await.expect("back");
+    b.wait_path("/dashboard").await;
+    let own = until_row(&b, "秭归县妇联（本级）").await;
+    let own_link = own
+        .find(fantoccini::Locator::Css("td.num a"))
+        .await
+        .expect("the 本级 count links to its records");
+    let own_figure: u64 = own_link.text().await.expect("text").parse().expect("count");
+    let _ = b
+        .client
+        .execute(
+            "arguments[0].scrollIntoView({block: 'center'});",
+            vec![serde_json::json!(own_link)],
+        )
+        .await;
+    own_link.click().await.expect("click the 本级 count");
+    b.wait_path("/activities?").await;
+    assert!(b.path().await.ends_with("&only=true"), "{}", b.path().await);
+    assert_eq!(list_total(&b).await, own_figure);
+    assert!(
+        b.find("#only").await.is_selected().await.expect("checked"),
+        "仅本级 is shown ticked"
+    );
+    b.checkpoint("3-own-records").await;
+
+    // The 2020 review of the county.
+    b.click_link("nav.sidenav", "年度盘点").await;
+    b.wait_path("/review").await;
+    b.find("#org")
+        .await
+        .select_by_value(COUNTY)
+        .await
+        .expect("choose the county");
+    b.fill("#period", "2020").await;
+    b.checkpoint("4-review-choose").await;
+    b.click("main form button.btn-primary").await;
+    let draft = b.wait_path(&format!("/review/{COUNTY}/2020")).await;
+    b.find("section.highlight").await;
+    b.checkpoint("5-review-preview").await;
+
+    // On the phone the edit form follows the whole article: a link leads there.
+    if viewport == Viewport::Phone {
+        b.click_link("main", "修改标题、调整看点顺序与照片 ↓").await;
+        driver::until(
+            "the edit form to scroll into view",
+            driver::WAIT,
+            || async {
+                let top = b
+                .js("return document.getElementById('review-edit').getBoundingClientRect().top;")
+                .await;
+                top.as_f64().filter(|t| (-1.0..740.0).contains(t))
+            },
+        )
+        .await;
+    }
+    // Move the first highlight that can go up one place up.
+    let before = highlight_order(&b).await;
+    let mut mover = None;
+    for key in &before {
+        let sel = format!("button[name=move][value=\"up:{key}\"]");
+        if let Some(btn) = b.all(&sel).await.into_iter().next()
+            && btn.is_enabled().await.expect("enabled")
+        {
+            mover = Some((key.clone(), sel));
+            break;
+        }
+    }
+    let (key, sel) = mover.expect("two highlights in one part");
+    let i = before.iter().position(|k| *k == key).expect("position");
+    let mut expected = before.clone();
+    expected.swap(i - 1, i);
+    b.click(&sel).await;
+    driver::until(
+        "the preview to show the new order",
+        driver::WAIT,
+        || async { (highlight_order(&b).await == expected).then_some(()) },
+    )
+    .await;
+    b.wait_text(".review-edit [role=status]", "已保存").await;
+    b.checkpoint("6-review-reordered").await;
+    b.goto(draft.split(['?', '#']).next().unwrap_or(&draft))
+        .await;
+    b.find("section.highlight").await;
+    assert_eq!(
+        highlight_order(&b).await,
+        expected,
+        "the new order is saved with the draft"
+    );
+
+    // Both downloads, with the browser's session.
+    let cookie = b
+        .client
+        .get_named_cookie("jinguo_session")
+        .await
+        .expect("session cookie");
+    let cookie = format!("jinguo_session={}", cookie.value());
+    for format in ["docx", "pdf"] {
+        let href = b
+            .find(&format!("a[href$=\"format={format}\"]"))
+            .await
+            .attr("href")
+            .await
+            .expect("href")
+            .expect("a download link");
+        let (status, mime, bytes) = server::get_with_cookie(&b.url(&href), &cookie).await;
+        assert_eq!(status, 200, "{format}: {}", String::from_utf8_lossy(&bytes));
+        std::fs::write(
+            page::e2e_dir().join(format!("{J}-{}-review.{format}", viewport.name())),
+            &bytes,
+        )
+        .expect("keep the download");
+        if format == "docx" {
+            assert!(mime.contains("wordprocessingml"), "{mime}");
+            let mut zip = zip::ZipArchive::new(std::io::Cursor::new(&bytes)).expect("a zip");
+            let mut xml = String::new();
+            std::io::Read::read_to_string(
+                &mut zip.by_name("word/document.xml").expect("word/document.xml"),
+                &mut xml,
+            )
+            .expect("document.xml");
+            assert!(xml.contains("w:val=\"Title\"") && xml.contains("w:val=\"Heading1\""));
+            assert!(xml.contains("秭归县妇联"));
+        } else {
+            assert_eq!(mime, "application/pdf");
+            assert!(bytes.starts_with(b"%PDF-"), "not a PDF");
+            let text: String = pdf_extract::extract_text_from_mem(&bytes)
+                .expect("the PDF parses")
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .collect();
+            assert!(text.contains("秭归县妇联"), "the PDF's text: {text}");
+        }
+    }
+    b.checkpoint("7-review-downloaded").await;
+    b.finish().await;
+}
+
+/// The row of the by-sub-org table whose first cell reads `label`.
+async fn until_row(b: &Browser, label: &str) -> fantoccini::elements::Element {
+    driver::until(&format!("the row of {label}"), driver::WAIT, || async {
+        for row in b.all("#by-child tbody tr").await {
+            let first = row
+                .find(fantoccini::Locator::Css("td"))
+                .await
+                .ok()?
+                .text()
+                .await
+                .ok()?;
+            if first.trim() == label {
+                return Some(row);
+            }
+        }
+        None
+    })
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn j4_county_dashboard_click_through_and_2020_review_downloads_on_phone() {
+    county_dashboard_to_records_and_the_2020_review_downloads(Viewport::Phone).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn j4_county_dashboard_click_through_and_2020_review_downloads_on_desktop() {
+    county_dashboard_to_records_and_the_2020_review_downloads(Viewport::Desktop).await;
 }

@@ -14,6 +14,17 @@ use domain::{
 };
 
 async fn activity(app: &TestApp, name: &str, org: &str, kind: ActivityKind, date: &str) {
+    activity_in(app, name, org, kind, date, ActivityStatus::Done).await;
+}
+
+async fn activity_in(
+    app: &TestApp,
+    name: &str,
+    org: &str,
+    kind: ActivityKind,
+    date: &str,
+    status: ActivityStatus,
+) {
     let input = ActivityInput {
         code: None,
         name: name.into(),
@@ -29,7 +40,7 @@ async fn activity(app: &TestApp, name: &str, org: &str, kind: ActivityKind, date
         head_count: Some(30),
         materials: Vec::new(),
         summary: None,
-        status: ActivityStatus::Done,
+        status,
     };
     db::activity::upsert(&app.db().conn, &db::testing::operator(), &input)
         .await
@@ -165,6 +176,96 @@ async fn the_click_through_url_of_a_township_bar_lists_exactly_its_activities() 
     for other in ["归州三月讲座", "县本级会议", "茅坪去年活动"] {
         assert!(!res.body.contains(other), "{other} should not be listed");
     }
+}
+
+/// Every `href="/activities?…">N</a>` of the page (the tables' counts), unescaped.
+fn count_links(body: &str) -> Vec<(String, u64)> {
+    let mut out = Vec::new();
+    let mut rest = body;
+    while let Some(i) = rest.find("<a href=\"/activities?") {
+        rest = &rest[i + "<a href=\"".len()..];
+        let end = rest.find("\">").expect("end of href");
+        let url = rest[..end].replace("&#38;", "&");
+        let tail = &rest[end + 2..];
+        let n = tail[..tail.find("</a>").expect("</a>")]
+            .parse()
+            .unwrap_or_else(|_| panic!("a count after {url}"));
+        out.push((url, n));
+    }
+    out
+}
+
+/// `共 N 条` under the activity list.
+fn list_total(body: &str) -> u64 {
+    let i = body.find("共 ").expect("the list's total") + "共 ".len();
+    body[i..i + body[i..].find(' ').expect("end of total")]
+        .parse()
+        .expect("a number")
+}
+
+#[tokio::test]
+async fn every_dashboard_count_links_to_a_list_of_exactly_that_many_activities() {
+    // Arrange: beside the fixture's held activities, planned and cancelled
+    // ones the dashboard must not count, at a township, a village and the
+    // county itself.
+    let app = fixture().await;
+    for (name, org, date, status) in [
+        (
+            "茅坪八月计划",
+            MAOPING,
+            "2020-08-01",
+            ActivityStatus::Planned,
+        ),
+        (
+            "县本级取消会议",
+            COUNTY,
+            "2020-05-10",
+            ActivityStatus::Cancelled,
+        ),
+        (
+            "归州村计划讲座",
+            GUIZHOU_VILLAGE,
+            "2020-03-25",
+            ActivityStatus::Planned,
+        ),
+    ] {
+        activity_in(&app, name, org, ActivityKind::Lecture, date, status).await;
+    }
+    let cookie = app.login_as("staff", Role::CountyStaff, COUNTY).await;
+    let page = app
+        .get("/dashboard?org=420527000000&year=2020", Some(&cookie))
+        .await;
+    let links = count_links(&page.body);
+    // 茅坪, 归州 and 本级 rows; 12 months; 3 types.
+    assert_eq!(links.len(), 3 + 12 + 3, "{}", page.body);
+    let own =
+        format!("/activities?org={COUNTY}&from=2020-01-01&to=2020-12-31&status=done&only=true");
+    assert!(
+        links.iter().any(|(u, n)| *u == own && *n == 1),
+        "the 本级 row links to the county's own activities: {links:?}"
+    );
+
+    for (url, n) in &links {
+        // Act
+        let list = app.get(url, Some(&cookie)).await;
+
+        // Assert: the list counts what the figure counts.
+        assert_eq!(list.status, StatusCode::OK, "{url}: {}", list.body);
+        assert_eq!(list_total(&list.body), *n, "{url}");
+        for held_back in ["茅坪八月计划", "县本级取消会议", "归州村计划讲座"] {
+            assert!(!list.body.contains(held_back), "{url} lists {held_back}");
+        }
+    }
+    // The API takes the same filter.
+    let api = app
+        .get(
+            &own.replacen("/activities", "/api/v1/activities", 1),
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(api.status, StatusCode::OK, "{}", api.body);
+    assert_eq!(api.json()["total"], 1);
+    assert_eq!(api.json()["items"][0]["name"], "县本级会议");
 }
 
 #[tokio::test]

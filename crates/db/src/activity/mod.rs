@@ -310,27 +310,21 @@ pub struct ActivityQuery {
     pub org: Option<String>,
     pub programme: Option<String>,
     pub kind: Option<String>,
+    /// A status code (`done`): the dashboard counts only activities held.
+    pub status: Option<String>,
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
+    /// Narrows `org` to that org itself, without its subtree (the dashboard's
+    /// 本级 row counts only what was recorded against the org).
+    pub only: bool,
 }
 
+/// The activities matching `query` in the caller's scope, newest first, and
+/// how many there are in all.
 pub async fn list(
     c: &impl ConnectionTrait,
     ctx: &Ctx,
     query: &ActivityQuery,
-    page: u64,
-    per_page: u64,
-) -> DbResult<(Vec<(activity::Model, org::Model)>, u64)> {
-    list_in(c, ctx, query, false, page, per_page).await
-}
-
-/// [`list`], where `only` narrows the `org` filter to that org itself
-/// (without its subtree), as the API's `?org=CODE&only=true` asks.
-pub async fn list_in(
-    c: &impl ConnectionTrait,
-    ctx: &Ctx,
-    query: &ActivityQuery,
-    only: bool,
     page: u64,
     per_page: u64,
 ) -> DbResult<(Vec<(activity::Model, org::Model)>, u64)> {
@@ -354,7 +348,7 @@ pub async fn list_in(
         .filter(|s| !s.is_empty())
     {
         let root = crate::org::find_visible(c, ctx, code).await?;
-        q = if only {
+        q = if query.only {
             q.filter(org::Column::Id.eq(root.id))
         } else {
             q.filter(org::Column::Path.starts_with(&root.path))
@@ -377,6 +371,9 @@ pub async fn list_in(
     }
     if let Some(k) = query.kind.as_deref().filter(|s| !s.is_empty()) {
         q = q.filter(activity::Column::Kind.eq(k));
+    }
+    if let Some(st) = query.status.as_deref().filter(|s| !s.is_empty()) {
+        q = q.filter(activity::Column::Status.eq(st));
     }
     if let Some(f) = query.from {
         q = q.filter(activity::Column::StartDate.gte(f));

@@ -175,6 +175,8 @@ pub struct ActivityListQuery {
     pub programme: Option<String>,
     /// 活动类型：中文名（如「讲座」）或代码（如 `lecture`）
     pub kind: Option<String>,
+    /// 活动状态：中文名（如「已开展」）或代码（`planned`、`done`、`cancelled`）
+    pub status: Option<String>,
     /// 开始日期不早于（ISO 8601）
     #[param(value_type = Option<String>, format = Date)]
     pub from: Option<String>,
@@ -219,6 +221,13 @@ pub async fn list_activities(
         code_or_label!(ActivityKind),
         labels_of!(ActivityKind),
     );
+    let status = check.choice(
+        "status",
+        q.status.as_deref(),
+        "活动状态",
+        code_or_label!(ActivityStatus),
+        labels_of!(ActivityStatus),
+    );
     let from = check.date("from", q.from.as_deref());
     let to = check.date("to", q.to.as_deref());
     check.finish().map_err(as_query_error)?;
@@ -227,11 +236,13 @@ pub async fn list_activities(
         org: q.org,
         programme: q.programme,
         kind: kind.map(|k| k.code().to_string()),
+        status: status.map(|s| s.code().to_string()),
         from,
         to,
+        only: q.only,
     };
     let c = &state.db.conn;
-    let (rows, total) = activity::list_in(c, &cu.ctx, &query, q.only, page, per_page).await?;
+    let (rows, total) = activity::list(c, &cu.ctx, &query, page, per_page).await?;
     Ok(Json(ListResponse {
         items: dtos(c, rows).await?,
         total,

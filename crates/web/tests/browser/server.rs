@@ -150,3 +150,41 @@ pub fn demo_workbook(edit: Option<(&str, usize, &str, &str)>) -> Vec<u8> {
     }
     w.to_xlsx_bytes().expect("demo workbook")
 }
+
+/// The demo ledger imported straight through the database (no browser): the
+/// data journey 4 starts from. Its import through the page is journey 3's.
+pub async fn import_demo_ledger(db: &db::Db) {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../demo/ledger");
+    let wb = ledger::read_path(&dir).expect("demo ledger reads");
+    let out = db::import::import_workbook(db, &Ctx::operator(), &wb, false)
+        .await
+        .expect("import the demo ledger");
+    assert!(out.committed, "{:?}", out.report.errors.first());
+}
+
+/// A GET with the browser's session cookie, as a download manager would send
+/// it: status, content type and body.
+pub async fn get_with_cookie(url: &str, cookie: &str) -> (u16, String, Vec<u8>) {
+    use axum::{body::Body, http::Request};
+    use hyper_util::{client::legacy::Client, rt::TokioExecutor};
+    let client = Client::builder(TokioExecutor::new()).build_http::<Body>();
+    let req = Request::get(url)
+        .header("cookie", cookie)
+        .body(Body::empty())
+        .expect("request");
+    let res = client
+        .request(req)
+        .await
+        .unwrap_or_else(|e| panic!("GET {url}: {e}"));
+    let status = res.status().as_u16();
+    let mime = res
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    let bytes = axum::body::to_bytes(Body::new(res.into_body()), 64 * 1024 * 1024)
+        .await
+        .unwrap_or_else(|e| panic!("body of {url}: {e}"));
+    (status, mime, bytes.to_vec())
+}

@@ -18,11 +18,15 @@ use db::{
     activity::{self, ActivityQuery},
     entity::{activity as activity_entity, org},
 };
-use domain::activity::ActivityKind;
+use domain::activity::{ActivityKind, ActivityStatus};
 use serde::Deserialize;
 
 use super::{Layout, Pager, page_of, query_string};
-use crate::{AppState, auth::PageUser, error::PageResult};
+use crate::{
+    AppState,
+    auth::PageUser,
+    error::{PageError, PageResult},
+};
 
 const PER_PAGE: u64 = 30;
 
@@ -54,9 +58,14 @@ struct ListPage {
     q: String,
     org: String,
     kind: String,
+    status: String,
     from: String,
     to: String,
+    only: bool,
+    /// The org filter in words (`茅坪镇妇联（含下级）`): the box shows a code.
+    org_note: Option<String>,
     kinds: Vec<(&'static str, &'static str)>,
+    statuses: Vec<(&'static str, &'static str)>,
     pager: Pager,
     pager_path: &'static str,
     can_add: bool,
@@ -67,10 +76,24 @@ struct ListQuery {
     q: Option<String>,
     org: Option<String>,
     kind: Option<String>,
+    status: Option<String>,
     from: Option<String>,
     to: Option<String>,
+    /// `true`: the org itself, without its subtree (the dashboard's 本级 row).
+    only: Option<String>,
     programme: Option<String>,
     page: Option<u64>,
+}
+
+/// The status filter as a code, or a message naming the field.
+fn status_of(s: Option<&str>) -> PageResult<Option<&'static str>> {
+    let Some(s) = s.map(str::trim).filter(|s| !s.is_empty()) else {
+        return Ok(None);
+    };
+    ActivityStatus::from_code(s)
+        .or_else(|| ActivityStatus::from_label(s))
+        .map(|st| Some(st.code()))
+        .ok_or_else(|| PageError::bad_request(format!("状态「{s}」无效：应为计划、已开展或已取消")))
 }
 
 fn date_of(s: &Option<String>) -> Option<chrono::NaiveDate> {
@@ -128,22 +151,41 @@ async fn list(
 ) -> PageResult<ListPage> {
     let c = &state.db.conn;
     let page = page_of(q.page);
+    let status = status_of(q.status.as_deref())?;
+    let only = matches!(q.only.as_deref(), Some("true" | "1" | "on"));
     let query = ActivityQuery {
         q: q.q.clone(),
         org: q.org.clone(),
         programme: q.programme.clone(),
         kind: q.kind.clone(),
+        status: status.map(str::to_string),
         from: date_of(&q.from),
         to: date_of(&q.to),
+        only,
     };
     let (rows, total) = activity::list(c, &cu.ctx, &query, page, PER_PAGE).await?;
+    let org_note = match query
+        .org
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        // The list found it, so it is visible.
+        Some(code) => db::org::find_visible(c, &cu.ctx, code)
+            .await
+            .ok()
+            .map(|o| format!("{}（{}）", o.name, if only { "仅本级" } else { "含下级" })),
+        None => None,
+    };
     let names = programme_names(c, rows.iter().filter_map(|(a, _)| a.programme_id)).await?;
     let base = query_string(&[
         ("q", q.q.as_deref()),
         ("org", q.org.as_deref()),
         ("kind", q.kind.as_deref()),
+        ("status", status),
         ("from", q.from.as_deref()),
         ("to", q.to.as_deref()),
+        ("only", only.then_some("true")),
         ("programme", q.programme.as_deref()),
     ]);
     Ok(ListPage {
@@ -156,11 +198,18 @@ async fn list(
         q: q.q.unwrap_or_default(),
         org: q.org.unwrap_or_default(),
         kind: q.kind.unwrap_or_default(),
+        status: status.unwrap_or_default().to_string(),
         from: q.from.unwrap_or_default(),
         to: q.to.unwrap_or_default(),
+        only,
+        org_note,
         kinds: ActivityKind::ALL
             .iter()
             .map(|k| (k.code(), k.label()))
+            .collect(),
+        statuses: ActivityStatus::ALL
+            .iter()
+            .map(|s| (s.code(), s.label()))
             .collect(),
         pager: Pager::new(page, PER_PAGE, total, base),
         pager_path: "/activities",

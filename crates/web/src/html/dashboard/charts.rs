@@ -24,8 +24,29 @@ fn labels(data: &[Datum]) -> Vec<&str> {
     data.iter().map(|d| d.label.as_str()).collect()
 }
 
-/// Bars by org; long org names are rotated so a phone (360 px) shows them all.
+/// Above this many orgs the bars lie down: a county has a dozen townships and
+/// as many new-sector federations, whose names, rotated under upright bars,
+/// overlap into an unreadable heap on a 360 px phone.
+const UPRIGHT_MAX: usize = 6;
+
+/// Bars by org: upright for a few orgs, else one row per org with its name
+/// written out in full (dashboard.js sizes the chart to the rows).
 pub fn bar(data: &[Datum], unit: &str) -> String {
+    if data.len() > UPRIGHT_MAX {
+        return json!({
+            "aria": {"enabled": true},
+            "color": [RED],
+            "tooltip": {"trigger": "axis", "axisPointer": {"type": "shadow"}},
+            "grid": {"left": 8, "right": 40, "top": 24, "bottom": 8, "containLabel": true},
+            // In table order, top to bottom.
+            "yAxis": {"type": "category", "data": labels(data), "inverse": true,
+                      "axisLabel": {"interval": 0}},
+            "xAxis": {"type": "value", "minInterval": 1, "name": unit},
+            "series": [{"type": "bar", "name": "活动", "data": items(data), "barMaxWidth": 18,
+                        "label": {"show": true, "position": "right"}}]
+        })
+        .to_string();
+    }
     json!({
         "aria": {"enabled": true},
         "color": [RED],
@@ -91,5 +112,21 @@ mod tests {
         assert_eq!(o["series"][0]["data"][0]["url"], "/activities?org=1");
         assert_eq!(o["series"][0]["data"][0]["value"], 2);
         assert_eq!(o["xAxis"]["data"][0], "茅坪镇妇联");
+    }
+
+    #[test]
+    fn many_orgs_get_one_row_each_in_table_order() {
+        let data: Vec<Datum> = (1..=19)
+            .map(|i| Datum {
+                label: format!("第{i}个妇联"),
+                value: i,
+                url: Some(format!("/activities?org={i}")),
+            })
+            .collect();
+        let o: Value = serde_json::from_str(&bar(&data, "次")).unwrap();
+        assert_eq!(o["yAxis"]["type"], "category");
+        assert_eq!(o["yAxis"]["inverse"], true);
+        assert_eq!(o["yAxis"]["data"][18], "第19个妇联");
+        assert_eq!(o["series"][0]["data"][18]["url"], "/activities?org=19");
     }
 }

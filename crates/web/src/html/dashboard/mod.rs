@@ -35,14 +35,33 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/dashboard", get(dashboard))
 }
 
-/// The activity list filtered to what a figure counts. `status=done` matches
-/// the dashboard's rule (only activities that took place are counted).
-pub fn activities_url(org: &str, from: NaiveDate, to: NaiveDate, kind: Option<&str>) -> String {
+/// How much of the tree under an org a figure counts.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Reach {
+    /// The org and all its sub-orgs.
+    Subtree,
+    /// Only what was recorded against the org itself (the 本级 row).
+    Own,
+}
+
+/// The activity list filtered to exactly what a figure counts. `status=done`
+/// matches the dashboard's rule (only activities that took place are
+/// counted); `only=true` leaves the sub-orgs out of an org's 本级 row.
+pub fn activities_url(
+    org: &str,
+    from: NaiveDate,
+    to: NaiveDate,
+    kind: Option<&str>,
+    reach: Reach,
+) -> String {
     let mut url = format!("/activities?org={}", urlencode(org));
     if let Some(k) = kind {
         url.push_str(&format!("&kind={}", urlencode(k)));
     }
     url.push_str(&format!("&from={from}&to={to}&status=done"));
+    if reach == Reach::Own {
+        url.push_str("&only=true");
+    }
     url
 }
 
@@ -139,7 +158,7 @@ fn cards(doc: &StatsDoc, prev: &StatsDoc, org: &str, p: Period) -> Vec<Card> {
             label,
             value,
             // Only the activity count has a list of its own to open.
-            url: (i == 0).then(|| activities_url(org, p.from, p.to, None)),
+            url: (i == 0).then(|| activities_url(org, p.from, p.to, None, Reach::Subtree)),
             previous,
             change: change(value, previous),
         })
@@ -174,9 +193,13 @@ fn breakdowns(d: &Dashboard, year: i32) -> (Vec<Row>, Vec<Row>, Vec<Row>) {
         .map(|c| Row {
             label: c.name.clone(),
             value: c.activities,
-            // The org's own row has no list of its own: the activity list
-            // always includes an org's subtree.
-            url: (!c.own).then(|| activities_url(&c.code, from, to, None)),
+            url: Some(activities_url(
+                &c.code,
+                from,
+                to,
+                None,
+                if c.own { Reach::Own } else { Reach::Subtree },
+            )),
             drill: (!c.own).then(|| format!("/dashboard?org={}&year={year}", urlencode(&c.code))),
         })
         .collect();
@@ -186,7 +209,13 @@ fn breakdowns(d: &Dashboard, year: i32) -> (Vec<Row>, Vec<Row>, Vec<Row>) {
         .map(|m| Row {
             label: format!("{}月", m.from.month()),
             value: m.activities,
-            url: Some(activities_url(&d.org.code, m.from, m.to, None)),
+            url: Some(activities_url(
+                &d.org.code,
+                m.from,
+                m.to,
+                None,
+                Reach::Subtree,
+            )),
             drill: None,
         })
         .collect();
@@ -196,7 +225,13 @@ fn breakdowns(d: &Dashboard, year: i32) -> (Vec<Row>, Vec<Row>, Vec<Row>) {
         .map(|k| Row {
             label: k.label.clone(),
             value: k.activities,
-            url: Some(activities_url(&d.org.code, from, to, Some(&k.code))),
+            url: Some(activities_url(
+                &d.org.code,
+                from,
+                to,
+                Some(&k.code),
+                Reach::Subtree,
+            )),
             drill: None,
         })
         .collect();

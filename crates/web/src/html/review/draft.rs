@@ -82,6 +82,9 @@ struct DraftPage {
     highlights: Vec<HighlightRow>,
     can_edit: bool,
     can_export: bool,
+    /// Just saved: said inside the edit form, which an htmx save swaps in
+    /// (the page's flash line lies outside it).
+    saved: bool,
 }
 
 #[derive(Deserialize)]
@@ -141,9 +144,9 @@ async fn show(
 ) -> PageResult<DraftPage> {
     let p = period_of(&period)?;
     let c = compose_for(&state, &cu, &org, p).await?;
-    let flash = q.saved.map(|_| "已保存草稿".to_string());
     Ok(DraftPage {
-        layout: Layout::new(&cu, format!("{} · 预览", c.review.title), "review").flash(flash),
+        layout: Layout::new(&cu, format!("{} · 预览", c.review.title), "review"),
+        saved: q.saved.is_some(),
         can_edit: can_edit(&cu, &c),
         can_export: cu.ctx.scope.allows(Module::Review, Permission::Export),
         highlights: rows(&c),

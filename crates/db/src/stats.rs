@@ -152,8 +152,16 @@ pub async fn stats(
             })
         })
         .collect();
-    let roster = attendance::Entity::find()
+    // Only the columns the figures need: decoding whole rows (names, masked
+    // ids, timestamps) of a county-year's ~60,000 roster lines dominated.
+    let roster: Vec<(i64, Option<i64>, String, Option<String>)> = attendance::Entity::find()
+        .select_only()
+        .column(attendance::Column::ActivityId)
+        .column(attendance::Column::PersonId)
+        .column(attendance::Column::PersonKey)
+        .column(attendance::Column::Unit)
         .filter(attendance::Column::ActivityId.in_subquery(acts_q.clone()))
+        .into_tuple()
         .all(c)
         .await?;
     // Posts held by attendees, anywhere, to tell officers and chairs apart.
@@ -176,10 +184,9 @@ pub async fn stats(
     }
     let roster_facts: Vec<act::RosterFact> = roster
         .into_iter()
-        .map(|r| {
-            let on = start_of.get(&r.activity_id).copied();
-            let held: Vec<&officer::Model> = r
-                .person_id
+        .map(|(activity_id, person_id, person_key, unit)| {
+            let on = start_of.get(&activity_id).copied();
+            let held: Vec<&officer::Model> = person_id
                 .and_then(|id| posts_of.get(&id))
                 .into_iter()
                 .flatten()
@@ -191,9 +198,9 @@ pub async fn stats(
                 })
                 .collect();
             act::RosterFact {
-                activity_id: r.activity_id,
-                person_key: r.person_key,
-                unit: r.unit,
+                activity_id,
+                person_key,
+                unit,
                 officer: !held.is_empty(),
                 chair: held.iter().any(|o| o.post == Post::Chair.code()),
             }

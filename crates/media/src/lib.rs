@@ -83,7 +83,14 @@ pub fn process(bytes: &[u8]) -> Result<Processed, String> {
     } else {
         img
     };
-    let thumb = full.thumbnail(THUMB_SIDE, THUMB_SIDE);
+    // `thumbnail` also enlarges: a picture already small enough is kept as is
+    // (enlarging a 16-pixel image to the thumbnail size was most of a
+    // county-year import's time, bench).
+    let thumb = if full.width().max(full.height()) > THUMB_SIDE {
+        full.thumbnail(THUMB_SIDE, THUMB_SIDE)
+    } else {
+        full.clone()
+    };
     Ok(Processed {
         source_format,
         width: full.width(),
@@ -122,6 +129,14 @@ mod tests {
         assert_eq!(image::guess_format(&p.full).unwrap(), ImageFormat::Jpeg);
         let t = image::load_from_memory(&p.thumb).unwrap();
         assert_eq!((t.width(), t.height()), (360, 270));
+    }
+
+    #[test]
+    fn a_small_picture_is_never_enlarged_in_full_or_thumbnail() {
+        let p = process(&png(16, 12)).unwrap();
+        assert_eq!((p.width, p.height), (16, 12));
+        let thumb = image::load_from_memory(&p.thumb).unwrap();
+        assert_eq!((thumb.width(), thumb.height()), (16, 12));
     }
 
     #[test]

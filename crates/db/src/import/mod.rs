@@ -119,7 +119,15 @@ pub async fn import_workbook(
     let mut counts = Vec::new();
     for imp in &importers {
         if let Some(sheet) = wb.sheet(imp.sheet()) {
-            counts.push(imp.apply_in(&txn, db, ctx, wb, sheet, &mut rep).await?);
+            let started = std::time::Instant::now();
+            let count = imp.apply_in(&txn, db, ctx, wb, sheet, &mut rep).await?;
+            tracing::info!(
+                sheet = count.sheet,
+                rows = count.rows,
+                ms = started.elapsed().as_millis() as u64,
+                "sheet imported"
+            );
+            counts.push(count);
         }
     }
     let committed = rep.is_ok() && !dry_run;

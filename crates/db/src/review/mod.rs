@@ -85,9 +85,20 @@ pub async fn records(
         .filter(attendance::Column::ActivityId.in_subquery(acts_q.clone()))
         .all(c)
         .await?;
-    let attendee_ids: HashSet<i64> = roster.iter().filter_map(|r| r.person_id).collect();
+    // Subqueries, not id lists: a province-year has more attendees and items
+    // than SQLite (32,766) or PostgreSQL (65,535) accept as bind parameters.
     let posts = officer::Entity::find()
-        .filter(officer::Column::PersonId.is_in(attendee_ids))
+        .filter(
+            officer::Column::PersonId.in_subquery(
+                Query::select()
+                    .column(attendance::Column::PersonId)
+                    .from(attendance::Entity)
+                    .and_where(
+                        Expr::col(attendance::Column::ActivityId).in_subquery(acts_q.clone()),
+                    )
+                    .to_owned(),
+            ),
+        )
         .all(c)
         .await?;
     let mut rosters: HashMap<i64, Vec<attendance::Model>> = HashMap::new();
@@ -206,7 +217,16 @@ pub async fn records(
         .await?;
     let mut levels: HashMap<i64, Vec<String>> = HashMap::new();
     for r in repost::Entity::find()
-        .filter(repost::Column::ItemId.is_in(items.iter().map(|i| i.id)))
+        .filter(
+            repost::Column::ItemId.in_subquery(
+                Query::select()
+                    .column(publicity_item::Column::Id)
+                    .from(publicity_item::Entity)
+                    .and_where(Expr::col(publicity_item::Column::OrgId).in_subquery(sub.clone()))
+                    .and_where(Expr::col(publicity_item::Column::PublishedOn).between(p.from, p.to))
+                    .to_owned(),
+            ),
+        )
         .all(c)
         .await?
     {

@@ -50,7 +50,7 @@ sql() { # backend, query
 }
 wait_port() { for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$1/$2" && return 0; sleep 0.1; done; return 1; }
 load() { # label url [cookie]
-  local r; r=$(BENCH_COOKIE="${3:-}" wrk -t2 -c"${CONN_N:-$CONN}" -d"$DUR" --latency -s bench/cookie.lua "$2" | grep BENCH_WRK)
+  local r; r=$(BENCH_COOKIE="${3:-}" wrk -t2 -c"${CONN_N:-$CONN}" -d"$DUR" --timeout 30s --latency -s bench/cookie.lua "$2" | grep BENCH_WRK)
   log "$B http $1 $r"
 }
 

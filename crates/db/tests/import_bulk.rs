@@ -352,3 +352,85 @@ async fn a_roster_line_naming_an_unknown_activity_fails_the_file_and_writes_no_r
     );
     assert_eq!(activity::Entity::find().count(&t.db.conn).await.unwrap(), 0);
 }
+
+#[tokio::test]
+async fn works_go_only_under_a_collection_and_a_changed_category_is_one_audited_update() {
+    let t = county_db().await;
+    let op = testing::operator();
+    let collection = sheet(
+        "活动",
+        ACTIVITY_HEADERS,
+        &[
+            &[
+                "ZJ-01",
+                "廉洁家风作品征集",
+                "家庭助廉",
+                "征集",
+                MAOPING_VILLAGE,
+                "2020-07-01",
+                "",
+                "",
+            ],
+            &[
+                "YX-01",
+                "母亲讲堂进村",
+                "母亲讲堂",
+                "宣讲",
+                MAOPING_VILLAGE,
+                "2020-05-06",
+                "",
+                "",
+            ],
+        ],
+    );
+    let works = |category: &str| {
+        sheet(
+            "作品",
+            &["活动编号", "作品名称", "作者", "作品类别", "所属组织编码"],
+            &[
+                &["ZJ-01", "家训十则", "王芳", category, MAOPING_VILLAGE],
+                &["ZJ-01", "清风家书", "李娟", "", ""],
+            ],
+        )
+    };
+    let first = import(&t.db, &op, vec![collection.clone(), works("廉洁家规家训")]).await;
+    assert!(first.committed, "{:?}", first.report);
+    assert_eq!(tally(&first, "作品"), (2, 0));
+    let created = audit_log::Entity::find()
+        .filter(audit_log::Column::Action.eq("create"))
+        .filter(audit_log::Column::Entity.eq("work"))
+        .count(&t.db.conn)
+        .await
+        .unwrap();
+    assert_eq!(created, 2);
+
+    let same = import(&t.db, &op, vec![collection.clone(), works("廉洁家规家训")]).await;
+    assert_eq!(tally(&same, "作品"), (0, 2));
+    let changed = import(&t.db, &op, vec![collection.clone(), works("廉洁家书故事")]).await;
+    assert!(changed.committed, "{:?}", changed.report);
+    let updates = audit_log::Entity::find()
+        .filter(audit_log::Column::Action.eq("update"))
+        .filter(audit_log::Column::Entity.eq("work"))
+        .count(&t.db.conn)
+        .await
+        .unwrap();
+    assert_eq!(updates, 1);
+
+    let wrong = import(
+        &t.db,
+        &op,
+        vec![
+            collection,
+            sheet(
+                "作品",
+                &["活动编号", "作品名称", "作者"],
+                &[&["YX-01", "家训十则", "王芳"]],
+            ),
+        ],
+    )
+    .await;
+    assert!(!wrong.committed);
+    let e = &wrong.report.errors[0];
+    assert_eq!((e.row, e.column.as_deref()), (2, Some("活动编号")));
+    assert!(e.message.contains("征集"), "{}", e.message);
+}

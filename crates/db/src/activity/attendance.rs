@@ -175,7 +175,7 @@ pub async fn add_many(
 
     use domain::access::{Module, Permission};
 
-    use crate::entity::{activity, org, person};
+    use crate::entity::person;
 
     if let Err(DbError::Forbidden(m)) = ctx.require(Module::Activity, Permission::Write) {
         return Ok(lines
@@ -186,29 +186,10 @@ pub async fn add_many(
     // Bind parameters per statement stay far below SQLite's 32,766.
     const CHUNK: usize = 500;
 
-    let codes: Vec<String> = lines
-        .iter()
-        .map(|l| l.activity_code.trim().to_string())
-        .collect::<HashSet<_>>()
-        .into_iter()
-        .collect();
-    let mut acts: HashMap<String, (activity::Model, org::Model)> = HashMap::new();
-    for chunk in codes.chunks(CHUNK) {
-        for (a, o) in activity::Entity::find()
-            .filter(activity::Column::Code.is_in(chunk.iter().cloned()))
-            .join(
-                sea_orm::JoinType::InnerJoin,
-                crate::scope::org_join(activity::Entity, activity::Column::OrgId),
-            )
-            .select_also(org::Entity)
-            .all(c)
-            .await?
-        {
-            if let Some(o) = o {
-                acts.insert(a.code.clone(), (a, o));
-            }
-        }
-    }
+    let acts = {
+        let codes: Vec<&str> = lines.iter().map(|l| l.activity_code).collect();
+        super::refs::ActivityRefs::load(c, &codes).await?
+    };
 
     let indexes: Vec<Option<String>> = lines
         .iter()
@@ -239,7 +220,7 @@ pub async fn add_many(
         person_of.extend(found.into_iter().map(|(id, ix)| (ix, id)));
     }
 
-    let act_ids: Vec<i64> = acts.values().map(|(a, _)| a.id).collect();
+    let act_ids = acts.ids();
     let mut on_roster: HashMap<(i64, String), attendance::Model> = HashMap::new();
     for chunk in act_ids.chunks(CHUNK) {
         for row in attendance::Entity::find()
@@ -254,26 +235,17 @@ pub async fn add_many(
     let mut out = Vec::with_capacity(lines.len());
     let mut new_rows: Vec<attendance::ActiveModel> = Vec::new();
     let mut added: HashSet<(i64, String)> = HashSet::new();
+    // Activity name and org id of each activity with new lines, for audit rows.
+    let mut named: HashMap<i64, (String, i64)> = HashMap::new();
     let t = now();
     for (l, index) in lines.iter().zip(&indexes) {
-        let Some((a, o)) = acts.get(l.activity_code.trim()) else {
-            out.push(Err(DbError::invalid(
-                "activity_code",
-                format!("活动编号「{}」不存在", l.activity_code.trim()),
-            )));
-            continue;
+        let (a, o) = match acts.capturable(ctx, l.activity_code) {
+            Ok(found) => found,
+            Err(e) => {
+                out.push(Err(e));
+                continue;
+            }
         };
-        if !ctx.scope.can_view_path(&o.path) {
-            out.push(Err(DbError::NotFound));
-            continue;
-        }
-        if !ctx.scope.can_capture_path(&o.path) {
-            out.push(Err(DbError::forbidden(format!(
-                "无权修改「{}」的活动",
-                o.name
-            ))));
-            continue;
-        }
         let name = l.input.name.trim();
         if name.is_empty() || name.chars().count() > 50 {
             out.push(Err(DbError::invalid("name", "姓名不能为空且不超过50个字")));
@@ -301,6 +273,7 @@ pub async fn add_many(
             continue;
         }
         added.insert((a.id, key.clone()));
+        named.insert(a.id, (a.name.clone(), o.id));
         new_rows.push(attendance::ActiveModel {
             activity_id: Set(a.id),
             person_id: Set(person_id),
@@ -317,8 +290,6 @@ pub async fn add_many(
         return Ok(out);
     }
 
-    let by_id: HashMap<i64, &(activity::Model, org::Model)> =
-        acts.values().map(|ao| (ao.0.id, ao)).collect();
     let mut changes = Vec::with_capacity(new_rows.len());
     let mut rows = new_rows.into_iter().peekable();
     while rows.peek().is_some() {
@@ -327,15 +298,15 @@ pub async fn add_many(
             .exec_with_returning(c)
             .await?
         {
-            let (a, o) = by_id[&row.activity_id];
+            let (activity_name, org_id) = &named[&row.activity_id];
             changes.push(
                 Change::new(
                     "add_attendee",
                     "activity",
-                    a.id,
-                    format!("「{}」登记参与人员", a.name),
+                    row.activity_id,
+                    format!("「{activity_name}」登记参与人员"),
                 )
-                .org(o.id)
+                .org(*org_id)
                 .after(&serde_json::json!({"attendance_id": row.id, "unit": row.unit})),
             );
         }

@@ -6,6 +6,7 @@ pub mod attendance;
 pub mod bulk;
 pub mod photo;
 pub mod programme;
+pub mod refs;
 pub mod work;
 
 use chrono::NaiveDate;

@@ -123,3 +123,155 @@ pub async fn list(
         .all(c)
         .await?)
 }
+
+/// One 作品 line of a ledger sheet: the activity it names by 活动编号.
+pub struct WorkLine<'a> {
+    pub activity_code: &'a str,
+    pub input: WorkInput,
+}
+
+/// [`upsert`] for a whole sheet at once, with the same checks, outcomes and
+/// audit rows; new works are inserted in multi-row statements. Works already
+/// on file whose category or org changed take the one-row path.
+pub async fn add_many(
+    c: &sea_orm::DatabaseTransaction,
+    ctx: &Ctx,
+    lines: &[WorkLine<'_>],
+) -> DbResult<Vec<DbResult<bool>>> {
+    use std::collections::{HashMap, HashSet};
+
+    use super::refs::ActivityRefs;
+    use crate::{audit::write_many, org::refs::OrgRefs};
+
+    let acts = {
+        let codes: Vec<&str> = lines.iter().map(|l| l.activity_code).collect();
+        ActivityRefs::load(c, &codes).await?
+    };
+    let orgs = {
+        let codes: Vec<&str> = lines
+            .iter()
+            .filter_map(|l| l.input.org_code.as_deref())
+            .collect();
+        OrgRefs::load(c, &codes).await?
+    };
+    let ids = acts.ids();
+    let mut on_file: HashMap<(i64, String, String), work::Model> = HashMap::new();
+    for chunk in ids.chunks(500) {
+        for w in work::Entity::find()
+            .filter(work::Column::ActivityId.is_in(chunk.iter().copied()))
+            .all(c)
+            .await?
+        {
+            on_file.insert((w.activity_id, w.title.clone(), w.author.clone()), w);
+        }
+    }
+
+    let mut out: Vec<Option<DbResult<bool>>> = Vec::with_capacity(lines.len());
+    let mut later = Vec::new();
+    let mut new_rows = Vec::new();
+    // Activity name and org id of each new work's activity, for its audit row.
+    let mut named: HashMap<i64, (String, i64)> = HashMap::new();
+    let mut batch: HashSet<(i64, String, String)> = HashSet::new();
+    let t = now();
+    for (n, l) in lines.iter().enumerate() {
+        let (a, o) = match acts.capturable(ctx, l.activity_code) {
+            Ok(found) => found,
+            Err(e) => {
+                out.push(Some(Err(e)));
+                continue;
+            }
+        };
+        if a.kind != domain::activity::ActivityKind::Collection.code() {
+            out.push(Some(Err(DbError::invalid(
+                "activity",
+                "作品只能登记在「征集」类活动下",
+            ))));
+            continue;
+        }
+        let title = l.input.title.trim();
+        let author = l.input.author.trim();
+        if title.is_empty() || author.is_empty() {
+            out.push(Some(Err(DbError::invalid(
+                "title",
+                "作品名称和作者不能为空",
+            ))));
+            continue;
+        }
+        let org_id = match l
+            .input
+            .org_code
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            Some(code) => match orgs.capturable(ctx, code, "org_code") {
+                Ok(o) => Some(o.id),
+                Err(e) => {
+                    out.push(Some(Err(e)));
+                    continue;
+                }
+            },
+            None => None,
+        };
+        let category = l
+            .input
+            .category
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(String::from);
+        let key = (a.id, title.to_string(), author.to_string());
+        if let Some(before) = on_file.get(&key) {
+            if before.category == category && before.org_id == org_id {
+                out.push(Some(Ok(false)));
+            } else {
+                later.push((n, a.id));
+                out.push(None);
+            }
+            continue;
+        }
+        if !batch.insert(key) {
+            later.push((n, a.id));
+            out.push(None);
+            continue;
+        }
+        named.insert(a.id, (a.name.clone(), o.id));
+        new_rows.push(work::ActiveModel {
+            activity_id: Set(a.id),
+            title: Set(title.into()),
+            author: Set(author.into()),
+            category: Set(category),
+            org_id: Set(org_id),
+            created_at: Set(t),
+            ..Default::default()
+        });
+        out.push(Some(Ok(true)));
+    }
+
+    let mut changes = Vec::with_capacity(new_rows.len());
+    let mut rows = new_rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let chunk: Vec<_> = rows.by_ref().take(300).collect();
+        for row in work::Entity::insert_many(chunk)
+            .exec_with_returning(c)
+            .await?
+        {
+            let (activity_name, org_id) = &named[&row.activity_id];
+            changes.push(
+                Change::new(
+                    "create",
+                    "work",
+                    row.id,
+                    format!("「{activity_name}」收到作品「{}」", row.title),
+                )
+                .org(*org_id)
+                .after(&row),
+            );
+        }
+    }
+    write_many(c, ctx, changes).await?;
+    for (n, activity_id) in later {
+        out[n] = Some(upsert(c, ctx, activity_id, &lines[n].input).await);
+    }
+    Ok(out.into_iter().map(|o| o.unwrap_or(Ok(false))).collect())
+}

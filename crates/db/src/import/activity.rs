@@ -3,7 +3,7 @@
 
 use domain::activity::ActivityStatus;
 use ledger::{Issue, Report, Sheet, Workbook, sheets, sheets::ActivityRow};
-use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter};
+use sea_orm::DatabaseTransaction;
 
 use super::{SheetCount, SheetImporter, in_savepoint};
 use crate::{
@@ -12,9 +12,8 @@ use crate::{
         self, ActivityInput,
         attendance::{AttendeeInput, RosterLine},
         photo::NewPhoto,
-        work::WorkInput,
+        work::{WorkInput, WorkLine},
     },
-    entity,
     publicity::{self, ItemInput},
 };
 
@@ -33,22 +32,6 @@ fn tally(c: &mut SheetCount, created: Option<bool>) {
         Some(false) => c.updated += 1,
         None => {}
     }
-}
-
-/// The activity id behind a 活动编号 (must be visible and capturable; the
-/// repository functions check that again).
-async fn activity_id(t: &DatabaseTransaction, code: &str) -> DbResult<i64> {
-    entity::activity::Entity::find()
-        .filter(entity::activity::Column::Code.eq(code.trim()))
-        .one(t)
-        .await?
-        .map(|a| a.id)
-        .ok_or_else(|| {
-            DbError::invalid(
-                "activity_code",
-                format!("活动编号「{}」不存在", code.trim()),
-            )
-        })
 }
 
 struct Activities;
@@ -339,19 +322,24 @@ impl SheetImporter for Works {
             rows: rows.len() as u64,
             ..Default::default()
         };
-        for r in rows {
-            let input = WorkInput {
-                title: r.title.clone(),
-                author: r.author.clone(),
-                category: r.category.clone(),
-                org_code: r.org_code.clone(),
-            };
-            let created = in_savepoint(txn, rep, &sheet.name, r.line, work_column, async |t| {
-                let id = activity_id(t, &r.activity_code).await?;
-                activity::work::upsert(t, ctx, id, &input).await
+        let lines: Vec<WorkLine> = rows
+            .iter()
+            .map(|r| WorkLine {
+                activity_code: &r.activity_code,
+                input: WorkInput {
+                    title: r.title.clone(),
+                    author: r.author.clone(),
+                    category: r.category.clone(),
+                    org_code: r.org_code.clone(),
+                },
             })
-            .await?;
-            tally(&mut c, created);
+            .collect();
+        let outcomes = activity::work::add_many(txn, ctx, &lines).await?;
+        for (r, outcome) in rows.iter().zip(outcomes) {
+            match outcome {
+                Ok(created) => tally(&mut c, Some(created)),
+                Err(e) => super::row_error(rep, &sheet.name, r.line, work_column, e)?,
+            }
         }
         Ok(c)
     }

@@ -1,0 +1,69 @@
+//! Activities named by 活动编号 in many ledger rows, resolved at once: one
+//! query per few hundred codes instead of three per row, with the answers
+//! [`super::get_capturable`] gives for each row.
+
+use std::collections::HashMap;
+
+use domain::access::{Module, Permission};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, JoinType, QueryFilter, QuerySelect};
+
+use crate::{
+    Ctx, DbError, DbResult,
+    entity::{activity, org},
+    scope::org_join,
+};
+
+pub struct ActivityRefs(HashMap<String, (activity::Model, org::Model)>);
+
+impl ActivityRefs {
+    pub async fn load(c: &impl ConnectionTrait, codes: &[&str]) -> DbResult<ActivityRefs> {
+        let mut wanted: Vec<String> = codes.iter().map(|s| s.trim().to_string()).collect();
+        wanted.sort();
+        wanted.dedup();
+        let mut found = HashMap::new();
+        for chunk in wanted.chunks(500) {
+            for (a, o) in activity::Entity::find()
+                .filter(activity::Column::Code.is_in(chunk.iter().cloned()))
+                .join(
+                    JoinType::InnerJoin,
+                    org_join(activity::Entity, activity::Column::OrgId),
+                )
+                .select_also(org::Entity)
+                .all(c)
+                .await?
+            {
+                if let Some(o) = o {
+                    found.insert(a.code.clone(), (a, o));
+                }
+            }
+        }
+        Ok(ActivityRefs(found))
+    }
+
+    /// The activity with this code if the caller may change it; the errors a
+    /// row-by-row lookup would give otherwise.
+    pub fn capturable(&self, ctx: &Ctx, code: &str) -> DbResult<&(activity::Model, org::Model)> {
+        ctx.require(Module::Activity, Permission::Write)?;
+        let found = self.0.get(code.trim()).ok_or_else(|| {
+            DbError::invalid(
+                "activity_code",
+                format!("活动编号「{}」不存在", code.trim()),
+            )
+        })?;
+        if !ctx.scope.can_view_path(&found.1.path) {
+            return Err(DbError::NotFound);
+        }
+        if !ctx.scope.can_capture_path(&found.1.path) {
+            return Err(DbError::forbidden(format!(
+                "无权修改「{}」的活动",
+                found.1.name
+            )));
+        }
+        Ok(found)
+    }
+
+    /// Every activity found (for loading what hangs off them).
+    pub fn ids(&self) -> Vec<i64> {
+        self.0.values().map(|(a, _)| a.id).collect()
+    }
+}

@@ -329,6 +329,20 @@ pub async fn list(
     page: u64,
     per_page: u64,
 ) -> DbResult<(Vec<(activity::Model, org::Model)>, u64)> {
+    let (rows, total) = list_counted(c, ctx, query, page, per_page, true).await?;
+    Ok((rows, total.unwrap_or_default()))
+}
+
+/// [`list`], counting the matches only when asked: the count visits every
+/// activity in scope, which a short list (the home page) doesn't need.
+async fn list_counted(
+    c: &impl ConnectionTrait,
+    ctx: &Ctx,
+    query: &ActivityQuery,
+    page: u64,
+    per_page: u64,
+    with_total: bool,
+) -> DbResult<(Vec<(activity::Model, org::Model)>, Option<u64>)> {
     ctx.require(Module::Activity, Permission::Read)?;
     let mut q = activity::Entity::find()
         .join(
@@ -382,7 +396,11 @@ pub async fn list(
     if let Some(t) = query.to {
         q = q.filter(activity::Column::StartDate.lte(t));
     }
-    let total = q.clone().count(c).await?;
+    let total = if with_total {
+        Some(q.clone().count(c).await?)
+    } else {
+        None
+    };
     let rows = q
         .select_also(org::Entity)
         .order_by_desc(activity::Column::StartDate)
@@ -436,5 +454,7 @@ pub async fn recent(
     ctx: &Ctx,
     n: u64,
 ) -> DbResult<Vec<(activity::Model, org::Model)>> {
-    Ok(list(c, ctx, &ActivityQuery::default(), 1, n).await?.0)
+    Ok(list_counted(c, ctx, &ActivityQuery::default(), 1, n, false)
+        .await?
+        .0)
 }

@@ -180,6 +180,28 @@ pub async fn set_cover(c: &impl ConnectionTrait, ctx: &Ctx, id: i64) -> DbResult
 }
 
 /// Photo counts of several activities (ids taken from a scoped list).
+/// The cover photo of each of several activities (ids taken from a scoped
+/// list), in one query; activities without a cover are absent.
+pub async fn covers(
+    c: &impl ConnectionTrait,
+    activity_ids: &[i64],
+) -> DbResult<std::collections::HashMap<i64, i64>> {
+    use sea_orm::QuerySelect;
+    if activity_ids.is_empty() {
+        return Ok(Default::default());
+    }
+    let rows: Vec<(i64, i64)> = photo::Entity::find()
+        .select_only()
+        .column(photo::Column::ActivityId)
+        .column(photo::Column::Id)
+        .filter(photo::Column::ActivityId.is_in(activity_ids.iter().copied()))
+        .filter(photo::Column::IsCover.eq(true))
+        .into_tuple()
+        .all(c)
+        .await?;
+    Ok(rows.into_iter().collect())
+}
+
 pub async fn counts(
     c: &impl ConnectionTrait,
     activity_ids: &[i64],

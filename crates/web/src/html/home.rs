@@ -57,22 +57,22 @@ async fn recent_activities(
         return Ok(None);
     }
     let c = &state.db.conn;
-    let mut out = Vec::new();
-    for (a, o) in activity::recent(c, &cu.ctx, RECENT).await? {
-        let cover = activity::photo::list(c, &cu.ctx, a.id)
-            .await?
+    let recent = activity::recent(c, &cu.ctx, RECENT).await?;
+    // One query for the covers, not one per activity.
+    let ids: Vec<i64> = recent.iter().map(|(a, _)| a.id).collect();
+    let covers = activity::photo::covers(c, &ids).await?;
+    Ok(Some(
+        recent
             .into_iter()
-            .find(|p| p.is_cover)
-            .map(|p| p.id);
-        out.push(RecentActivity {
-            id: a.id,
-            date: a.start_date.to_string(),
-            name: a.name,
-            org: o.name,
-            cover,
-        });
-    }
-    Ok(Some(out))
+            .map(|(a, o)| RecentActivity {
+                cover: covers.get(&a.id).copied(),
+                id: a.id,
+                date: a.start_date.to_string(),
+                name: a.name,
+                org: o.name,
+            })
+            .collect(),
+    ))
 }
 
 #[derive(Deserialize)]

@@ -95,8 +95,10 @@ pub async fn write_many<C: ConnectionTrait>(
     let rows: Vec<audit_log::ActiveModel> = changes.into_iter().map(|ch| ch.row(ctx)).collect();
     let mut rows = rows.into_iter().peekable();
     while rows.peek().is_some() {
-        // 11 columns × 400 rows stays below SQLite's 32,766 bind parameters.
-        let chunk: Vec<_> = rows.by_ref().take(400).collect();
+        let chunk: Vec<_> = rows
+            .by_ref()
+            .take(crate::batch::size(c, crate::batch::Rows::Wide))
+            .collect();
         audit_log::Entity::insert_many(chunk)
             .exec_without_returning(c)
             .await?;

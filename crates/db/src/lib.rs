@@ -6,6 +6,7 @@
 pub mod account;
 pub mod activity;
 pub mod audit;
+pub mod batch;
 pub mod conn;
 pub mod ctx;
 pub mod dashboard;

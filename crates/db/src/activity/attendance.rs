@@ -183,8 +183,6 @@ pub async fn add_many(
             .map(|_| Err(DbError::Forbidden(m.clone())))
             .collect());
     }
-    // Bind parameters per statement stay far below SQLite's 32,766.
-    const CHUNK: usize = 500;
 
     let acts = {
         let codes: Vec<&str> = lines.iter().map(|l| l.activity_code).collect();
@@ -208,7 +206,7 @@ pub async fn add_many(
         .into_iter()
         .collect();
     let mut person_of: HashMap<String, i64> = HashMap::new();
-    for chunk in wanted.chunks(CHUNK) {
+    for chunk in wanted.chunks(crate::batch::size(c, crate::batch::Rows::Keys)) {
         let found: Vec<(i64, String)> = person::Entity::find()
             .select_only()
             .column(person::Column::Id)
@@ -222,7 +220,7 @@ pub async fn add_many(
 
     let act_ids = acts.ids();
     let mut on_roster: HashMap<(i64, String), attendance::Model> = HashMap::new();
-    for chunk in act_ids.chunks(CHUNK) {
+    for chunk in act_ids.chunks(crate::batch::size(c, crate::batch::Rows::Keys)) {
         for row in attendance::Entity::find()
             .filter(attendance::Column::ActivityId.is_in(chunk.iter().copied()))
             .all(c)
@@ -293,7 +291,10 @@ pub async fn add_many(
     let mut changes = Vec::with_capacity(new_rows.len());
     let mut rows = new_rows.into_iter().peekable();
     while rows.peek().is_some() {
-        let chunk: Vec<_> = rows.by_ref().take(CHUNK).collect();
+        let chunk: Vec<_> = rows
+            .by_ref()
+            .take(crate::batch::size(c, crate::batch::Rows::Narrow))
+            .collect();
         for row in attendance::Entity::insert_many(chunk)
             .exec_with_returning(c)
             .await?

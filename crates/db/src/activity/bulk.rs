@@ -16,8 +16,6 @@ use crate::{
     time::now,
 };
 
-const CHUNK: usize = 200;
-
 /// Registers or updates each input (all carry a 活动编号), in order, as
 /// [`upsert`] would; returns each line's activity id and whether it was new.
 /// Activities already on file (and a code repeated in the batch) take the
@@ -46,7 +44,7 @@ pub async fn upsert_many(
         .into_iter()
         .collect();
     let mut on_file: HashSet<String> = HashSet::new();
-    for chunk in codes.chunks(500) {
+    for chunk in codes.chunks(crate::batch::size(c, crate::batch::Rows::Keys)) {
         let found: Vec<String> = activity::Entity::find()
             .select_only()
             .column(activity::Column::Code)
@@ -126,7 +124,11 @@ pub async fn upsert_many(
     let mut materials = Vec::new();
     let mut rows = new_rows.into_iter().peekable();
     while rows.peek().is_some() {
-        let chunk: Vec<_> = rows.by_ref().take(CHUNK).map(|(_, am)| am).collect();
+        let chunk: Vec<_> = rows
+            .by_ref()
+            .take(crate::batch::size(c, crate::batch::Rows::Wide))
+            .map(|(_, am)| am)
+            .collect();
         let inserted = activity::Entity::insert_many(chunk)
             .exec_with_returning(c)
             .await
@@ -160,7 +162,10 @@ pub async fn upsert_many(
     }
     let mut materials = materials.into_iter().peekable();
     while materials.peek().is_some() {
-        let chunk: Vec<_> = materials.by_ref().take(1000).collect();
+        let chunk: Vec<_> = materials
+            .by_ref()
+            .take(crate::batch::size(c, crate::batch::Rows::Tiny))
+            .collect();
         activity_material::Entity::insert_many(chunk)
             .exec_without_returning(c)
             .await?;

@@ -21,7 +21,7 @@ impl ActivityRefs {
         wanted.sort();
         wanted.dedup();
         let mut found = HashMap::new();
-        for chunk in wanted.chunks(500) {
+        for chunk in wanted.chunks(crate::batch::size(c, crate::batch::Rows::Keys)) {
             for (a, o) in activity::Entity::find()
                 .filter(activity::Column::Code.is_in(chunk.iter().cloned()))
                 .join(

@@ -156,7 +156,7 @@ pub async fn add_many(
     };
     let ids = acts.ids();
     let mut on_file: HashMap<(i64, String, String), work::Model> = HashMap::new();
-    for chunk in ids.chunks(500) {
+    for chunk in ids.chunks(crate::batch::size(c, crate::batch::Rows::Keys)) {
         for w in work::Entity::find()
             .filter(work::Column::ActivityId.is_in(chunk.iter().copied()))
             .all(c)
@@ -251,7 +251,10 @@ pub async fn add_many(
     let mut changes = Vec::with_capacity(new_rows.len());
     let mut rows = new_rows.into_iter().peekable();
     while rows.peek().is_some() {
-        let chunk: Vec<_> = rows.by_ref().take(300).collect();
+        let chunk: Vec<_> = rows
+            .by_ref()
+            .take(crate::batch::size(c, crate::batch::Rows::Narrow))
+            .collect();
         for row in work::Entity::insert_many(chunk)
             .exec_with_returning(c)
             .await?

@@ -18,7 +18,7 @@ impl OrgRefs {
         wanted.sort();
         wanted.dedup();
         let mut found = HashMap::new();
-        for chunk in wanted.chunks(500) {
+        for chunk in wanted.chunks(crate::batch::size(c, crate::batch::Rows::Keys)) {
             for o in org::Entity::find()
                 .filter(org::Column::Code.is_in(chunk.iter().cloned()))
                 .all(c)

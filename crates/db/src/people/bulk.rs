@@ -18,8 +18,6 @@ use crate::{
     time::now,
 };
 
-const CHUNK: usize = 400;
-
 /// Registers or updates each input, in order, as [`upsert`] would. People
 /// already on file (and a 身份证号 repeated in the batch) take the one-row path;
 /// new people are inserted together. With `write` false nothing is written
@@ -53,7 +51,7 @@ pub async fn upsert_many(
         .collect::<HashSet<_>>()
         .into_iter()
         .collect();
-    for chunk in wanted.chunks(CHUNK) {
+    for chunk in wanted.chunks(crate::batch::size(c, crate::batch::Rows::Keys)) {
         let found: Vec<(String, i64)> = person::Entity::find()
             .select_only()
             .column(person::Column::IdIndex)
@@ -71,7 +69,7 @@ pub async fn upsert_many(
         .into_iter()
         .collect();
     let mut holder_path: HashMap<i64, String> = HashMap::new();
-    for chunk in holder_ids.chunks(CHUNK) {
+    for chunk in holder_ids.chunks(crate::batch::size(c, crate::batch::Rows::Keys)) {
         let found: Vec<(i64, String)> = org::Entity::find()
             .select_only()
             .column(org::Column::Id)
@@ -162,8 +160,10 @@ pub async fn upsert_many(
     let mut tags = Vec::new();
     let mut rows = new_people.into_iter().peekable();
     while rows.peek().is_some() {
-        let (lines, models): (Vec<usize>, Vec<person::ActiveModel>) =
-            rows.by_ref().take(CHUNK).unzip();
+        let (lines, models): (Vec<usize>, Vec<person::ActiveModel>) = rows
+            .by_ref()
+            .take(crate::batch::size(c, crate::batch::Rows::Wide))
+            .unzip();
         let inserted = person::Entity::insert_many(models)
             .exec_with_returning(c)
             .await
@@ -191,7 +191,10 @@ pub async fn upsert_many(
     }
     let mut tags = tags.into_iter().peekable();
     while tags.peek().is_some() {
-        let chunk: Vec<_> = tags.by_ref().take(CHUNK * 4).collect();
+        let chunk: Vec<_> = tags
+            .by_ref()
+            .take(crate::batch::size(c, crate::batch::Rows::Tiny))
+            .collect();
         person_tag::Entity::insert_many(chunk)
             .exec_without_returning(c)
             .await?;

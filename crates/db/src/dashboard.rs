@@ -9,7 +9,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use domain::{
     access::{Module, Permission},
     activity::{ActivityKind, ActivityStatus},
@@ -66,33 +66,6 @@ pub struct Dashboard {
     pub by_month: Vec<MonthCount>,
     /// Types in their canonical order, only those with activities.
     pub by_type: Vec<KindCount>,
-}
-
-fn month_start(d: NaiveDate) -> NaiveDate {
-    d.with_day(1).unwrap_or(d)
-}
-
-fn month_end(d: NaiveDate) -> NaiveDate {
-    month_start(d)
-        .checked_add_months(chrono::Months::new(1))
-        .and_then(|n| n.pred_opt())
-        .unwrap_or(d)
-}
-
-/// The months from the period's start up to its end, or up to `today` when
-/// the period runs past it ("the year so far").
-fn months_of(p: Period, today: NaiveDate) -> Vec<(NaiveDate, NaiveDate)> {
-    let last = p.to.min(today.max(p.from));
-    let mut out = Vec::new();
-    let mut m = month_start(p.from);
-    while m <= last {
-        out.push((m.max(p.from), month_end(m).min(p.to)));
-        match m.checked_add_months(chrono::Months::new(1)) {
-            Some(n) => m = n,
-            None => break,
-        }
-    }
-    out
 }
 
 /// The dashboard of `org_code` (visible to the caller) for the period.
@@ -182,9 +155,10 @@ pub async fn dashboard(
             activities: own,
         });
     }
-    let by_month = months_of(p, crate::time::today_beijing())
+    let by_month = p
+        .months_until(crate::time::today_beijing())
         .into_iter()
-        .map(|(from, to)| {
+        .map(|Period { from, to }| {
             let key = from.format("%Y-%m").to_string();
             MonthCount {
                 activities: per_month.get(&key).copied().unwrap_or(0),
@@ -226,6 +200,14 @@ mod tests {
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    /// The dashboard's month buckets as (first day, last day).
+    fn months_of(p: Period, today: NaiveDate) -> Vec<(NaiveDate, NaiveDate)> {
+        p.months_until(today)
+            .into_iter()
+            .map(|m| (m.from, m.to))
+            .collect()
     }
 
     #[test]

@@ -272,9 +272,15 @@ pub async fn get_capturable(
     ctx.require(Module::Activity, Permission::Write)?;
     let (a, o, _) = get(c, ctx, id).await?;
     if !ctx.scope.can_capture_path(&o.path) {
-        return Err(DbError::forbidden(format!("无权修改「{}」的活动", o.name)));
+        return Err(not_capturable(&o));
     }
     Ok((a, o))
+}
+
+/// The refusal for an activity of an org the caller may see but not change
+/// (shared with the batch lookups of [`refs`]).
+pub(crate) fn not_capturable(o: &org::Model) -> DbError {
+    DbError::forbidden(format!("无权修改「{}」的活动", o.name))
 }
 
 pub async fn materials(

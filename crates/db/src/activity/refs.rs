@@ -54,10 +54,7 @@ impl ActivityRefs {
             return Err(DbError::NotFound);
         }
         if !ctx.scope.can_capture_path(&found.1.path) {
-            return Err(DbError::forbidden(format!(
-                "无权修改「{}」的活动",
-                found.1.name
-            )));
+            return Err(super::not_capturable(&found.1));
         }
         Ok(found)
     }

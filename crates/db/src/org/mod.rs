@@ -77,12 +77,23 @@ pub async fn find_capturable(
 ) -> DbResult<org::Model> {
     let o = find_visible(c, ctx, code).await?;
     if !ctx.scope.can_capture_path(&o.path) {
-        return Err(DbError::forbidden(format!(
-            "无权在「{}」下录入或修改",
-            o.name
-        )));
+        return Err(not_capturable(&o));
     }
     Ok(o)
+}
+
+/// The refusal for an org the caller may see but not record for (shared
+/// with the batch lookups of [`refs`]).
+pub(crate) fn not_capturable(o: &org::Model) -> DbError {
+    DbError::forbidden(format!("无权在「{}」下录入或修改", o.name))
+}
+
+/// The field error for an org code that is unknown or out of reach.
+pub(crate) fn unknown_ref(field: &str, code: &str) -> DbError {
+    DbError::invalid(
+        field,
+        format!("组织编码「{}」不存在或无权录入", code.trim()),
+    )
 }
 
 /// [`find_capturable`] for a reference typed by the user: an unknown or
@@ -94,10 +105,7 @@ pub async fn find_capturable_ref(
     field: &str,
 ) -> DbResult<org::Model> {
     find_capturable(c, ctx, code).await.map_err(|e| match e {
-        DbError::NotFound => DbError::invalid(
-            field,
-            format!("组织编码「{}」不存在或无权录入", code.trim()),
-        ),
+        DbError::NotFound => unknown_ref(field, code),
         e => e,
     })
 }

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use domain::access::{Module, Permission};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
-use crate::{Ctx, DbError, DbResult, entity::org};
+use crate::{Ctx, DbResult, entity::org};
 
 /// The orgs named by `codes` (trimmed), by code; unknown codes are absent.
 pub struct OrgRefs(HashMap<String, org::Model>);
@@ -37,17 +37,9 @@ impl OrgRefs {
             .0
             .get(code.trim())
             .filter(|o| ctx.scope.can_view_path(&o.path))
-            .ok_or_else(|| {
-                DbError::invalid(
-                    field,
-                    format!("组织编码「{}」不存在或无权录入", code.trim()),
-                )
-            })?;
+            .ok_or_else(|| super::unknown_ref(field, code))?;
         if !ctx.scope.can_capture_path(&o.path) {
-            return Err(DbError::forbidden(format!(
-                "无权在「{}」下录入或修改",
-                o.name
-            )));
+            return Err(super::not_capturable(o));
         }
         Ok(o)
     }

@@ -6,7 +6,7 @@ mod common;
 use common::{PERSON_HEADERS, audit_rows, date, id_number, sheet, workbook};
 use db::{
     Ctx, Db,
-    entity::{activity, attendance, audit_log, person},
+    entity::{activity, attendance, audit_log, person, publicity_item, repost},
     import::{ImportOutcome, import_workbook},
     sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter},
     testing::{self, GUIZHOU, MAOPING, MAOPING_VILLAGE, TestDb},
@@ -433,4 +433,106 @@ async fn works_go_only_under_a_collection_and_a_changed_category_is_one_audited_
     let e = &wrong.report.errors[0];
     assert_eq!((e.row, e.column.as_deref()), (2, Some("活动编号")));
     assert!(e.message.contains("征集"), "{}", e.message);
+}
+
+#[tokio::test]
+async fn publicity_items_are_registered_with_their_reposts_and_reimported_ones_are_audited_updates() {
+    let t = county_db().await;
+    let op = testing::operator();
+    const H: &[&str] = &[
+        "标题",
+        "发布平台",
+        "发布日期",
+        "发布组织编码",
+        "栏目",
+        "转载方",
+        "活动编号",
+    ];
+    let items = |column: &str, activity: &str| {
+        sheet(
+            "宣传",
+            H,
+            &[
+                &[
+                    "抗疫一",
+                    "屈乡巾帼公众号",
+                    "2020-02-01",
+                    MAOPING,
+                    column,
+                    "湖北省妇联公众号:省;宜昌市妇联公众号:市",
+                    activity,
+                ],
+                &["抗疫一", "中国妇女报", "2020-02-02", MAOPING, "", "", ""],
+            ],
+        )
+    };
+    let first = import(
+        &t.db,
+        &op,
+        vec![activities(), items("巾帼抗疫故事", "YX-01")],
+    )
+    .await;
+    assert!(first.committed, "{:?}", first.report);
+    assert_eq!(tally(&first, "宣传"), (2, 0));
+    let rows = publicity_item::Entity::find()
+        .filter(publicity_item::Column::Title.eq("抗疫一"))
+        .all(&t.db.conn)
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 2);
+    let paper = rows.iter().find(|r| r.channel == "中国妇女报").unwrap();
+    assert_eq!(paper.published_on, date(2020, 2, 2));
+    let own = rows.iter().find(|r| r.channel == "屈乡巾帼公众号").unwrap();
+    assert_eq!(own.column_name.as_deref(), Some("巾帼抗疫故事"));
+    let yx = activity::Entity::find()
+        .filter(activity::Column::Code.eq("YX-01"))
+        .one(&t.db.conn)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(own.activity_id, Some(yx.id));
+    let mut reposts: Vec<(String, String)> = repost::Entity::find()
+        .filter(repost::Column::ItemId.eq(own.id))
+        .all(&t.db.conn)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| (r.by_name, r.level))
+        .collect();
+    reposts.sort();
+    assert_eq!(
+        reposts,
+        vec![
+            ("宜昌市妇联公众号".to_string(), "city".to_string()),
+            ("湖北省妇联公众号".to_string(), "province".to_string()),
+        ]
+    );
+    assert_eq!(audits(&t.db, "publicity_item", "create").await, 2);
+    assert_eq!(audits(&t.db, "publicity_item", "update").await, 0);
+
+    // Again with a changed column: updates, audited one by one.
+    let again = import(&t.db, &op, vec![activities(), items("巾帼故事", "YX-01")]).await;
+    assert!(again.committed, "{:?}", again.report);
+    assert_eq!(tally(&again, "宣传"), (0, 2));
+    assert_eq!(audits(&t.db, "publicity_item", "create").await, 2);
+    assert_eq!(audits(&t.db, "publicity_item", "update").await, 2);
+
+    // An unknown 活动编号 fails the file, naming its row and column.
+    let wrong = import(&t.db, &op, vec![items("巾帼故事", "NO-SUCH")]).await;
+    assert!(!wrong.committed);
+    let e = &wrong.report.errors[0];
+    assert_eq!(
+        (e.sheet.as_str(), e.row, e.column.as_deref()),
+        ("宣传", 2, Some("活动编号"))
+    );
+    assert!(e.message.contains("NO-SUCH"), "{}", e.message);
+}
+
+async fn audits(db: &Db, entity: &str, action: &str) -> u64 {
+    audit_log::Entity::find()
+        .filter(audit_log::Column::Entity.eq(entity))
+        .filter(audit_log::Column::Action.eq(action))
+        .count(&db.conn)
+        .await
+        .unwrap()
 }

@@ -122,6 +122,127 @@ pub async fn add(
     Ok(row)
 }
 
+/// The photos of activities the caller has just created in this transaction
+/// (a ledger import: rights were checked when the activities were written),
+/// in a few statements: files first, then the rows, then one audit row each.
+/// Each activity's first photo is its cover. Returns how many were stored.
+pub(crate) async fn add_to_new(
+    c: &impl ConnectionTrait,
+    ctx: &Ctx,
+    root: &Path,
+    photos: Vec<(i64, NewPhoto<'_>)>,
+) -> DbResult<usize> {
+    use std::collections::{HashMap, HashSet};
+
+    use sea_orm::QuerySelect;
+    if photos.is_empty() {
+        return Ok(0);
+    }
+    let ids: Vec<i64> = photos
+        .iter()
+        .map(|(id, _)| *id)
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    let mut acts: HashMap<i64, (String, i64)> = HashMap::new();
+    for chunk in ids.chunks(crate::batch::size(c, crate::batch::Rows::Keys)) {
+        let rows: Vec<(i64, String, i64)> = crate::entity::activity::Entity::find()
+            .select_only()
+            .column(crate::entity::activity::Column::Id)
+            .column(crate::entity::activity::Column::Name)
+            .column(crate::entity::activity::Column::OrgId)
+            .filter(crate::entity::activity::Column::Id.is_in(chunk.iter().copied()))
+            .into_tuple()
+            .all(c)
+            .await?;
+        acts.extend(rows.into_iter().map(|(id, name, org)| (id, (name, org))));
+    }
+    let mut written: Vec<PathBuf> = Vec::new();
+    let mut rows = Vec::with_capacity(photos.len());
+    let mut covered = HashSet::new();
+    let t = now();
+    for (activity_id, p) in photos {
+        if !acts.contains_key(&activity_id) {
+            return Err(DbError::NotFound);
+        }
+        let stored_name = format!(
+            "{}.jpg",
+            crate::account::session::random_token("")
+                .get(..24)
+                .unwrap_or("photo")
+        );
+        let dir = dir_of(root, activity_id);
+        let full = dir.join(&stored_name);
+        let thumb = dir.join(stored_name.replace(".jpg", "_thumb.jpg"));
+        let write = || -> std::io::Result<()> {
+            std::fs::create_dir_all(&dir)?;
+            std::fs::write(&full, p.full_jpeg)?;
+            std::fs::write(&thumb, p.thumb_jpeg)
+        };
+        if let Err(e) = write() {
+            tracing::error!("photo write failed: {e}");
+            remove_all(&written);
+            return Err(DbError::Conflict("照片保存失败，请稍后再试".into()));
+        }
+        written.push(full);
+        written.push(thumb);
+        rows.push(photo::ActiveModel {
+            activity_id: Set(activity_id),
+            stored_name: Set(stored_name),
+            original_name: Set(p.original_name.map(|n| n.chars().take(200).collect())),
+            content_type: Set("image/jpeg".into()),
+            size_bytes: Set(p.full_jpeg.len() as i64),
+            width: Set(p.width as i32),
+            height: Set(p.height as i32),
+            caption: Set(clean_caption(p.caption)),
+            is_cover: Set(covered.insert(activity_id)),
+            created_at: Set(t),
+            ..Default::default()
+        });
+    }
+    let n = rows.len();
+    let mut changes = Vec::with_capacity(n);
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let chunk: Vec<_> = rows
+            .by_ref()
+            .take(crate::batch::size(c, crate::batch::Rows::Wide))
+            .collect();
+        let inserted = match photo::Entity::insert_many(chunk)
+            .exec_with_returning(c)
+            .await
+        {
+            Ok(r) => r,
+            Err(e) => {
+                // Nothing half-written: the files of rows that won't commit go.
+                remove_all(&written);
+                return Err(e.into());
+            }
+        };
+        for row in inserted {
+            let (name, org) = &acts[&row.activity_id];
+            changes.push(
+                Change::new(
+                    "add_photo",
+                    "activity",
+                    row.activity_id,
+                    format!("「{name}」上传照片"),
+                )
+                .org(*org)
+                .after(&row),
+            );
+        }
+    }
+    crate::audit::write_many(c, ctx, changes).await?;
+    Ok(n)
+}
+
+fn remove_all(files: &[PathBuf]) {
+    for f in files {
+        let _ = std::fs::remove_file(f);
+    }
+}
+
 /// Photos of an activity the caller may see, cover first.
 pub async fn list(
     c: &impl ConnectionTrait,

@@ -59,6 +59,17 @@ impl ActivityRefs {
         Ok(found)
     }
 
+    /// The activity with this code if the caller may see it (what
+    /// `activity::get` would find).
+    pub fn visible(&self, ctx: &Ctx, code: &str) -> Option<&(activity::Model, org::Model)> {
+        if !ctx.scope.allows(Module::Activity, Permission::Read) {
+            return None;
+        }
+        self.0
+            .get(code.trim())
+            .filter(|(_, o)| ctx.scope.can_view_path(&o.path))
+    }
+
     /// Every activity found (for loading what hangs off them).
     pub fn ids(&self) -> Vec<i64> {
         self.0.values().map(|(a, _)| a.id).collect()

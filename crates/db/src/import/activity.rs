@@ -5,7 +5,7 @@ use domain::activity::ActivityStatus;
 use ledger::{Issue, Report, Sheet, Workbook, sheets, sheets::ActivityRow};
 use sea_orm::DatabaseTransaction;
 
-use super::{SheetCount, SheetImporter, in_savepoint};
+use super::{SheetCount, SheetImporter};
 use crate::{
     Ctx, Db, DbError, DbResult,
     activity::{
@@ -193,18 +193,41 @@ impl SheetImporter for Activities {
         // only when the import can still commit (a dry run has no file root).
         let outcomes = activity::bulk::upsert_many(txn, ctx, &inputs, true).await?;
         let root = db.files_dir.clone().filter(|_| rep.is_ok());
+        // Photos of activities this file creates go in a few statements; an
+        // activity already on file may hold some of them, so it takes the
+        // one-by-one path that skips those.
+        let mut fresh = Vec::new();
         for ((r, photos), outcome) in kept.iter().zip(outcomes) {
             match outcome {
                 Ok((id, created)) => {
                     tally(&mut c, Some(created));
-                    if let (Some(root), Some(id)) = (&root, id) {
-                        store_photos(txn, ctx, root, id, photos, &r.photo_caption).await?;
+                    match (&root, id) {
+                        (Some(_), Some(id)) if created => fresh
+                            .extend(photos.iter().map(|p| (id, new_photo(p, &r.photo_caption)))),
+                        (Some(root), Some(id)) => {
+                            store_photos(txn, ctx, root, id, photos, &r.photo_caption).await?
+                        }
+                        _ => {}
                     }
                 }
                 Err(e) => super::row_error(rep, &sheet.name, r.line, activity_column, e)?,
             }
         }
+        if let Some(root) = &root {
+            activity::photo::add_to_new(txn, ctx, root, fresh).await?;
+        }
         Ok(c)
+    }
+}
+
+fn new_photo<'a>(p: &'a RowPhoto, caption: &Option<String>) -> NewPhoto<'a> {
+    NewPhoto {
+        full_jpeg: &p.processed.full,
+        thumb_jpeg: &p.processed.thumb,
+        width: p.processed.width,
+        height: p.processed.height,
+        original_name: Some(p.name.clone()),
+        caption: caption.clone(),
     }
 }
 
@@ -224,15 +247,7 @@ async fn store_photos(
         .filter_map(|p| p.original_name)
         .collect();
     for p in photos.iter().filter(|p| !stored.contains(&p.name)) {
-        let np = NewPhoto {
-            full_jpeg: &p.processed.full,
-            thumb_jpeg: &p.processed.thumb,
-            width: p.processed.width,
-            height: p.processed.height,
-            original_name: Some(p.name.clone()),
-            caption: caption.clone(),
-        };
-        activity::photo::add(t, ctx, root, activity_id, np).await?;
+        activity::photo::add(t, ctx, root, activity_id, new_photo(p, caption)).await?;
     }
     Ok(())
 }
@@ -379,8 +394,9 @@ impl SheetImporter for Publicity {
             rows: rows.len() as u64,
             ..Default::default()
         };
-        for r in rows {
-            let input = ItemInput {
+        let inputs: Vec<ItemInput> = rows
+            .iter()
+            .map(|r| ItemInput {
                 title: r.title.clone(),
                 channel: r.channel.clone(),
                 published_on: r.published_on,
@@ -389,13 +405,14 @@ impl SheetImporter for Publicity {
                 link: r.link.clone(),
                 activity_code: r.activity_code.clone(),
                 reposts: r.reposts.clone(),
-            };
-            let created =
-                in_savepoint(txn, rep, &sheet.name, r.line, publicity_column, async |t| {
-                    Ok(publicity::upsert(t, ctx, &input).await?.1)
-                })
-                .await?;
-            tally(&mut c, created);
+            })
+            .collect();
+        let outcomes = publicity::bulk::upsert_many(txn, ctx, &inputs).await?;
+        for (r, outcome) in rows.iter().zip(outcomes) {
+            match outcome {
+                Ok(created) => tally(&mut c, Some(created)),
+                Err(e) => super::row_error(rep, &sheet.name, r.line, publicity_column, e)?,
+            }
         }
         Ok(c)
     }

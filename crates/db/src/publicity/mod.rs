@@ -1,6 +1,7 @@
 //! Publicity (宣传): items published on a channel (公众号, 中国妇女报, 学习强国 …),
 //! keyed by (title, channel), with the accounts that reposted them and their level.
 
+pub mod bulk;
 mod edit;
 mod query;
 

@@ -32,5 +32,8 @@ pub async fn open(dir: &Path) -> anyhow::Result<Db> {
     // Photo files (activity photos, imported ones too) live beside the database.
     let db = Db::new(c, keys).with_files(dir);
     db.migrate().await.context("数据库迁移失败")?;
-    Ok(db)
+    let read = conn::connect_reader(&url)
+        .await
+        .with_context(|| "无法连接数据库（只读连接）".to_string())?;
+    Ok(db.with_reader(read))
 }

@@ -62,7 +62,8 @@ impl<'a> Change<'a> {
 
     pub async fn write<C: ConnectionTrait>(self, c: &C, ctx: &Ctx) -> DbResult<()> {
         self.row(ctx).insert(c).await?;
-        Ok(())
+        // Every change is audited, so this is where the data version moves.
+        crate::version::bump(c).await
     }
 
     fn row(self, ctx: &Ctx) -> audit_log::ActiveModel {
@@ -103,7 +104,7 @@ pub async fn write_many<C: ConnectionTrait>(
             .exec_without_returning(c)
             .await?;
     }
-    Ok(())
+    crate::version::bump(c).await
 }
 
 /// Records that the caller saw a sensitive value in plaintext.

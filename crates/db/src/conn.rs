@@ -11,12 +11,19 @@ use domain::crypto::Keyring;
 use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbBackend, DbErr};
 use sea_orm_migration::MigratorTrait;
 
-use crate::migration::Migrator;
+use crate::{cache::Caches, migration::Migrator};
 
 /// The database handle every repository takes.
 #[derive(Clone)]
 pub struct Db {
+    /// Writes, and reads that must see the caller's own open transaction.
     pub conn: DatabaseConnection,
+    /// Reads: on SQLite a pool of read-only connections beside the one
+    /// writer (WAL lets them run in parallel with it and with each other);
+    /// on PostgreSQL the same pool as `conn`.
+    pub read: DatabaseConnection,
+    /// Figures kept per data version.
+    pub caches: Arc<Caches>,
     pub keys: Arc<Keyring>,
     /// Where photo files live (the data directory). `None`: files are checked
     /// but never written — a dry-run import, or a tool without file storage.
@@ -26,10 +33,20 @@ pub struct Db {
 impl Db {
     pub fn new(conn: DatabaseConnection, keys: Keyring) -> Db {
         Db {
+            read: conn.clone(),
             conn,
+            caches: Arc::new(Caches::default()),
             keys: Arc::new(keys),
             files_dir: None,
         }
+    }
+
+    /// The same database, reading through `read` (see [`connect_reader`]).
+    pub fn with_reader(mut self, read: Option<DatabaseConnection>) -> Db {
+        if let Some(r) = read {
+            self.read = r;
+        }
+        self
     }
 
     /// The same database, storing photo files under `dir`.
@@ -82,6 +99,30 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
         opts.max_connections(16).min_connections(1);
     }
     Database::connect(opts).await
+}
+
+/// The read-only pool for a SQLite `url` (one connection per core, at least
+/// two), or `None` on PostgreSQL, whose one pool already reads in parallel.
+/// Open it after migrating: a read-only connection cannot create the file.
+pub async fn connect_reader(url: &str) -> Result<Option<DatabaseConnection>, DbErr> {
+    if !url.starts_with("sqlite:") {
+        return Ok(None);
+    }
+    let n = std::thread::available_parallelism()
+        .map_or(2, |n| n.get() as u32)
+        .max(2);
+    let mut opts = ConnectOptions::new(url.replace("mode=rwc", "mode=ro"));
+    opts.sqlx_logging(false)
+        .connect_timeout(Duration::from_secs(10))
+        .acquire_timeout(Duration::from_secs(30))
+        .max_connections(n)
+        .min_connections(1)
+        .map_sqlx_sqlite_opts(|o| {
+            o.read_only(true)
+                .busy_timeout(Duration::from_secs(10))
+                .foreign_keys(true)
+        });
+    Ok(Some(Database::connect(opts).await?))
 }
 
 /// Reads the key file, or creates it with mode 0600 on first start.

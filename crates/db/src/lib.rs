@@ -7,6 +7,7 @@ pub mod account;
 pub mod activity;
 pub mod audit;
 pub mod batch;
+pub mod cache;
 pub mod conn;
 pub mod ctx;
 pub mod dashboard;
@@ -23,6 +24,7 @@ pub mod stats;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod time;
+pub mod version;
 
 pub use conn::Db;
 pub use ctx::Ctx;

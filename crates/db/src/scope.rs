@@ -32,6 +32,20 @@ pub fn view_condition<C: IntoColumnRef + Clone>(scope: &Scope, path_col: C) -> C
     roots_condition(&roots, path_col)
 }
 
+/// What a scoped read depends on, as text (cache keys): the same key means
+/// the same rows visible.
+pub fn key(scope: &Scope) -> String {
+    let mut roots: Vec<&str> = scope
+        .view_roots
+        .iter()
+        .chain(&scope.capture_roots)
+        .map(String::as_str)
+        .collect();
+    roots.sort_unstable();
+    roots.dedup();
+    format!("{}|{roots:?}", scope.operator)
+}
+
 /// Rows the caller may change.
 pub fn capture_condition<C: IntoColumnRef + Clone>(scope: &Scope, path_col: C) -> Condition {
     if scope.operator {

@@ -44,6 +44,33 @@ pub(crate) fn subtree(root_path: &str, on: chrono::NaiveDate) -> SelectStatement
         .to_owned()
 }
 
+/// [`stats`] read through the database's cache: the document computed at the
+/// current data version, computed now if no one has since the last change.
+pub async fn stats_cached(
+    db: &crate::Db,
+    ctx: &Ctx,
+    org_code: &str,
+    p: Period,
+) -> DbResult<std::sync::Arc<StatsDoc>> {
+    ctx.require(Module::Review, Permission::Read)?;
+    let c = &db.read;
+    // Read before computing: a change committed meanwhile moves the version,
+    // so what is computed here is never kept past it.
+    let version = crate::version::current(c).await?;
+    let root = find_visible(c, ctx, org_code).await?;
+    let key = (root.id, p.from, p.to, crate::time::today_beijing());
+    db.caches
+        .stats
+        .get_or_compute(
+            key,
+            version,
+            |_| 1,
+            async || stats(c, ctx, org_code, p).await,
+        )
+        .await
+}
+
+/// The statistics document, computed from the records.
 pub async fn stats(
     c: &impl ConnectionTrait,
     ctx: &Ctx,

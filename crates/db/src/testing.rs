@@ -60,6 +60,11 @@ impl TestDb {
         let db = Db::new(conn, Keyring::generate()).with_files(dir.path());
         let dir = Some(dir);
         db.migrate().await.expect("migrate");
+        // Tests read as the server does: SQLite through its read-only pool.
+        let read = crate::conn::connect_reader(&url)
+            .await
+            .expect("connect read-only pool");
+        let db = db.with_reader(read);
         TestDb { db, _dir: dir }
     }
 }

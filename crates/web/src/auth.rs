@@ -77,7 +77,7 @@ pub fn clear_cookie() -> String {
 }
 
 async fn resolve(parts: &Parts, state: &AppState) -> Result<Option<CurrentUser>, db::DbError> {
-    let c = &state.db.conn;
+    let c = &state.db.read;
     let ip = client_ip(parts, state.config.trust_proxy);
     let bearer = parts
         .headers
@@ -85,9 +85,12 @@ async fn resolve(parts: &Parts, state: &AppState) -> Result<Option<CurrentUser>,
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "));
     let (user, via_token) = if let Some(token) = bearer {
-        (account::token::authenticate(c, token.trim()).await?, true)
+        (
+            account::token::authenticate(&state.db, token.trim()).await?,
+            true,
+        )
     } else if let Some(token) = cookie_value(&parts.headers, COOKIE) {
-        (account::session::load(c, &token).await?, false)
+        (account::session::load(&state.db, &token).await?, false)
     } else {
         (None, false)
     };

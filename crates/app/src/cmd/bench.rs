@@ -56,6 +56,16 @@ pub async fn stats(
             .unwrap_or_default()
     );
     summary("stats", times);
+    // What pages and the API answer while nothing changes: the cached
+    // document (one version read, one org lookup).
+    db::stats::stats_cached(&db, &ctx, org, p).await?;
+    let mut cached = Vec::with_capacity(runs);
+    for _ in 0..runs {
+        let t = Instant::now();
+        std::hint::black_box(db::stats::stats_cached(&db, &ctx, org, p).await?);
+        cached.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    summary("stats_cached", cached);
     if let Some(file) = raw {
         let root = db::org::find_by_code(&db.conn, org)
             .await?

@@ -55,7 +55,9 @@ pub async fn create(
 
 /// The session's user, if the token is valid and not idle past the timeout.
 /// Touches `last_seen_at` at most once a minute to keep writes low.
-pub async fn load(c: &impl ConnectionTrait, token: &str) -> DbResult<Option<app_user::Model>> {
+/// Reads through the read pool; only the rare touch or expiry writes.
+pub async fn load(db: &crate::Db, token: &str) -> DbResult<Option<app_user::Model>> {
+    let c = &db.read;
     // Session and user in one query: this runs on every request.
     let found = session::Entity::find_by_id(digest(token))
         .join(
@@ -73,13 +75,13 @@ pub async fn load(c: &impl ConnectionTrait, token: &str) -> DbResult<Option<app_
     };
     let t = now();
     if t - s.last_seen_at > Duration::minutes(IDLE_MINUTES) {
-        session::Entity::delete_by_id(s.id).exec(c).await?;
+        session::Entity::delete_by_id(s.id).exec(&db.conn).await?;
         return Ok(None);
     }
     if t - s.last_seen_at > Duration::seconds(60) {
         let mut am = s.into_active_model();
         am.last_seen_at = Set(t);
-        am.update(c).await?;
+        am.update(&db.conn).await?;
     }
     Ok(user.filter(|u| !u.disabled))
 }

@@ -100,11 +100,10 @@ pub async fn revoke(c: &impl ConnectionTrait, ctx: &Ctx, id: i64) -> DbResult<()
     Ok(())
 }
 
-/// The user behind a bearer token, if it is valid and not revoked.
-pub async fn authenticate(
-    c: &impl ConnectionTrait,
-    token: &str,
-) -> DbResult<Option<app_user::Model>> {
+/// The user behind a bearer token, if it is valid and not revoked (read
+/// through the read pool; the once-a-minute touch writes).
+pub async fn authenticate(db: &crate::Db, token: &str) -> DbResult<Option<app_user::Model>> {
+    let c = &db.read;
     if !token.starts_with(PREFIX) {
         return Ok(None);
     }
@@ -124,7 +123,7 @@ pub async fn authenticate(
     {
         let mut am = row.into_active_model();
         am.last_used_at = Set(Some(t));
-        am.update(c).await?;
+        am.update(&db.conn).await?;
     }
     Ok(app_user::Entity::find_by_id(user_id)
         .one(c)

@@ -18,7 +18,7 @@ use domain::{
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, JoinType,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
 use crate::{
@@ -328,28 +328,82 @@ pub struct ActivityQuery {
 
 /// The activities matching `query` in the caller's scope, newest first, and
 /// how many there are in all.
+///
+/// The ordered ids of all matches are kept per (scope, filters, data
+/// version): the total is their number and any page is one lookup by id, so
+/// page 50 costs what page 1 does and no request counts the whole scope while
+/// nothing has changed.
 pub async fn list(
-    c: &impl ConnectionTrait,
+    db: &crate::Db,
     ctx: &Ctx,
     query: &ActivityQuery,
     page: u64,
     per_page: u64,
 ) -> DbResult<(Vec<(activity::Model, org::Model)>, u64)> {
-    let (rows, total) = list_counted(c, ctx, query, page, per_page, true).await?;
-    Ok((rows, total.unwrap_or_default()))
+    ctx.require(Module::Activity, Permission::Read)?;
+    let c = &db.read;
+    let version = crate::version::current(c).await?;
+    let key = list_key(ctx, query);
+    let ids = db
+        .caches
+        .activity_ids
+        .get_or_compute(key, version, Vec::len, async || {
+            filtered(c, ctx, query)
+                .await?
+                .select_only()
+                .column(activity::Column::Id)
+                .order_by_desc(activity::Column::StartDate)
+                .order_by_desc(activity::Column::Id)
+                .into_tuple()
+                .all(c)
+                .await
+                .map_err(crate::DbError::from)
+        })
+        .await?;
+    let from = usize::try_from((page.max(1) - 1).saturating_mul(per_page)).unwrap_or(usize::MAX);
+    let to = from.saturating_add(per_page as usize).min(ids.len());
+    let wanted = ids.get(from..to).unwrap_or_default();
+    Ok((by_ids(c, ctx, wanted).await?, ids.len() as u64))
 }
 
-/// [`list`], counting the matches only when asked: the count visits every
-/// activity in scope, which a short list (the home page) doesn't need.
-async fn list_counted(
+/// The cache key of a list: who may see what, and the filters.
+fn list_key(ctx: &Ctx, query: &ActivityQuery) -> String {
+    format!("{}|{query:?}", crate::scope::key(&ctx.scope))
+}
+
+/// The activities with these ids (still checked against the scope), in the
+/// order given.
+async fn by_ids(
+    c: &impl ConnectionTrait,
+    ctx: &Ctx,
+    ids: &[i64],
+) -> DbResult<Vec<(activity::Model, org::Model)>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut found: std::collections::HashMap<i64, (activity::Model, org::Model)> =
+        activity::Entity::find()
+            .join(
+                JoinType::InnerJoin,
+                org_join(activity::Entity, activity::Column::OrgId),
+            )
+            .filter(view_condition(&ctx.scope, (org::Entity, org::Column::Path)))
+            .filter(activity::Column::Id.is_in(ids.iter().copied()))
+            .select_also(org::Entity)
+            .all(c)
+            .await?
+            .into_iter()
+            .filter_map(|(a, o)| o.map(|o| (a.id, (a, o))))
+            .collect();
+    Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
+}
+
+/// The scoped, filtered activity query (not yet ordered or paged).
+async fn filtered(
     c: &impl ConnectionTrait,
     ctx: &Ctx,
     query: &ActivityQuery,
-    page: u64,
-    per_page: u64,
-    with_total: bool,
-) -> DbResult<(Vec<(activity::Model, org::Model)>, Option<u64>)> {
-    ctx.require(Module::Activity, Permission::Read)?;
+) -> DbResult<sea_orm::Select<activity::Entity>> {
     let mut q = activity::Entity::find()
         .join(
             JoinType::InnerJoin,
@@ -402,25 +456,7 @@ async fn list_counted(
     if let Some(t) = query.to {
         q = q.filter(activity::Column::StartDate.lte(t));
     }
-    let total = if with_total {
-        Some(q.clone().count(c).await?)
-    } else {
-        None
-    };
-    let rows = q
-        .select_also(org::Entity)
-        .order_by_desc(activity::Column::StartDate)
-        .order_by_desc(activity::Column::Id)
-        .offset((page.max(1) - 1) * per_page)
-        .limit(per_page)
-        .all(c)
-        .await?;
-    Ok((
-        rows.into_iter()
-            .filter_map(|(a, o)| o.map(|o| (a, o)))
-            .collect(),
-        total,
-    ))
+    Ok(q)
 }
 
 /// The programme of the last activity the caller recorded (a form default).
@@ -452,15 +488,4 @@ pub async fn last_programme_of(c: &impl ConnectionTrait, ctx: &Ctx) -> DbResult<
         .one(c)
         .await?
         .map(|p| p.name))
-}
-
-/// Recent activities in the caller's scope (home page).
-pub async fn recent(
-    c: &impl ConnectionTrait,
-    ctx: &Ctx,
-    n: u64,
-) -> DbResult<Vec<(activity::Model, org::Model)>> {
-    Ok(list_counted(c, ctx, &ActivityQuery::default(), 1, n, false)
-        .await?
-        .0)
 }

@@ -5,6 +5,7 @@ use sea_orm_migration::prelude::*;
 mod m0001_foundation;
 mod m0002_activity;
 mod m0003_review;
+mod m0004_data_version;
 
 pub struct Migrator;
 
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0001_foundation::Migration),
             Box::new(m0002_activity::Migration),
             Box::new(m0003_review::Migration),
+            Box::new(m0004_data_version::Migration),
         ]
     }
 }

@@ -25,6 +25,25 @@ pub struct ScopeSummary {
     pub surveys_this_year: u64,
 }
 
+/// [`scope_summary`] through the database's cache (per scope, year and data
+/// version): the home page shows it on every view.
+pub async fn scope_summary_cached(
+    db: &crate::Db,
+    ctx: &Ctx,
+) -> DbResult<std::sync::Arc<ScopeSummary>> {
+    let c = &db.read;
+    let version = crate::version::current(c).await?;
+    let key = format!(
+        "{}|{}",
+        crate::scope::key(&ctx.scope),
+        today_beijing().year()
+    );
+    db.caches
+        .summaries
+        .get_or_compute(key, version, |_| 1, async || scope_summary(c, ctx).await)
+        .await
+}
+
 pub async fn scope_summary(c: &impl ConnectionTrait, ctx: &Ctx) -> DbResult<ScopeSummary> {
     let path = (org::Entity, org::Column::Path);
     let mut roots: Vec<org::Model> = if ctx.scope.operator {

@@ -403,15 +403,34 @@ pub async fn list(
             ),
         );
     }
-    let total = q.clone().count(c).await?;
+    // The matching ids in list order, kept per (scope, filters, data
+    // version): the total is their number and a page is one lookup by id.
+    let version = crate::version::current(c).await?;
+    let key = format!("{}|{query:?}", crate::scope::key(&ctx.scope));
+    let all = db
+        .caches
+        .people_ids
+        .get_or_compute(key, version, Vec::len, async || {
+            q.clone()
+                .select_only()
+                .column(person::Column::Id)
+                .order_by_asc(person::Column::Id)
+                .into_tuple::<i64>()
+                .all(c)
+                .await
+                .map_err(crate::DbError::from)
+        })
+        .await?;
+    let total = all.len() as u64;
+    let from = usize::try_from((page.max(1) - 1).saturating_mul(per_page)).unwrap_or(usize::MAX);
+    let to = from.saturating_add(per_page as usize).min(all.len());
+    let ids = all.get(from..to).unwrap_or_default().to_vec();
     let rows = q
         .select_also(org::Entity)
+        .filter(person::Column::Id.is_in(ids.iter().copied()))
         .order_by_asc(person::Column::Id)
-        .offset((page.max(1) - 1) * per_page)
-        .limit(per_page)
         .all(c)
         .await?;
-    let ids: Vec<i64> = rows.iter().map(|(p, _)| p.id).collect();
     let mut tags = tags_of(c, &ids).await?;
     Ok((
         rows.into_iter()

@@ -241,8 +241,8 @@ pub async fn list_activities(
         to,
         only: q.only,
     };
-    let c = &state.db.conn;
-    let (rows, total) = activity::list(c, &cu.ctx, &query, page, per_page).await?;
+    let c = &state.db.read;
+    let (rows, total) = activity::list(&state.db, &cu.ctx, &query, page, per_page).await?;
     Ok(Json(ListResponse {
         items: dtos(c, rows).await?,
         total,

@@ -78,12 +78,11 @@ async fn org_stats(
             ));
         }
     };
-    let c = &state.db.conn;
-    let doc = db::stats::stats(c, &cu.ctx, &code, p).await?;
+    let doc = db::stats::stats_cached(&state.db, &cu.ctx, &code, p).await?;
     if with_previous {
-        let prev = db::stats::stats(c, &cu.ctx, &code, p.previous()).await?;
+        let prev = db::stats::stats_cached(&state.db, &cu.ctx, &code, p.previous()).await?;
         Ok(Json(compare(&doc, &prev)).into_response())
     } else {
-        Ok(Json(doc).into_response())
+        Ok(Json(&*doc).into_response())
     }
 }

@@ -10,7 +10,7 @@ use axum::{
 };
 use db::{
     activity,
-    org::summary::{ScopeSummary, scope_summary},
+    org::summary::{ScopeSummary, scope_summary_cached},
 };
 use domain::access::{Module, Permission};
 use serde::Deserialize;
@@ -42,7 +42,7 @@ pub fn router() -> Router<AppState> {
 #[template(path = "home.html")]
 struct HomePage {
     layout: Layout,
-    summary: ScopeSummary,
+    summary: std::sync::Arc<ScopeSummary>,
     last_login: Option<String>,
     /// None when the user doesn't read activities (the section is hidden).
     recent: Option<Vec<RecentActivity>>,
@@ -56,8 +56,16 @@ async fn recent_activities(
     if !cu.ctx.scope.allows(Module::Activity, Permission::Read) {
         return Ok(None);
     }
-    let c = &state.db.conn;
-    let recent = activity::recent(c, &cu.ctx, RECENT).await?;
+    let c = &state.db.read;
+    // The list's cached order: the newest five without sorting the scope.
+    let (recent, _) = activity::list(
+        &state.db,
+        &cu.ctx,
+        &activity::ActivityQuery::default(),
+        1,
+        RECENT,
+    )
+    .await?;
     // One query for the covers, not one per activity.
     let ids: Vec<i64> = recent.iter().map(|(a, _)| a.id).collect();
     let covers = activity::photo::covers(c, &ids).await?;
@@ -86,7 +94,7 @@ async fn home(
     PageUser(cu): PageUser,
     Query(q): Query<HomeQuery>,
 ) -> PageResult<HomePage> {
-    let summary = scope_summary(&state.db.conn, &cu.ctx).await?;
+    let summary = scope_summary_cached(&state.db, &cu.ctx).await?;
     let flash = q.changed.map(|_| "密码已修改".to_string());
     // The login just updated last_login_*; the previous values are in the audit
     // trail, so we show the current session's start here and the account page

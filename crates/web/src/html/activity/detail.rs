@@ -72,7 +72,7 @@ async fn detail(
     errors: FormErrors,
     flash: Option<String>,
 ) -> PageResult<DetailPage> {
-    let c = &state.db.conn;
+    let c = &state.db.read;
     let (a, o, _) = activity::get(c, &cu.ctx, id).await?;
     let names = programme_names(c, a.programme_id.into_iter()).await?;
     let roster = activity::attendance::roster(c, &cu.ctx, id).await?;

@@ -149,7 +149,7 @@ async fn list(
     PageUser(cu): PageUser,
     Query(q): Query<ListQuery>,
 ) -> PageResult<ListPage> {
-    let c = &state.db.conn;
+    let c = &state.db.read;
     let page = page_of(q.page);
     let status = status_of(q.status.as_deref())?;
     let only = matches!(q.only.as_deref(), Some("true" | "1" | "on"));
@@ -163,7 +163,7 @@ async fn list(
         to: date_of(&q.to),
         only,
     };
-    let (rows, total) = activity::list(c, &cu.ctx, &query, page, PER_PAGE).await?;
+    let (rows, total) = activity::list(&state.db, &cu.ctx, &query, page, PER_PAGE).await?;
     let org_note = match query
         .org
         .as_deref()

@@ -253,7 +253,7 @@ async fn dashboard(
     PageUser(cu): PageUser,
     Query(q): Query<DashboardQuery>,
 ) -> PageResult<DashboardPage> {
-    let c = &state.db.conn;
+    let c = &state.db.read;
     let this_year = db::time::today_beijing().year();
     let year = parse_year(q.year.as_deref(), this_year)?;
     let org_code = match q.org.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
@@ -272,9 +272,10 @@ async fn dashboard(
     };
     let p = Period::year(year);
     let d = db::dashboard::dashboard(c, &cu.ctx, &org_code, p).await?;
-    let doc = db::stats::stats(c, &cu.ctx, &org_code, p).await?;
+    let doc = db::stats::stats_cached(&state.db, &cu.ctx, &org_code, p).await?;
     let today = db::time::today_beijing();
-    let prev = db::stats::stats(c, &cu.ctx, &org_code, compared_with(year, today)).await?;
+    let prev =
+        db::stats::stats_cached(&state.db, &cu.ctx, &org_code, compared_with(year, today)).await?;
     let (by_child, by_month, by_type) = breakdowns(&d, year);
     Ok(DashboardPage {
         layout: Layout::new(&cu, format!("{} · 看板", d.org.name), "dashboard"),

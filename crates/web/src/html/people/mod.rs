@@ -112,7 +112,7 @@ async fn list_people(
         org: lq.org.clone(),
         tag: lq.tag.clone(),
     };
-    let c = &state.db.conn;
+    let c = &state.db.read;
     let (items, total) = people::list(c, &state.db, &cu.ctx, &query, page, PER_PAGE).await?;
     let mut tags: Vec<String> = COMMON_TAGS.iter().map(|t| (*t).to_string()).collect();
     for t in people::tags_in_use(c, &cu.ctx).await? {

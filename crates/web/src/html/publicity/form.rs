@@ -95,7 +95,7 @@ async fn recent_activities(
         org: Some(org_code.to_string()),
         ..Default::default()
     };
-    let rows = match activity::list(&state.db.conn, &cu.ctx, &query, 1, 30).await {
+    let rows = match activity::list(&state.db, &cu.ctx, &query, 1, 30).await {
         Ok((rows, _)) => rows,
         // An org she can't see: offer nothing rather than fail the form.
         Err(DbError::NotFound | DbError::Forbidden(_)) => Vec::new(),

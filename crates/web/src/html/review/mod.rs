@@ -81,7 +81,7 @@ pub struct Composed {
     pub org: org::Model,
     pub period: Period,
     pub key: String,
-    pub stats: StatsDoc,
+    pub stats: std::sync::Arc<StatsDoc>,
     pub records: domain::review::Records,
     pub outline: Outline,
     pub edits: Edits,
@@ -114,7 +114,7 @@ pub async fn compose_for(
     let c = &state.db.conn;
     let org = db::org::find_visible(c, &cu.ctx, org_code).await?;
     let key = canonical(p);
-    let stats = db::stats::stats(c, &cu.ctx, &org.code, p).await?;
+    let stats = db::stats::stats_cached(&state.db, &cu.ctx, &org.code, p).await?;
     let records = db::review::records(c, &cu.ctx, &org.code, p).await?;
     let outline = outline_of(state, cu, &org.code).await?;
     let edits: Edits = match db::review::store::load_draft(c, &cu.ctx, &org.code, &key).await? {

@@ -1,0 +1,149 @@
+//! Figures computed from many rows (statistics, the ordered ids of a list),
+//! kept per [`crate::version`]: an entry answers only while the data version it
+//! was computed at is still the current one, so nothing stale is ever served.
+
+use std::{
+    collections::HashMap,
+    hash::Hash,
+    sync::{Arc, Mutex},
+};
+
+use chrono::NaiveDate;
+use domain::stats::StatsDoc;
+
+/// A bounded map of values computed at a data version.
+/// Bounded by the total weight of its values (1 per value unless told).
+pub struct Cache<K, V> {
+    map: Mutex<Entries<K, V>>,
+    cap: usize,
+}
+
+struct Entries<K, V> {
+    values: HashMap<K, (i64, Arc<V>, usize)>,
+    weight: usize,
+}
+
+impl<K: Eq + Hash, V> Cache<K, V> {
+    pub fn new(cap: usize) -> Self {
+        Cache {
+            map: Mutex::new(Entries {
+                values: HashMap::new(),
+                weight: 0,
+            }),
+            cap,
+        }
+    }
+
+    /// The value of `key` if it was computed at `version`.
+    pub fn get(&self, key: &K, version: i64) -> Option<Arc<V>> {
+        let map = self.map.lock().unwrap_or_else(|e| e.into_inner());
+        map.values
+            .get(key)
+            .filter(|(v, _, _)| *v == version)
+            .map(|(_, value, _)| value.clone())
+    }
+
+    /// Keeps `value`, computed at `version` (read before computing it) and
+    /// weighing `weight`; a value heavier than the whole cache isn't kept.
+    pub fn put(&self, key: K, version: i64, value: Arc<V>, weight: usize) {
+        let weight = weight.max(1);
+        if weight > self.cap {
+            return;
+        }
+        let mut map = self.map.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((_, _, w)) = map.values.remove(&key) {
+            map.weight -= w;
+        }
+        if map.weight + weight > self.cap {
+            // Older versions can never answer again; past that, start over
+            // rather than track recency (a miss only costs one computation).
+            map.values.retain(|_, (v, _, _)| *v >= version);
+            map.weight = map.values.values().map(|(_, _, w)| w).sum();
+            if map.weight + weight > self.cap {
+                map.values.clear();
+                map.weight = 0;
+            }
+        }
+        map.weight += weight;
+        map.values.insert(key, (version, value, weight));
+    }
+
+    /// The value of `key` at `version`, computed by `compute` (and kept,
+    /// weighed by `weigh`) if no one has yet.
+    pub async fn get_or_compute<E>(
+        &self,
+        key: K,
+        version: i64,
+        weigh: impl FnOnce(&V) -> usize,
+        compute: impl AsyncFnOnce() -> Result<V, E>,
+    ) -> Result<Arc<V>, E> {
+        if let Some(v) = self.get(&key, version) {
+            return Ok(v);
+        }
+        let value = Arc::new(compute().await?);
+        self.put(key, version, value.clone(), weigh(&value));
+        Ok(value)
+    }
+}
+
+/// Statistics of an org for a period; `today` too, since months under way
+/// are counted up to it.
+pub type StatsKey = (i64, NaiveDate, NaiveDate, NaiveDate);
+
+/// A list's scope and filters, as text (see `activity::list`).
+pub type ListKey = String;
+
+/// The caches of one database.
+pub struct Caches {
+    /// At most 256 documents (a few KB each).
+    pub stats: Cache<StatsKey, StatsDoc>,
+    /// Ids of the activities matching a scoped query, in list order; weighed
+    /// by id, at most 2 M ids (16 MB) in all.
+    pub activity_ids: Cache<ListKey, Vec<i64>>,
+    /// Ids of the people matching a scoped query, in list order (as above).
+    pub people_ids: Cache<ListKey, Vec<i64>>,
+    /// The home page's counts per scope, at most 1,024.
+    pub summaries: Cache<String, crate::org::summary::ScopeSummary>,
+}
+
+impl Default for Caches {
+    fn default() -> Self {
+        Caches {
+            stats: Cache::new(256),
+            activity_ids: Cache::new(2_000_000),
+            people_ids: Cache::new(2_000_000),
+            summaries: Cache::new(1024),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_entry_answers_only_at_the_version_it_was_computed_at() {
+        let c: Cache<&str, u32> = Cache::new(4);
+        c.put("a", 7, Arc::new(1), 1);
+        assert_eq!(c.get(&"a", 7).as_deref(), Some(&1));
+        assert_eq!(c.get(&"a", 8), None);
+        assert_eq!(c.get(&"b", 7), None);
+    }
+
+    #[test]
+    fn a_full_cache_drops_old_versions_first_and_stays_within_its_weight() {
+        let c: Cache<u32, u32> = Cache::new(3);
+        c.put(1, 1, Arc::new(1), 1);
+        c.put(2, 2, Arc::new(2), 1);
+        c.put(3, 2, Arc::new(3), 1);
+        c.put(4, 2, Arc::new(4), 1);
+        assert_eq!(c.get(&1, 1), None, "the version-1 entry went first");
+        assert_eq!(c.get(&2, 2).as_deref(), Some(&2));
+        c.put(5, 2, Arc::new(5), 2);
+        assert!(c.map.lock().unwrap().weight <= 3);
+        assert_eq!(c.get(&5, 2).as_deref(), Some(&5));
+        c.put(6, 2, Arc::new(6), 4);
+        assert_eq!(c.get(&6, 2), None, "heavier than the whole cache: not kept");
+        assert_eq!(c.get(&5, 2).as_deref(), Some(&5));
+    }
+}

@@ -1,0 +1,152 @@
+//! Cached figures (statistics, the activity list's order and total) answer
+//! from the cache only while nothing has changed: any committed change moves
+//! the data version and the next read recomputes; a rolled-back one doesn't.
+
+mod common;
+
+use std::sync::Arc;
+
+use common::{sheet, workbook};
+use db::{
+    Ctx,
+    activity::{self, ActivityQuery},
+    import::import_workbook,
+    stats::stats_cached,
+    testing::{self, COUNTY, GUIZHOU, MAOPING, MAOPING_VILLAGE, TestDb, operator},
+    version,
+};
+use domain::{access::Role, date::Period};
+
+const ACT_H: &[&str] = &[
+    "活动编号",
+    "活动名称",
+    "活动类型",
+    "主办组织编码",
+    "开始日期",
+];
+
+async fn import(t: &TestDb, ctx: &Ctx, rows: &[&[&str]], dry_run: bool) {
+    let out = import_workbook(
+        &t.db,
+        ctx,
+        &workbook(vec![sheet("活动", ACT_H, rows)]),
+        dry_run,
+    )
+    .await
+    .expect("import");
+    assert!(out.report.is_ok(), "{:?}", out.report.errors);
+}
+
+#[tokio::test]
+async fn statistics_are_served_from_the_cache_until_a_change_commits() {
+    let t = TestDb::new().await;
+    testing::county(&t.db).await;
+    let op = operator();
+    let y = Period::year(2020);
+    import(
+        &t,
+        &op,
+        &[&["A-1", "家教讲座", "讲座", MAOPING, "2020-03-01"]],
+        false,
+    )
+    .await;
+
+    let first = stats_cached(&t.db, &op, COUNTY, y).await.unwrap();
+    assert_eq!(first.activities.count, 1);
+    let again = stats_cached(&t.db, &op, COUNTY, y).await.unwrap();
+    assert!(
+        Arc::ptr_eq(&first, &again),
+        "unchanged data: the same document"
+    );
+
+    // A dry run writes and rolls back: the version is where it was.
+    let v = version::current(&t.db.conn).await.unwrap();
+    import(
+        &t,
+        &op,
+        &[&["A-2", "法治讲座", "讲座", GUIZHOU, "2020-04-01"]],
+        true,
+    )
+    .await;
+    assert_eq!(version::current(&t.db.conn).await.unwrap(), v);
+    let after_dry = stats_cached(&t.db, &op, COUNTY, y).await.unwrap();
+    assert!(Arc::ptr_eq(&first, &after_dry));
+
+    import(
+        &t,
+        &op,
+        &[&["A-2", "法治讲座", "讲座", GUIZHOU, "2020-04-01"]],
+        false,
+    )
+    .await;
+    assert!(version::current(&t.db.conn).await.unwrap() > v);
+    let after = stats_cached(&t.db, &op, COUNTY, y).await.unwrap();
+    assert_eq!(after.activities.count, 2, "recomputed after the import");
+    assert_eq!(
+        stats_cached(&t.db, &op, MAOPING, y)
+            .await
+            .unwrap()
+            .activities
+            .count,
+        1
+    );
+}
+
+#[tokio::test]
+async fn the_cached_list_order_and_total_follow_a_committed_change_and_the_callers_scope() {
+    let t = TestDb::new().await;
+    testing::county(&t.db).await;
+    testing::user(&t.db, "mp", Role::TownshipChair, MAOPING).await;
+    let op = operator();
+    import(
+        &t,
+        &op,
+        &[
+            &["A-1", "家教讲座", "讲座", MAOPING, "2020-03-01"],
+            &["A-2", "法治讲座", "讲座", GUIZHOU, "2020-04-01"],
+            &["A-3", "插花培训", "培训", MAOPING_VILLAGE, "2020-05-01"],
+        ],
+        false,
+    )
+    .await;
+    let names = |rows: &[(db::entity::activity::Model, db::entity::org::Model)]| {
+        rows.iter().map(|(a, _)| a.name.clone()).collect::<Vec<_>>()
+    };
+    let all = ActivityQuery::default();
+
+    let (rows, total) = activity::list(&t.db, &op, &all, 1, 2).await.unwrap();
+    assert_eq!(
+        (names(&rows), total),
+        (vec!["插花培训".into(), "法治讲座".into()], 3)
+    );
+    let (rows, _) = activity::list(&t.db, &op, &all, 2, 2).await.unwrap();
+    assert_eq!(names(&rows), vec!["家教讲座".to_string()]);
+    let (rows, _) = activity::list(&t.db, &op, &all, 9, 2).await.unwrap();
+    assert!(rows.is_empty(), "past the last page");
+
+    // The township chair's list is her own, not the county's cached one.
+    let mp = testing::ctx_of(&t.db, "mp").await;
+    let (rows, total) = activity::list(&t.db, &mp, &all, 1, 10).await.unwrap();
+    assert_eq!(
+        (names(&rows), total),
+        (vec!["插花培训".into(), "家教讲座".into()], 2)
+    );
+
+    import(
+        &t,
+        &op,
+        &[&["A-4", "巾帼宣讲", "宣讲", MAOPING, "2020-06-01"]],
+        false,
+    )
+    .await;
+    let (rows, total) = activity::list(&t.db, &mp, &all, 1, 1).await.unwrap();
+    assert_eq!((names(&rows), total), (vec!["巾帼宣讲".into()], 3));
+    let (_, total) = activity::list(&t.db, &op, &all, 1, 1).await.unwrap();
+    assert_eq!(total, 4);
+    let talks = ActivityQuery {
+        kind: Some("lecture".into()),
+        ..Default::default()
+    };
+    let (rows, total) = activity::list(&t.db, &op, &talks, 1, 10).await.unwrap();
+    assert_eq!(total, 2, "{:?}", names(&rows));
+}

@@ -102,6 +102,11 @@ pub struct Caches {
     pub activity_ids: Cache<ListKey, Vec<i64>>,
     /// Ids of the people matching a scoped query, in list order (as above).
     pub people_ids: Cache<ListKey, Vec<i64>>,
+    /// Tags in use per scope (the people list's filter), at most 1,024 lists.
+    pub tags: Cache<String, Vec<String>>,
+    /// The orgs each scope sees (filters on list pages), weighed by org: at
+    /// most 200,000 orgs in all.
+    pub visible_orgs: Cache<String, Vec<crate::entity::org::Model>>,
     /// The home page's counts per scope, at most 1,024.
     pub summaries: Cache<String, crate::org::summary::ScopeSummary>,
 }
@@ -112,6 +117,8 @@ impl Default for Caches {
             stats: Cache::new(256),
             activity_ids: Cache::new(2_000_000),
             people_ids: Cache::new(2_000_000),
+            tags: Cache::new(1024),
+            visible_orgs: Cache::new(200_000),
             summaries: Cache::new(1024),
         }
     }

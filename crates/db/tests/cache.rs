@@ -150,3 +150,30 @@ async fn the_cached_list_order_and_total_follow_a_committed_change_and_the_calle
     let (rows, total) = activity::list(&t.db, &op, &talks, 1, 10).await.unwrap();
     assert_eq!(total, 2, "{:?}", names(&rows));
 }
+
+#[tokio::test]
+async fn a_cached_people_search_finds_someone_registered_after_it() {
+    let t = TestDb::new().await;
+    testing::county(&t.db).await;
+    let op = operator();
+    let q = db::people::PeopleQuery {
+        q: Some("王丽".into()),
+        ..Default::default()
+    };
+    let a = common::id_number(common::date(1980, 1, 1), 2);
+    let b = common::id_number(common::date(1982, 3, 3), 4);
+    testing::person(&t.db, "王丽", &a, MAOPING).await;
+    let (found, total) = db::people::list(&t.db.read, &t.db, &op, &q, 1, 20)
+        .await
+        .unwrap();
+    assert_eq!((found.len(), total), (1, 1));
+    // Registering someone (an audited change) retires the cached answer.
+    testing::person(&t.db, "王丽华", &b, GUIZHOU).await;
+    let (found, total) = db::people::list(&t.db.read, &t.db, &op, &q, 1, 20)
+        .await
+        .unwrap();
+    assert_eq!(total, 2);
+    let mut names: Vec<_> = found.into_iter().map(|p| p.name).collect();
+    names.sort();
+    assert_eq!(names, vec!["王丽".to_string(), "王丽华".to_string()]);
+}

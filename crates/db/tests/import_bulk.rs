@@ -436,7 +436,8 @@ async fn works_go_only_under_a_collection_and_a_changed_category_is_one_audited_
 }
 
 #[tokio::test]
-async fn publicity_items_are_registered_with_their_reposts_and_reimported_ones_are_audited_updates() {
+async fn publicity_items_are_registered_with_their_reposts_and_reimported_ones_are_audited_updates()
+{
     let t = county_db().await;
     let op = testing::operator();
     const H: &[&str] = &[

@@ -124,7 +124,7 @@ pub fn org_options(orgs: &[org::Model]) -> Vec<OrgOption> {
 /// Orgs for a filter: all the caller sees, or none when she has no org
 /// permission (a rights officer reads people but not the org tree).
 pub async fn visible_org_options(state: &AppState, cu: &CurrentUser) -> PageResult<Vec<OrgOption>> {
-    match db::org::all_visible(&state.db.conn, &cu.ctx).await {
+    match db::org::all_visible_cached(&state.db, &cu.ctx).await {
         Ok(orgs) => Ok(org_options(&orgs)),
         Err(DbError::Forbidden(_)) => Ok(Vec::new()),
         Err(e) => Err(e.into()),

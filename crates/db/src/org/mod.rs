@@ -374,6 +374,26 @@ pub async fn all_visible(c: &impl ConnectionTrait, ctx: &Ctx) -> DbResult<Vec<or
         .await?)
 }
 
+/// [`all_visible`] through the database's cache (per scope and data
+/// version): list pages offer them as a filter on every view.
+pub async fn all_visible_cached(
+    db: &crate::Db,
+    ctx: &Ctx,
+) -> DbResult<std::sync::Arc<Vec<org::Model>>> {
+    ctx.require(Module::Org, Permission::Read)?;
+    let c = &db.read;
+    let version = crate::version::current(c).await?;
+    db.caches
+        .visible_orgs
+        .get_or_compute(
+            crate::scope::key(&ctx.scope),
+            version,
+            Vec::len,
+            async || all_visible(c, ctx).await,
+        )
+        .await
+}
+
 /// Orgs the caller may record against (for form pickers).
 pub async fn all_capturable(c: &impl ConnectionTrait, ctx: &Ctx) -> DbResult<Vec<org::Model>> {
     Ok(org::Entity::find()

@@ -154,6 +154,27 @@ pub async fn can_edit(c: &impl ConnectionTrait, ctx: &Ctx, p: &person::Model) ->
     Ok(ctx.scope.can_capture_path(&home.path))
 }
 
+/// [`tags_in_use`] through the database's cache (per scope and data
+/// version): the people list shows them on every view, and finding them
+/// visits every tagged person in scope.
+pub async fn tags_in_use_cached(
+    db: &crate::Db,
+    ctx: &Ctx,
+) -> DbResult<std::sync::Arc<Vec<String>>> {
+    ctx.require(Module::People, Permission::Read)?;
+    let c = &db.read;
+    let version = crate::version::current(c).await?;
+    db.caches
+        .tags
+        .get_or_compute(
+            crate::scope::key(&ctx.scope),
+            version,
+            |_| 1,
+            async || tags_in_use(c, ctx).await,
+        )
+        .await
+}
+
 /// Distinct tags on people the caller may see (for the tag filter).
 pub async fn tags_in_use(c: &impl ConnectionTrait, ctx: &Ctx) -> DbResult<Vec<String>> {
     ctx.require(Module::People, Permission::Read)?;

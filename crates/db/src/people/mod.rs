@@ -8,7 +8,8 @@ pub mod edit;
 pub mod household;
 
 pub use edit::{
-    COMMON_TAGS, PersonUpdate, can_edit, find_visible_by_id_number, tags_in_use, update,
+    COMMON_TAGS, PersonUpdate, can_edit, find_visible_by_id_number, tags_in_use,
+    tags_in_use_cached, update,
 };
 
 use chrono::NaiveDate;

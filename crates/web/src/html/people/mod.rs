@@ -115,9 +115,9 @@ async fn list_people(
     let c = &state.db.read;
     let (items, total) = people::list(c, &state.db, &cu.ctx, &query, page, PER_PAGE).await?;
     let mut tags: Vec<String> = COMMON_TAGS.iter().map(|t| (*t).to_string()).collect();
-    for t in people::tags_in_use(c, &cu.ctx).await? {
-        if !tags.contains(&t) {
-            tags.push(t);
+    for t in people::tags_in_use_cached(&state.db, &cu.ctx).await?.iter() {
+        if !tags.contains(t) {
+            tags.push(t.clone());
         }
     }
     let base = query_string(&[

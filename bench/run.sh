@@ -53,9 +53,14 @@ field() { sed -n "s/.*$1=\([^ ]*\).*/\1/p" | head -1; }
 sql() { # backend, query
   if [ "$1" = postgres ]; then psql "$DATABASE_URL" -Atc "$2"; else sqlite3 "$DATA/jinguo.db" "$2"; fi
 }
+login_cookie() { # the session cookie of the bench account
+  curl -s -D - -o /dev/null -H "Origin: http://127.0.0.1:$PORT" \
+    --data-urlencode username=bench --data-urlencode 'password=Load#Test2020x' "http://127.0.0.1:$PORT/login" \
+    | sed -n 's/^set-cookie: \([^;]*\).*/\1/Ip' | tr -d '\r' | head -1
+}
 wait_port() { for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$1/$2" && return 0; sleep 0.1; done; return 1; }
-load() { # label url [cookie]
-  local r; r=$(BENCH_COOKIE="${3:-}" wrk -t2 -c"${CONN_N:-$CONN}" -d"$DUR" --timeout 30s --latency -s bench/cookie.lua "$2" | grep BENCH_WRK)
+load() { # label url [cookie] [paths file]
+  local r; r=$(BENCH_COOKIE="${3:-}" BENCH_PATHS="${4:-}" wrk -t2 -c"${CONN_N:-$CONN}" -d"$DUR" --timeout 30s --latency -s bench/cookie.lua "$2" | grep BENCH_WRK)
   log "$B http $1 $r"
 }
 
@@ -81,9 +86,7 @@ for B in $BACKENDS; do
   # 3. HTTP under load (server and wrk share the 2 cores).
   "$BIN" --data "$DATA" --listen 127.0.0.1:$PORT serve > "$WORK/serve.log" 2>&1 & SRV=$!
   wait_port $PORT login
-  COOKIE=$(curl -s -D - -o /dev/null -H "Origin: http://127.0.0.1:$PORT" \
-    --data-urlencode username=bench --data-urlencode 'password=Load#Test2020x' "http://127.0.0.1:$PORT/login" \
-    | sed -n 's/^set-cookie: \([^;]*\).*/\1/Ip' | tr -d '\r' | head -1)
+  COOKIE=$(login_cookie)
   ACT=$(sql "$B" "SELECT MIN(id) FROM activity")
   NAME=$(sql "$B" "SELECT name FROM person WHERE length(name) = 2 ORDER BY id LIMIT 1" 2>/dev/null || echo 王丽)
   Q=$(python3 -c 'import sys,urllib.parse;print(urllib.parse.quote(sys.argv[1]))' "$NAME")
@@ -96,6 +99,19 @@ for B in $BACKENDS; do
     [ "$code" = 200 ] || log "$B warn $k answered $code before load"
     load "$k" "http://127.0.0.1:$PORT${URLS[$k]}" "$COOKIE"
   done
+  # The same measures without a repeated URL: 200 different name searches,
+  # and pages 1..200 of the list. Each first visit computes; later rounds are
+  # answered from the cache (unchanged data), so the cold cost is measured
+  # apart: the first request of 30 searches, one at a time.
+  sql "$B" "SELECT DISTINCT substr(name, 1, 2) FROM person ORDER BY 1 LIMIT 200" \
+    | python3 -c 'import sys,urllib.parse;[print("/people?q="+urllib.parse.quote(l.strip())) for l in sys.stdin]' > "$WORK/names.txt"
+  seq 1 200 | sed 's|^|/activities?page=|' > "$WORK/pages.txt"
+  head -30 "$WORK/names.txt" | while read -r u; do
+    curl -s -o /dev/null -w '%{time_total}\n' -H "Cookie: $COOKIE" "http://127.0.0.1:$PORT$u"
+  done | sort -n | awk '{t[NR]=$1*1000} END {printf "p50_ms=%.2f p95_ms=%.2f n=%d\n", t[int((NR+1)/2)], t[int(NR*0.95+0.5)], NR}' \
+    | sed "s/^/$B http people_search_cold /" | tee -a "$OUT"
+  load people_search_varied "http://127.0.0.1:$PORT/people" "$COOKIE" "$WORK/names.txt"
+  load activities_pages "http://127.0.0.1:$PORT/activities" "$COOKIE" "$WORK/pages.txt"
   if [ "${CEILING:-0}" = 1 ]; then
     for c in 8 16 32 64 128 256 512; do CONN_N=$c load "ceiling_c$c" "http://127.0.0.1:$PORT/activities" "$COOKIE"; done
   fi
@@ -117,6 +133,20 @@ for B in $BACKENDS; do
   fi
   "$BIN" --data "$DATA" bench-stats --org $ROOT --period $YEAR --runs 5 --raw bench/raw_stats.sql --review \
     | grep BENCH | sed "s/^BENCH/$B province/" | tee -a "$OUT"
+
+  # The province served: the province admin's list (every county) and the
+  # province-year statistics, and with CEILING=1 the connections sweep again,
+  # so the curve shows what PROV_N counties in one database do to it.
+  "$BIN" --data "$DATA" --listen 127.0.0.1:$PORT serve > "$WORK/serve.log" 2>&1 & SRV=$!
+  wait_port $PORT login
+  COOKIE=$(login_cookie)
+  load province_activities_p1 "http://127.0.0.1:$PORT/activities" "$COOKIE"
+  load province_stats_api "http://127.0.0.1:$PORT/api/v1/orgs/$ROOT/stats?period=$YEAR" "$COOKIE"
+  if [ "${CEILING:-0}" = 1 ]; then
+    for c in 8 16 32 64 128 256 512; do CONN_N=$c load "province_ceiling_c$c" "http://127.0.0.1:$PORT/activities" "$COOKIE"; done
+  fi
+  log "$B server province_peak_rss_mb=$(( $(awk '/VmHWM/ {print $2}' /proc/$SRV/status) / 1024 ))"
+  kill $SRV; wait $SRV 2>/dev/null || true
   unset DATABASE_URL
 done
 log "# done $(date -u +%H:%MZ)"

@@ -23,7 +23,7 @@ for l in lines[1:]:
     elif what in ("county", "province", "province-build"):
         data[(b, what, parts[2])] = kv(l)
     elif what in ("import", "server"):
-        data[(b, what)] = kv(l)
+        data.setdefault((b, what), {}).update(kv(l))
     else:
         data.setdefault((b, "warn"), []).append(l)
 
@@ -55,7 +55,7 @@ for b in sorted({k[0] for k in data}):
     if pb:
         row(b, "province build (bench-data, rows/s)", f"{pb['rows_per_s']} rows/s ({pb['rows']} rows)", "", "", "")
     hello = g("http", "hello")
-    for k in ("hello", "login", "home", "activities_p1", "activities_p50", "activity_detail", "stats_api", "people_search"):
+    for k in ("hello", "login", "home", "activities_p1", "activities_p50", "activities_pages", "activity_detail", "stats_api", "people_search", "people_search_varied"):
         h = g("http", k)
         if not h:
             continue
@@ -63,12 +63,30 @@ for b in sorted({k[0] for k in data}):
         row(b, f"HTTP {k} (req/s, p50, p99, errors)", f"{h['rps']}, {h['p50_ms']} ms, {h['p99_ms']} ms, {h['errors']}",
             f"hello {hello.get('rps', '?')} req/s" if k != "hello" else "", ratio,
             "≥ 5,000 req/s, p99 ≤ 50 ms, ≥ 25% of hello, 0 errors" if k.startswith("activit") else "0 errors")
-    for k in sorted(x[2] for x in data if x[0] == b and x[1] == "http" and x[2].startswith("ceiling")):
+    cold = g("http", "people_search_cold")
+    if cold:
+        row(b, "people search, first (uncached) request of 30 names, one at a time (ms)",
+            f"p50 {cold['p50_ms']}, p95 {cold['p95_ms']}", "", "", "")
+    for k in sorted((x[2] for x in data if x[0] == b and x[1] == "http" and x[2].startswith("ceiling")),
+                    key=lambda k: int(k.rsplit("c", 1)[1])):
         h = g("http", k)
         row(b, f"ceiling: activity list at {k[9:]} connections", f"{h['rps']} req/s, p99 {h['p99_ms']} ms, {h['errors']} errors", "", "", "p99 ≤ 200 ms")
+    for k, what in (("province_activities_p1", "province admin's activity list, page 1"),
+                    ("province_stats_api", "province-year stats API")):
+        h = g("http", k)
+        if h:
+            row(b, f"HTTP {what} (req/s, p50, p99, errors)", f"{h['rps']}, {h['p50_ms']} ms, {h['p99_ms']} ms, {h['errors']}",
+                f"hello {hello.get('rps', '?')} req/s", f"{float(h['rps']) / float(hello['rps']) * 100:.0f}% of hello" if hello else "", "0 errors")
+    for k in sorted((x[2] for x in data if x[0] == b and x[1] == "http" and x[2].startswith("province_ceiling")),
+                    key=lambda k: int(k.rsplit("c", 1)[1])):
+        h = g("http", k)
+        row(b, f"ceiling, province database: activity list at {k.rsplit('c', 1)[1]} connections",
+            f"{h['rps']} req/s, p99 {h['p99_ms']} ms, {h['errors']} errors", "", "", "p99 ≤ 200 ms")
     srv = g("server")
     if srv:
         row(b, "server peak RSS under load (MB)", srv["peak_rss_mb"], "", "", "≤ 150 MB")
+        if "province_peak_rss_mb" in srv:
+            row(b, "server peak RSS, province database (MB)", srv["province_peak_rss_mb"], "", "", "≤ 150 MB")
     for w in data.get((b, "warn"), []):
         row(b, "warning", w.split(" ", 1)[1])
 

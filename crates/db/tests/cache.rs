@@ -177,3 +177,19 @@ async fn a_cached_people_search_finds_someone_registered_after_it() {
     names.sort();
     assert_eq!(names, vec!["王丽".to_string(), "王丽华".to_string()]);
 }
+
+#[tokio::test]
+async fn signing_in_leaves_the_data_version_and_a_change_moves_it() {
+    let t = TestDb::new().await;
+    testing::county(&t.db).await;
+    let (user, pw) = testing::user(&t.db, "mp", Role::TownshipChair, MAOPING).await;
+    let before = version::current(&t.db.read).await.unwrap();
+    let signed_in = db::account::authenticate(&t.db.conn, &user, &pw, Some("10.0.0.8".into()))
+        .await
+        .unwrap();
+    assert!(signed_in.is_ok(), "the fixture user signs in");
+    assert_eq!(version::current(&t.db.read).await.unwrap(), before);
+    let id = common::id_number(common::date(1980, 1, 1), 2);
+    testing::person(&t.db, "王丽", &id, MAOPING).await;
+    assert!(version::current(&t.db.read).await.unwrap() > before);
+}

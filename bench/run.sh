@@ -15,6 +15,7 @@ BACKENDS=${BACKENDS:-sqlite postgres}
 PG=${PG:-postgres://postgres@127.0.0.1:5432}
 YEAR=2020
 DUR=$([ "$QUICK" = 1 ] && echo 10s || echo 30s)
+EXTRA=10s   # the measures beyond the list, and each step of a ceiling sweep
 PROV_N=${PROV_N:-$([ "$QUICK" = 1 ] && echo 20 || echo 100)}
 PROV_SCALE=${PROVINCE_SCALE:-0.1}
 CONN=64
@@ -60,7 +61,7 @@ login_cookie() { # the session cookie of the bench account
 }
 wait_port() { for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$1/$2" && return 0; sleep 0.1; done; return 1; }
 load() { # label url [cookie] [paths file]
-  local r; r=$(BENCH_COOKIE="${3:-}" BENCH_PATHS="${4:-}" wrk -t2 -c"${CONN_N:-$CONN}" -d"$DUR" --timeout 30s --latency -s bench/cookie.lua "$2" | grep BENCH_WRK)
+  local r; r=$(BENCH_COOKIE="${3:-}" BENCH_PATHS="${4:-}" wrk -t2 -c"${CONN_N:-$CONN}" -d"${DUR_N:-$DUR}" --timeout 30s --latency -s bench/cookie.lua "$2" | grep BENCH_WRK)
   log "$B http $1 $r"
 }
 
@@ -110,10 +111,10 @@ for B in $BACKENDS; do
     curl -s -o /dev/null -w '%{time_total}\n' -H "Cookie: $COOKIE" "http://127.0.0.1:$PORT$u"
   done | sort -n | awk '{t[NR]=$1*1000} END {printf "p50_ms=%.2f p95_ms=%.2f n=%d\n", t[int((NR+1)/2)], t[int(NR*0.95+0.5)], NR}' \
     | sed "s/^/$B http people_search_cold /" | tee -a "$OUT"
-  load people_search_varied "http://127.0.0.1:$PORT/people" "$COOKIE" "$WORK/names.txt"
-  load activities_pages "http://127.0.0.1:$PORT/activities" "$COOKIE" "$WORK/pages.txt"
+  DUR_N=$EXTRA load people_search_varied "http://127.0.0.1:$PORT/people" "$COOKIE" "$WORK/names.txt"
+  DUR_N=$EXTRA load activities_pages "http://127.0.0.1:$PORT/activities" "$COOKIE" "$WORK/pages.txt"
   if [ "${CEILING:-0}" = 1 ]; then
-    for c in 8 16 32 64 128 256 512; do CONN_N=$c load "ceiling_c$c" "http://127.0.0.1:$PORT/activities" "$COOKIE"; done
+    for c in 8 16 32 64 128 256 512; do CONN_N=$c DUR_N=$EXTRA load "ceiling_c$c" "http://127.0.0.1:$PORT/activities" "$COOKIE"; done
   fi
   log "$B server peak_rss_mb=$(( $(awk '/VmHWM/ {print $2}' /proc/$SRV/status) / 1024 ))"
   kill $SRV; wait $SRV 2>/dev/null || true
@@ -140,10 +141,10 @@ for B in $BACKENDS; do
   "$BIN" --data "$DATA" --listen 127.0.0.1:$PORT serve > "$WORK/serve.log" 2>&1 & SRV=$!
   wait_port $PORT login
   COOKIE=$(login_cookie)
-  load province_activities_p1 "http://127.0.0.1:$PORT/activities" "$COOKIE"
-  load province_stats_api "http://127.0.0.1:$PORT/api/v1/orgs/$ROOT/stats?period=$YEAR" "$COOKIE"
+  DUR_N=$EXTRA load province_activities_p1 "http://127.0.0.1:$PORT/activities" "$COOKIE"
+  DUR_N=$EXTRA load province_stats_api "http://127.0.0.1:$PORT/api/v1/orgs/$ROOT/stats?period=$YEAR" "$COOKIE"
   if [ "${CEILING:-0}" = 1 ]; then
-    for c in 8 16 32 64 128 256 512; do CONN_N=$c load "province_ceiling_c$c" "http://127.0.0.1:$PORT/activities" "$COOKIE"; done
+    for c in 8 16 32 64 128 256 512; do CONN_N=$c DUR_N=$EXTRA load "province_ceiling_c$c" "http://127.0.0.1:$PORT/activities" "$COOKIE"; done
   fi
   log "$B server province_peak_rss_mb=$(( $(awk '/VmHWM/ {print $2}' /proc/$SRV/status) / 1024 ))"
   kill $SRV; wait $SRV 2>/dev/null || true

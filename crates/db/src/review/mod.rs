@@ -139,14 +139,22 @@ pub async fn records(
         });
     }
 
+    // Posts by person: scanning every post for every roster line was
+    // quadratic (a province-year review took 27 s).
+    let mut posts_of: HashMap<i64, Vec<&officer::Model>> = HashMap::new();
+    for o in &posts {
+        posts_of.entry(o.person_id).or_default().push(o);
+    }
     let activities = acts
         .into_iter()
         .map(|a| {
             let roster = rosters.remove(&a.id).unwrap_or_default();
             let held_on = |person: Option<i64>| -> Vec<&officer::Model> {
-                posts
-                    .iter()
-                    .filter(|o| Some(o.person_id) == person)
+                person
+                    .and_then(|p| posts_of.get(&p))
+                    .into_iter()
+                    .flatten()
+                    .copied()
                     .filter(|o| {
                         o.term_start.is_none_or(|s| s <= a.start_date)
                             && o.term_end.is_none_or(|e| e >= a.start_date)

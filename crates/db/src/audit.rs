@@ -62,9 +62,10 @@ impl<'a> Change<'a> {
 
     pub async fn write<C: ConnectionTrait>(self, c: &C, ctx: &Ctx) -> DbResult<()> {
         // Every change is audited, so this is where the data version moves; a
-        // sign-in changes nothing anything caches, and signing in all day
-        // must not keep retiring everyone's cached figures.
-        let moves_data = self.action != "login";
+        // sign-in (or a failed one) changes nothing anything caches, and
+        // signing in all day must not keep retiring everyone's cached figures.
+        let moves_data =
+            !ctx.defer_version && !(self.entity == "user" && self.action.starts_with("login"));
         self.row(ctx).insert(c).await?;
         if moves_data {
             crate::version::bump(c).await?;
@@ -109,6 +110,9 @@ pub async fn write_many<C: ConnectionTrait>(
         audit_log::Entity::insert_many(chunk)
             .exec_without_returning(c)
             .await?;
+    }
+    if ctx.defer_version {
+        return Ok(());
     }
     crate::version::bump(c).await
 }

@@ -16,6 +16,10 @@ use domain::stats::StatsDoc;
 pub struct Cache<K, V> {
     map: Mutex<Entries<K, V>>,
     cap: usize,
+    /// One gate per key being computed: requests that miss together wait
+    /// for one computation instead of each running it (64 requests computing
+    /// a province's statistics at once took every core and half a GB).
+    gates: Mutex<HashMap<K, Arc<tokio::sync::Mutex<()>>>>,
 }
 
 struct Entries<K, V> {
@@ -23,7 +27,7 @@ struct Entries<K, V> {
     weight: usize,
 }
 
-impl<K: Eq + Hash, V> Cache<K, V> {
+impl<K: Eq + Hash + Clone, V> Cache<K, V> {
     pub fn new(cap: usize) -> Self {
         Cache {
             map: Mutex::new(Entries {
@@ -31,6 +35,7 @@ impl<K: Eq + Hash, V> Cache<K, V> {
                 weight: 0,
             }),
             cap,
+            gates: Mutex::new(HashMap::new()),
         }
     }
 
@@ -68,6 +73,14 @@ impl<K: Eq + Hash, V> Cache<K, V> {
         map.values.insert(key, (version, value, weight));
     }
 
+    /// Forgets `key` (a signed-out session).
+    pub fn remove(&self, key: &K) {
+        let mut map = self.map.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((_, _, w)) = map.values.remove(key) {
+            map.weight -= w;
+        }
+    }
+
     /// The value of `key` at `version`, computed by `compute` (and kept,
     /// weighed by `weigh`) if no one has yet.
     pub async fn get_or_compute<E>(
@@ -80,9 +93,31 @@ impl<K: Eq + Hash, V> Cache<K, V> {
         if let Some(v) = self.get(&key, version) {
             return Ok(v);
         }
-        let value = Arc::new(compute().await?);
-        self.put(key, version, value.clone(), weigh(&value));
-        Ok(value)
+        let gate = {
+            let mut gates = self.gates.lock().unwrap_or_else(|e| e.into_inner());
+            gates.entry(key.clone()).or_default().clone()
+        };
+        let result = {
+            let _turn = gate.lock().await;
+            // Whoever held the gate before may have computed it meanwhile.
+            match self.get(&key, version) {
+                Some(v) => Ok(v),
+                None => match compute().await {
+                    Ok(value) => {
+                        let value = Arc::new(value);
+                        self.put(key.clone(), version, value.clone(), weigh(&value));
+                        Ok(value)
+                    }
+                    Err(e) => Err(e),
+                },
+            }
+        };
+        let mut gates = self.gates.lock().unwrap_or_else(|e| e.into_inner());
+        // The map's handle and ours: no one else is waiting.
+        if Arc::strong_count(&gate) == 2 {
+            gates.remove(&key);
+        }
+        result
     }
 }
 
@@ -107,6 +142,9 @@ pub struct Caches {
     /// The orgs each scope sees (filters on list pages), weighed by org: at
     /// most 200,000 orgs in all.
     pub visible_orgs: Cache<String, Vec<crate::entity::org::Model>>,
+    /// Signed-in sessions by token digest (`account::session::load_cached`),
+    /// at most 10,000.
+    pub sessions: Cache<String, crate::account::session::Checked>,
     /// The home page's counts per scope, at most 1,024.
     pub summaries: Cache<String, crate::org::summary::ScopeSummary>,
 }
@@ -119,6 +157,7 @@ impl Default for Caches {
             people_ids: Cache::new(2_000_000),
             tags: Cache::new(1024),
             visible_orgs: Cache::new(200_000),
+            sessions: Cache::new(10_000),
             summaries: Cache::new(1024),
         }
     }
@@ -127,6 +166,52 @@ impl Default for Caches {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn requests_that_miss_together_compute_once() {
+        let c: Arc<Cache<&str, u32>> = Arc::new(Cache::new(4));
+        let runs = Arc::new(std::sync::atomic::AtomicU32::new(0));
+        let (tx, rx) = tokio::sync::watch::channel(false);
+        let tasks: Vec<_> = (0..8)
+            .map(|_| {
+                let (c, runs, mut rx) = (c.clone(), runs.clone(), rx.clone());
+                tokio::spawn(async move {
+                    c.get_or_compute(
+                        "doc",
+                        1,
+                        |_| 1,
+                        async || {
+                            runs.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                            // Held until every task has asked for the key.
+                            rx.wait_for(|go| *go).await.unwrap();
+                            Ok::<u32, ()>(42)
+                        },
+                    )
+                    .await
+                })
+            })
+            .collect();
+        // Every task either computes or waits at the gate before we let go.
+        while c
+            .gates
+            .lock()
+            .unwrap()
+            .get("doc")
+            .map_or(0, Arc::strong_count)
+            < 9
+        {
+            tokio::task::yield_now().await;
+        }
+        tx.send(true).unwrap();
+        for t in tasks {
+            assert_eq!(*t.await.unwrap().unwrap(), 42);
+        }
+        assert_eq!(runs.load(std::sync::atomic::Ordering::SeqCst), 1);
+        assert!(
+            c.gates.lock().unwrap().is_empty(),
+            "gates are dropped after use"
+        );
+    }
 
     #[test]
     fn an_entry_answers_only_at_the_version_it_was_computed_at() {

@@ -56,7 +56,7 @@ pub async fn stats_cached(
     let c = &db.read;
     // Read before computing: a change committed meanwhile moves the version,
     // so what is computed here is never kept past it.
-    let version = crate::version::current(c).await?;
+    let version = crate::version::of(c, ctx).await?;
     let root = find_visible(c, ctx, org_code).await?;
     let key = (root.id, p.from, p.to, crate::time::today_beijing());
     db.caches

@@ -159,10 +159,10 @@ pub async fn ctx_of(db: &Db, username: &str) -> Ctx {
         .await
         .expect("query")
         .expect("fixture user exists");
-    Ctx {
-        scope: account::load_scope(&db.conn, &u).await.expect("scope"),
-        ip: Some("127.0.0.1".into()),
-    }
+    Ctx::new(
+        account::load_scope(&db.conn, &u).await.expect("scope"),
+        Some("127.0.0.1".into()),
+    )
 }
 
 /// Registers a person as the operator.

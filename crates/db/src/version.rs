@@ -40,3 +40,12 @@ pub async fn current(c: &impl ConnectionTrait) -> DbResult<i64> {
         None => 0,
     })
 }
+
+/// The version a request reads at: the one read when it was signed in (a
+/// page shows data at least that new), else the current one.
+pub async fn of(c: &impl ConnectionTrait, ctx: &crate::Ctx) -> DbResult<i64> {
+    match ctx.version {
+        Some(v) => Ok(v),
+        None => current(c).await,
+    }
+}

@@ -183,7 +183,7 @@ async fn a_session_loads_its_user_until_it_is_deleted() {
     assert_eq!(loaded.map(|u| u.username).as_deref(), Some("mp"));
     assert_eq!(session::load(&db, "not-a-session").await.unwrap(), None);
 
-    session::delete(&db.conn, &tok).await.unwrap();
+    session::delete(db, &tok).await.unwrap();
 
     assert_eq!(session::load(&db, &tok).await.unwrap(), None);
     assert_eq!(

@@ -193,3 +193,41 @@ async fn signing_in_leaves_the_data_version_and_a_change_moves_it() {
     testing::person(&t.db, "王丽", &id, MAOPING).await;
     assert!(version::current(&t.db.read).await.unwrap() > before);
 }
+
+#[tokio::test]
+async fn a_cached_session_ends_at_once_when_signed_out_or_its_user_is_disabled() {
+    use db::account::{self, session};
+    let t = TestDb::new().await;
+    testing::county(&t.db).await;
+    testing::user(&t.db, "mp", Role::TownshipChair, MAOPING).await;
+    let id = account::list_users(&t.db.conn, &operator())
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|(u, _)| u.username == "mp")
+        .unwrap()
+        .0
+        .id;
+
+    let tok = session::create(&t.db.conn, id, None, None).await.unwrap();
+    for _ in 0..2 {
+        let s = session::load_cached(&t.db, &tok)
+            .await
+            .unwrap()
+            .expect("signed in");
+        assert_eq!(s.user.username, "mp");
+        assert_eq!(s.scope.capture_roots.len(), 1);
+    }
+    session::delete(&t.db, &tok).await.unwrap();
+    assert!(session::load_cached(&t.db, &tok).await.unwrap().is_none());
+
+    let tok = session::create(&t.db.conn, id, None, None).await.unwrap();
+    assert!(session::load_cached(&t.db, &tok).await.unwrap().is_some());
+    account::set_disabled(&t.db.conn, &operator(), "mp", true)
+        .await
+        .unwrap();
+    assert!(
+        session::load_cached(&t.db, &tok).await.unwrap().is_none(),
+        "a disabled user's cached session answers no more"
+    );
+}

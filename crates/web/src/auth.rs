@@ -84,22 +84,33 @@ async fn resolve(parts: &Parts, state: &AppState) -> Result<Option<CurrentUser>,
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "));
-    let (user, via_token) = if let Some(token) = bearer {
-        (
-            account::token::authenticate(&state.db, token.trim()).await?,
-            true,
-        )
-    } else if let Some(token) = cookie_value(&parts.headers, COOKIE) {
-        (account::session::load(&state.db, &token).await?, false)
-    } else {
-        (None, false)
+    if let Some(token) = bearer {
+        let Some(user) = account::token::authenticate(&state.db, token.trim()).await? else {
+            return Ok(None);
+        };
+        let scope = account::load_scope(c, &user).await?;
+        return Ok(Some(CurrentUser {
+            user,
+            ctx: Ctx::new(scope, ip),
+            via_token: true,
+        }));
+    }
+    let Some(token) = cookie_value(&parts.headers, COOKIE) else {
+        return Ok(None);
     };
-    let Some(user) = user else { return Ok(None) };
-    let scope = account::load_scope(c, &user).await?;
+    let Some(s) = account::session::load_cached(&state.db, &token).await? else {
+        return Ok(None);
+    };
+    let mut ctx = Ctx::new(s.scope, ip);
+    // A request that only reads uses the version read with its session for
+    // every cached figure; one that writes reads it afresh after writing.
+    if parts.method == axum::http::Method::GET || parts.method == axum::http::Method::HEAD {
+        ctx = ctx.at_version(s.version);
+    }
     Ok(Some(CurrentUser {
-        user,
-        ctx: Ctx { scope, ip },
-        via_token,
+        user: s.user,
+        ctx,
+        via_token: false,
     }))
 }
 

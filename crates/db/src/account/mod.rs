@@ -219,8 +219,8 @@ pub async fn authenticate(
     ip: Option<String>,
 ) -> DbResult<Result<(app_user::Model, LastLogin), LoginError>> {
     let username = username.trim().to_lowercase();
-    let anon = Ctx {
-        scope: Scope {
+    let anon = Ctx::new(
+        Scope {
             user_id: None,
             username: username.clone(),
             grants: Grants::default(),
@@ -228,8 +228,8 @@ pub async fn authenticate(
             capture_roots: Vec::new(),
             operator: false,
         },
-        ip: ip.clone(),
-    };
+        ip.clone(),
+    );
     let Some(user) = app_user::Entity::find()
         .filter(app_user::Column::Username.eq(&username))
         .one(c)
@@ -292,13 +292,13 @@ pub async fn authenticate(
     am.last_login_at = Set(Some(t));
     am.last_login_ip = Set(ip.clone());
     let user = am.update(c).await?;
-    let ctx = Ctx {
-        scope: Scope {
+    let ctx = Ctx::new(
+        Scope {
             user_id: Some(user.id),
             ..anon.scope
         },
         ip,
-    };
+    );
     Change::new("login", "user", &user.username, "登录成功")
         .write(c, &ctx)
         .await?;

@@ -86,8 +86,71 @@ pub async fn load(db: &crate::Db, token: &str) -> DbResult<Option<app_user::Mode
     Ok(user.filter(|u| !u.disabled))
 }
 
-pub async fn delete(c: &impl ConnectionTrait, token: &str) -> DbResult<()> {
-    session::Entity::delete_by_id(digest(token)).exec(c).await?;
+/// A signed-in request's user and scope, and the data version it reads at.
+pub struct SignedIn {
+    pub user: app_user::Model,
+    pub scope: domain::access::Scope,
+    pub version: i64,
+}
+
+/// A session as last checked against the database.
+pub struct Checked {
+    user: app_user::Model,
+    scope: domain::access::Scope,
+    at: chrono::DateTime<chrono::Utc>,
+}
+
+/// How long a checked session answers without asking the database again
+/// (the once-a-minute touch of `last_seen_at` happens on that visit).
+const RECHECK_SECONDS: i64 = 60;
+
+/// [`load`] and the user's scope, kept per session and data version: every
+/// request needs them, and they change only with an audited change (role,
+/// roots, password, disabling: the version moves and the next request reads
+/// the database) or a sign-out (which moves it too). At most once a minute a
+/// session is checked against the database anyway, for the idle timeout.
+pub async fn load_cached(db: &crate::Db, token: &str) -> DbResult<Option<SignedIn>> {
+    let version = crate::version::current(&db.read).await?;
+    let key = digest(token);
+    let t = now();
+    if let Some(hit) = db.caches.sessions.get(&key, version)
+        && t - hit.at < Duration::seconds(RECHECK_SECONDS)
+    {
+        return Ok(Some(SignedIn {
+            user: hit.user.clone(),
+            scope: hit.scope.clone(),
+            version,
+        }));
+    }
+    let Some(user) = load(db, token).await? else {
+        db.caches.sessions.remove(&key);
+        return Ok(None);
+    };
+    let scope = super::load_scope(&db.read, &user).await?;
+    let checked = Checked {
+        user: user.clone(),
+        scope: scope.clone(),
+        at: t,
+    };
+    db.caches
+        .sessions
+        .put(key, version, std::sync::Arc::new(checked), 1);
+    Ok(Some(SignedIn {
+        user,
+        scope,
+        version,
+    }))
+}
+
+/// Signs a session out: its row goes and the data version moves, so no
+/// server (this one or another on the same database) answers it from a cache.
+pub async fn delete(db: &crate::Db, token: &str) -> DbResult<()> {
+    let key = digest(token);
+    session::Entity::delete_by_id(key.clone())
+        .exec(&db.conn)
+        .await?;
+    crate::version::bump(&db.conn).await?;
+    db.caches.sessions.remove(&key);
     Ok(())
 }
 

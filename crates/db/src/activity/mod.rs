@@ -342,7 +342,7 @@ pub async fn list(
 ) -> DbResult<(Vec<(activity::Model, org::Model)>, u64)> {
     ctx.require(Module::Activity, Permission::Read)?;
     let c = &db.read;
-    let version = crate::version::current(c).await?;
+    let version = crate::version::of(c, ctx).await?;
     let key = list_key(ctx, query);
     let ids = db
         .caches

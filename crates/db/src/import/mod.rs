@@ -116,11 +116,16 @@ pub async fn import_workbook(
         });
     }
     let txn = db.conn.begin().await?;
+    // The rows' audit records leave the data version alone; the workbook's
+    // own record below moves it, just before the commit.
+    let rows_ctx = ctx.deferring_version();
     let mut counts = Vec::new();
     for imp in &importers {
         if let Some(sheet) = wb.sheet(imp.sheet()) {
             let started = std::time::Instant::now();
-            let count = imp.apply_in(&txn, db, ctx, wb, sheet, &mut rep).await?;
+            let count = imp
+                .apply_in(&txn, db, &rows_ctx, wb, sheet, &mut rep)
+                .await?;
             tracing::info!(
                 sheet = count.sheet,
                 rows = count.rows,

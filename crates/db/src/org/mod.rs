@@ -382,7 +382,7 @@ pub async fn all_visible_cached(
 ) -> DbResult<std::sync::Arc<Vec<org::Model>>> {
     ctx.require(Module::Org, Permission::Read)?;
     let c = &db.read;
-    let version = crate::version::current(c).await?;
+    let version = crate::version::of(c, ctx).await?;
     db.caches
         .visible_orgs
         .get_or_compute(

@@ -32,7 +32,7 @@ pub async fn scope_summary_cached(
     ctx: &Ctx,
 ) -> DbResult<std::sync::Arc<ScopeSummary>> {
     let c = &db.read;
-    let version = crate::version::current(c).await?;
+    let version = crate::version::of(c, ctx).await?;
     let key = format!(
         "{}|{}",
         crate::scope::key(&ctx.scope),

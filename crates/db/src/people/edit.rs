@@ -163,7 +163,7 @@ pub async fn tags_in_use_cached(
 ) -> DbResult<std::sync::Arc<Vec<String>>> {
     ctx.require(Module::People, Permission::Read)?;
     let c = &db.read;
-    let version = crate::version::current(c).await?;
+    let version = crate::version::of(c, ctx).await?;
     db.caches
         .tags
         .get_or_compute(

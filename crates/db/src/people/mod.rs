@@ -406,7 +406,7 @@ pub async fn list(
     }
     // The matching ids in list order, kept per (scope, filters, data
     // version): the total is their number and a page is one lookup by id.
-    let version = crate::version::current(c).await?;
+    let version = crate::version::of(c, ctx).await?;
     let key = format!("{}|{query:?}", crate::scope::key(&ctx.scope));
     let all = db
         .caches

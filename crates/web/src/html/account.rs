@@ -113,7 +113,7 @@ async fn login(
 
 async fn logout(State(state): State<AppState>, headers: HeaderMap) -> PageResult<Response> {
     if let Some(token) = cookie_value(&headers, COOKIE) {
-        account::session::delete(&state.db.conn, &token).await?;
+        account::session::delete(&state.db, &token).await?;
     }
     Ok((
         [(header::SET_COOKIE, clear_cookie())],

@@ -135,6 +135,13 @@ pub struct Caches {
     /// Ids of the activities matching a scoped query, in list order; weighed
     /// by id, at most 2 M ids (16 MB) in all.
     pub activity_ids: Cache<ListKey, Vec<i64>>,
+    /// The rows of a page of such a list (weighed by row: at most 20,000).
+    pub activity_pages:
+        Cache<ListKey, Vec<(crate::entity::activity::Model, crate::entity::org::Model)>>,
+    /// Activity pages per caller (weighed by roster line: at most 200,000).
+    pub details: Cache<String, crate::activity::Detail>,
+    /// Every programme's name by id (weighed by programme).
+    pub programme_names: Cache<(), HashMap<i64, String>>,
     /// Ids of the people matching a scoped query, in list order (as above).
     pub people_ids: Cache<ListKey, Vec<i64>>,
     /// Tags in use per scope (the people list's filter), at most 1,024 lists.
@@ -154,6 +161,9 @@ impl Default for Caches {
         Caches {
             stats: Cache::new(256),
             activity_ids: Cache::new(2_000_000),
+            activity_pages: Cache::new(20_000),
+            programme_names: Cache::new(1_000_000),
+            details: Cache::new(200_000),
             people_ids: Cache::new(2_000_000),
             tags: Cache::new(1024),
             visible_orgs: Cache::new(200_000),

@@ -231,3 +231,53 @@ async fn a_cached_session_ends_at_once_when_signed_out_or_its_user_is_disabled()
         "a disabled user's cached session answers no more"
     );
 }
+
+#[tokio::test]
+async fn a_cached_page_and_activity_show_a_change_committed_after_them() {
+    let t = TestDb::new().await;
+    testing::county(&t.db).await;
+    let op = operator();
+    import(
+        &t,
+        &op,
+        &[&["A-1", "家教讲座", "讲座", MAOPING, "2020-03-01"]],
+        false,
+    )
+    .await;
+    let all = ActivityQuery::default();
+    let (rows, _) = activity::list(&t.db, &op, &all, 1, 10).await.unwrap();
+    assert_eq!(rows[0].0.name, "家教讲座");
+    let id = rows[0].0.id;
+    assert!(
+        activity::detail_cached(&t.db, &op, id)
+            .await
+            .unwrap()
+            .roster
+            .is_empty()
+    );
+
+    // The same activity renamed, and a roster line for it.
+    import(
+        &t,
+        &op,
+        &[&["A-1", "家庭教育讲座", "讲座", MAOPING, "2020-03-01"]],
+        false,
+    )
+    .await;
+    let person = common::id_number(common::date(1980, 1, 1), 2);
+    let roster = sheet(
+        "参与人员",
+        &["活动编号", "姓名", "身份证号"],
+        &[&["A-1", "王丽", &person]],
+    );
+    let out = import_workbook(&t.db, &op, &workbook(vec![roster]), false)
+        .await
+        .unwrap();
+    assert!(out.committed, "{:?}", out.report.errors);
+
+    let (rows, _) = activity::list(&t.db, &op, &all, 1, 10).await.unwrap();
+    assert_eq!(rows[0].0.name, "家庭教育讲座");
+    let d = activity::detail_cached(&t.db, &op, id).await.unwrap();
+    assert_eq!(d.activity.name, "家庭教育讲座");
+    assert_eq!(d.roster.len(), 1);
+}

@@ -263,6 +263,50 @@ pub async fn get(
     Ok((a, o, p))
 }
 
+/// Everything an activity's page shows.
+pub struct Detail {
+    pub activity: activity::Model,
+    pub org: org::Model,
+    pub programme: Option<programme::Model>,
+    pub materials: Vec<activity_material::Model>,
+    pub photos: Vec<crate::entity::photo::Model>,
+    pub roster: Vec<crate::entity::attendance::Model>,
+    pub works: Vec<crate::entity::work::Model>,
+}
+
+/// [`Detail`] of an activity the caller may see, kept per (activity, the
+/// caller's scope and grants, data version): the page ran a dozen statements.
+pub async fn detail_cached(db: &crate::Db, ctx: &Ctx, id: i64) -> DbResult<std::sync::Arc<Detail>> {
+    ctx.require(Module::Activity, Permission::Read)?;
+    let c = &db.read;
+    let version = crate::version::of(c, ctx).await?;
+    let key = format!(
+        "{id}|{}|{:?}",
+        crate::scope::key(&ctx.scope),
+        ctx.scope.grants
+    );
+    db.caches
+        .details
+        .get_or_compute(
+            key,
+            version,
+            |d| 1 + d.roster.len(),
+            async || {
+                let (activity, org, programme) = get(c, ctx, id).await?;
+                Ok(Detail {
+                    materials: materials(c, id).await?,
+                    photos: photo::list(c, ctx, id).await?,
+                    roster: attendance::roster(c, ctx, id).await?,
+                    works: work::list(c, ctx, id).await?,
+                    activity,
+                    org,
+                    programme,
+                })
+            },
+        )
+        .await
+}
+
 /// The activity if the caller may change it (record attendance, photos…).
 pub async fn get_capturable(
     c: &impl ConnectionTrait,
@@ -347,7 +391,7 @@ pub async fn list(
     let ids = db
         .caches
         .activity_ids
-        .get_or_compute(key, version, Vec::len, async || {
+        .get_or_compute(key.clone(), version, Vec::len, async || {
             filtered(c, ctx, query)
                 .await?
                 .select_only()
@@ -363,7 +407,19 @@ pub async fn list(
     let from = usize::try_from((page.max(1) - 1).saturating_mul(per_page)).unwrap_or(usize::MAX);
     let to = from.saturating_add(per_page as usize).min(ids.len());
     let wanted = ids.get(from..to).unwrap_or_default();
-    Ok((by_ids(c, ctx, wanted).await?, ids.len() as u64))
+    // The page's rows too: a page read again before anything changes is
+    // answered without the database.
+    let rows = db
+        .caches
+        .activity_pages
+        .get_or_compute(
+            format!("{key}|{from}..{to}"),
+            version,
+            Vec::len,
+            async || by_ids(c, ctx, wanted).await,
+        )
+        .await?;
+    Ok((rows.as_ref().clone(), ids.len() as u64))
 }
 
 /// The cache key of a list: who may see what, and the filters.

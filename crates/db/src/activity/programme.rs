@@ -23,6 +23,32 @@ fn ancestor_ids(o: &org::Model) -> Vec<i64> {
     o.path.split('/').filter_map(|s| s.parse().ok()).collect()
 }
 
+/// Every programme's name by id, kept per data version (lists show the
+/// names of the programmes their rows belong to; the table is small).
+pub async fn names_cached(
+    db: &crate::Db,
+    ctx: &Ctx,
+) -> DbResult<std::sync::Arc<std::collections::HashMap<i64, String>>> {
+    let c = &db.read;
+    let version = crate::version::of(c, ctx).await?;
+    db.caches
+        .programme_names
+        .get_or_compute(
+            (),
+            version,
+            |m| m.len(),
+            async || {
+                Ok(programme::Entity::find()
+                    .all(c)
+                    .await?
+                    .into_iter()
+                    .map(|p| (p.id, p.name))
+                    .collect())
+            },
+        )
+        .await
+}
+
 /// Programmes usable by an org: its own and its ancestors'.
 pub async fn usable_by(
     c: &impl ConnectionTrait,

@@ -23,7 +23,7 @@ use domain::{
 };
 use serde::Deserialize;
 
-use super::{Row, form::UPLOAD_LIMIT, programme_names, row_of};
+use super::{Row, form::UPLOAD_LIMIT, row_of};
 use crate::{
     AppState,
     auth::{CurrentUser, PageUser},
@@ -72,10 +72,11 @@ async fn detail(
     errors: FormErrors,
     flash: Option<String>,
 ) -> PageResult<DetailPage> {
-    let c = &state.db.read;
-    let (a, o, _) = activity::get(c, &cu.ctx, id).await?;
-    let names = programme_names(c, a.programme_id.into_iter()).await?;
-    let roster = activity::attendance::roster(c, &cu.ctx, id).await?;
+    let d = activity::detail_cached(&state.db, &cu.ctx, id).await?;
+    let (a, o) = (d.activity.clone(), &d.org);
+    let names: std::collections::HashMap<i64, String> =
+        d.programme.iter().map(|p| (p.id, p.name.clone())).collect();
+    let roster = d.roster.clone();
     let units = roster
         .iter()
         .filter_map(|r| r.unit.as_deref().map(domain::search::normalize))
@@ -88,11 +89,11 @@ async fn detail(
         && cu.ctx.scope.can_capture_path(&o.path);
     Ok(DetailPage {
         layout: Layout::new(cu, a.name.clone(), "activity").flash(flash),
-        row: row_of(&a, &o, &names),
+        row: row_of(&a, o, &names),
         org_code: o.code.clone(),
-        materials: activity::materials(c, id).await?,
-        photos: activity::photo::list(c, &cu.ctx, id).await?,
-        works: activity::work::list(c, &cu.ctx, id).await?,
+        materials: d.materials.clone(),
+        photos: d.photos.clone(),
+        works: d.works.clone(),
         is_collection: a.kind == ActivityKind::Collection.code(),
         roster,
         participants,

@@ -128,22 +128,6 @@ pub fn row_of(
     }
 }
 
-pub async fn programme_names(
-    c: &impl db::sea_orm::ConnectionTrait,
-    ids: impl Iterator<Item = i64>,
-) -> PageResult<std::collections::HashMap<i64, String>> {
-    use db::sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-    let ids: Vec<i64> = ids.collect();
-    Ok(db::entity::programme::Entity::find()
-        .filter(db::entity::programme::Column::Id.is_in(ids))
-        .all(c)
-        .await
-        .map_err(db::DbError::from)?
-        .into_iter()
-        .map(|p| (p.id, p.name))
-        .collect())
-}
-
 async fn list(
     State(state): State<AppState>,
     PageUser(cu): PageUser,
@@ -177,7 +161,7 @@ async fn list(
             .map(|o| format!("{}（{}）", o.name, if only { "仅本级" } else { "含下级" })),
         None => None,
     };
-    let names = programme_names(c, rows.iter().filter_map(|(a, _)| a.programme_id)).await?;
+    let names = db::activity::programme::names_cached(&state.db, &cu.ctx).await?;
     let base = query_string(&[
         ("q", q.q.as_deref()),
         ("org", q.org.as_deref()),

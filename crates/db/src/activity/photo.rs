@@ -46,6 +46,32 @@ fn clean_caption(c: Option<String>) -> Option<String> {
     .filter(|c| !c.is_empty())
 }
 
+/// The row of a photo whose files are stored under `stored_name`.
+fn row_of(
+    activity_id: i64,
+    stored_name: String,
+    p: &NewPhoto<'_>,
+    is_cover: bool,
+    at: chrono::DateTime<chrono::Utc>,
+) -> photo::ActiveModel {
+    photo::ActiveModel {
+        activity_id: Set(activity_id),
+        stored_name: Set(stored_name),
+        original_name: Set(p
+            .original_name
+            .as_ref()
+            .map(|n| n.chars().take(200).collect())),
+        content_type: Set("image/jpeg".into()),
+        size_bytes: Set(p.full_jpeg.len() as i64),
+        width: Set(p.width as i32),
+        height: Set(p.height as i32),
+        caption: Set(clean_caption(p.caption.clone())),
+        is_cover: Set(is_cover),
+        created_at: Set(at),
+        ..Default::default()
+    }
+}
+
 /// Stores a photo; the first photo of an activity becomes its cover.
 pub async fn add(
     c: &impl ConnectionTrait,
@@ -85,21 +111,9 @@ pub async fn add(
         tracing::error!("photo write failed: {e}");
         DbError::Conflict("照片保存失败，请稍后再试".into())
     })?;
-    let row = photo::ActiveModel {
-        activity_id: Set(a.id),
-        stored_name: Set(stored_name.clone()),
-        original_name: Set(p.original_name.map(|n| n.chars().take(200).collect())),
-        content_type: Set("image/jpeg".into()),
-        size_bytes: Set(p.full_jpeg.len() as i64),
-        width: Set(p.width as i32),
-        height: Set(p.height as i32),
-        caption: Set(clean_caption(p.caption)),
-        is_cover: Set(!has_cover),
-        created_at: Set(now()),
-        ..Default::default()
-    }
-    .insert(c)
-    .await;
+    let row = row_of(a.id, stored_name.clone(), &p, !has_cover, now())
+        .insert(c)
+        .await;
     let row = match row {
         Ok(r) => r,
         Err(e) => {
@@ -186,19 +200,13 @@ pub(crate) async fn add_to_new(
         }
         written.push(full);
         written.push(thumb);
-        rows.push(photo::ActiveModel {
-            activity_id: Set(activity_id),
-            stored_name: Set(stored_name),
-            original_name: Set(p.original_name.map(|n| n.chars().take(200).collect())),
-            content_type: Set("image/jpeg".into()),
-            size_bytes: Set(p.full_jpeg.len() as i64),
-            width: Set(p.width as i32),
-            height: Set(p.height as i32),
-            caption: Set(clean_caption(p.caption)),
-            is_cover: Set(covered.insert(activity_id)),
-            created_at: Set(t),
-            ..Default::default()
-        });
+        rows.push(row_of(
+            activity_id,
+            stored_name,
+            &p,
+            covered.insert(activity_id),
+            t,
+        ));
     }
     let n = rows.len();
     let mut changes = Vec::with_capacity(n);

@@ -537,3 +537,59 @@ async fn audits(db: &Db, entity: &str, action: &str) -> u64 {
         .await
         .unwrap()
 }
+
+#[tokio::test]
+async fn officers_of_people_on_file_are_registered_and_audited_and_a_bad_term_is_a_row_error() {
+    let t = county_db().await;
+    let op = testing::operator();
+    let a = id_number(date(1980, 1, 1), 2);
+    let b = id_number(date(1981, 2, 2), 4);
+    testing::person(&t.db, "周雪梅", &a, MAOPING_VILLAGE).await;
+    testing::person(&t.db, "王芳", &b, MAOPING_VILLAGE).await;
+    let officers = |end: &str| {
+        sheet(
+            "干部",
+            common::OFFICER_HEADERS,
+            &[
+                &[
+                    "周雪梅",
+                    &a,
+                    MAOPING_VILLAGE,
+                    "主席",
+                    "兼职",
+                    "2018-09-28",
+                    "",
+                ],
+                &["王芳", &b, MAOPING_VILLAGE, "执委", "", "2018-09-28", end],
+                &["周雪梅", &a, MAOPING, "执委", "", "2019-01-01", ""],
+            ],
+        )
+    };
+    let first = import(&t.db, &op, vec![officers("")]).await;
+    assert!(first.committed, "{:?}", first.report);
+    assert_eq!(tally(&first, "干部"), (3, 0));
+    assert_eq!(audits(&t.db, "officer", "create").await, 3);
+    let texts: Vec<String> = audit_log::Entity::find()
+        .filter(audit_log::Column::Entity.eq("officer"))
+        .all(&t.db.conn)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| r.summary)
+        .collect();
+    assert!(
+        texts.contains(&"登记「银杏沱村妇联」主席".to_string()),
+        "{texts:?}"
+    );
+
+    let again = import(&t.db, &op, vec![officers("")]).await;
+    assert_eq!(tally(&again, "干部"), (0, 3));
+    assert_eq!(audits(&t.db, "officer", "create").await, 3);
+
+    // An end before the start: that row alone is refused, naming its column.
+    let wrong = import(&t.db, &op, vec![officers("2017-01-01")]).await;
+    assert!(!wrong.committed);
+    assert_eq!(wrong.report.errors.len(), 1, "{:?}", wrong.report.errors);
+    let e = &wrong.report.errors[0];
+    assert_eq!((e.row, e.column.as_deref()), (3, Some("任职结束")));
+}

@@ -279,7 +279,57 @@ impl SheetImporter for Officers {
         let rows = sheets::parse_officers(sheet, rep);
         let mut c = count(self.sheet());
         c.rows = rows.len() as u64;
+        // New posts of people already on file go in multi-row statements;
+        // the rest (a new person, a post on file, anything refused) take the
+        // one-row path below, which gives each its own outcome or error.
+        let orgs = {
+            let codes: Vec<&str> = rows.iter().map(|r| r.org_code.as_str()).collect();
+            org::refs::OrgRefs::load(txn, &codes).await?
+        };
+        let people = {
+            let ids: Vec<&domain::idcard::IdNumber> = rows.iter().map(|r| &r.id_number).collect();
+            people::ids_by_id_number(txn, db, &ids).await?
+        };
+        let on_file = {
+            let ids: Vec<i64> = people.values().copied().collect();
+            officer::posts_of(txn, &ids).await?
+        };
+        let may_write = ctx.scope.allows(
+            domain::access::Module::Org,
+            domain::access::Permission::Write,
+        );
+        let mut seen = std::collections::HashSet::new();
+        let mut fresh = Vec::new();
+        let mut rest = Vec::new();
         for r in rows {
+            let person = people.get(r.id_number.as_str()).copied();
+            let org = orgs.capturable(ctx, &r.org_code, "org_code").ok();
+            let terms_ok = match (r.term_start, r.term_end) {
+                (Some(s), Some(e)) => e >= s,
+                _ => true,
+            };
+            match (person, org) {
+                (Some(person_id), Some(o))
+                    if may_write
+                        && terms_ok
+                        && !on_file.contains(&(person_id, o.id, r.post.code().to_string()))
+                        && seen.insert((person_id, o.id, r.post)) =>
+                {
+                    fresh.push(officer::OfficerInput {
+                        person_id,
+                        org: o.clone(),
+                        post: r.post,
+                        tenure: r.tenure,
+                        term_start: r.term_start,
+                        term_end: r.term_end,
+                    });
+                }
+                _ => rest.push(r),
+            }
+        }
+        officer::create_many(txn, ctx, &fresh).await?;
+        c.created += fresh.len() as u64;
+        for r in rest {
             let created = in_savepoint(txn, rep, &sheet.name, r.line, officer_column, async |t| {
                 let o = org::find_capturable_ref(t, ctx, &r.org_code, "org_code").await?;
                 // The person is created if absent (contract: 干部 rows carry 姓名 and

@@ -29,6 +29,72 @@ pub struct OfficerInput {
     pub term_end: Option<NaiveDate>,
 }
 
+/// The (person, org, post) triples on file among these people.
+pub(crate) async fn posts_of(
+    c: &impl ConnectionTrait,
+    person_ids: &[i64],
+) -> DbResult<std::collections::HashSet<(i64, i64, String)>> {
+    let mut found = std::collections::HashSet::new();
+    for chunk in person_ids.chunks(crate::batch::size(c, crate::batch::Rows::Keys)) {
+        let rows: Vec<(i64, i64, String)> = officer::Entity::find()
+            .select_only()
+            .column(officer::Column::PersonId)
+            .column(officer::Column::OrgId)
+            .column(officer::Column::Post)
+            .filter(officer::Column::PersonId.is_in(chunk.iter().copied()))
+            .into_tuple()
+            .all(c)
+            .await?;
+        found.extend(rows);
+    }
+    Ok(found)
+}
+
+/// Registers posts none of which is on file (a ledger import: the caller
+/// checked each org's capture scope, the terms and [`posts_of`]), in
+/// multi-row statements, with the audit rows [`upsert`] writes.
+pub(crate) async fn create_many(
+    c: &impl ConnectionTrait,
+    ctx: &Ctx,
+    inputs: &[OfficerInput],
+) -> DbResult<()> {
+    ctx.require(Module::Org, Permission::Write)?;
+    let t = now();
+    let orgs: std::collections::HashMap<i64, &org::Model> =
+        inputs.iter().map(|i| (i.org.id, &i.org)).collect();
+    let mut changes = Vec::with_capacity(inputs.len());
+    for chunk in inputs.chunks(crate::batch::size(c, crate::batch::Rows::Narrow)) {
+        let rows = chunk.iter().map(|input| officer::ActiveModel {
+            person_id: Set(input.person_id),
+            org_id: Set(input.org.id),
+            post: Set(input.post.code().into()),
+            tenure: Set(input.tenure.map(|x| x.code().into())),
+            term_start: Set(input.term_start),
+            term_end: Set(input.term_end),
+            created_at: Set(t),
+            updated_at: Set(t),
+            ..Default::default()
+        });
+        for row in officer::Entity::insert_many(rows)
+            .exec_with_returning(c)
+            .await?
+        {
+            let label = Post::from_code(&row.post).map_or("", |p| p.label());
+            changes.push(
+                Change::new(
+                    "create",
+                    "officer",
+                    row.id,
+                    format!("登记「{}」{label}", orgs[&row.org_id].name),
+                )
+                .org(row.org_id)
+                .after(&row),
+            );
+        }
+    }
+    crate::audit::write_many(c, ctx, changes).await
+}
+
 /// Creates the post, or updates the same (person, org, post).
 /// The caller has already checked capture scope on `input.org`.
 pub async fn upsert(

@@ -125,6 +125,38 @@ pub async fn find_by_id_number(
         .await?)
 }
 
+/// The ids of the people on file with these 身份证号, by number (one
+/// statement per few hundred numbers).
+pub async fn ids_by_id_number(
+    c: &impl ConnectionTrait,
+    db: &Db,
+    ids: &[&IdNumber],
+) -> DbResult<std::collections::HashMap<String, i64>> {
+    use std::collections::HashMap;
+    let by_index: HashMap<String, &IdNumber> = ids
+        .iter()
+        .map(|id| (db.keys.blind_index("id_number", id.as_str()), *id))
+        .collect();
+    let keys: Vec<&String> = by_index.keys().collect();
+    let mut found = HashMap::new();
+    for chunk in keys.chunks(crate::batch::size(c, crate::batch::Rows::Keys)) {
+        let rows: Vec<(i64, String)> = person::Entity::find()
+            .select_only()
+            .column(person::Column::Id)
+            .column(person::Column::IdIndex)
+            .filter(person::Column::IdIndex.is_in(chunk.iter().map(|k| (*k).clone())))
+            .into_tuple()
+            .all(c)
+            .await?;
+        for (pid, index) in rows {
+            if let Some(id) = by_index.get(&index) {
+                found.insert(id.as_str().to_string(), pid);
+            }
+        }
+    }
+    Ok(found)
+}
+
 /// Finds the person with this 身份证号 (one person, one record) and returns her
 /// unchanged, or registers her. Registering an officer, an attendee or a form
 /// entry must never move or rename someone already on file; an existing person

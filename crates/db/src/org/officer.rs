@@ -29,6 +29,21 @@ pub struct OfficerInput {
     pub term_end: Option<NaiveDate>,
 }
 
+/// The row of a post not on file yet.
+fn new_row(input: &OfficerInput, at: chrono::DateTime<chrono::Utc>) -> officer::ActiveModel {
+    officer::ActiveModel {
+        person_id: Set(input.person_id),
+        org_id: Set(input.org.id),
+        post: Set(input.post.code().into()),
+        tenure: Set(input.tenure.map(|x| x.code().into())),
+        term_start: Set(input.term_start),
+        term_end: Set(input.term_end),
+        created_at: Set(at),
+        updated_at: Set(at),
+        ..Default::default()
+    }
+}
+
 /// The (person, org, post) triples on file among these people.
 pub(crate) async fn posts_of(
     c: &impl ConnectionTrait,
@@ -64,17 +79,7 @@ pub(crate) async fn create_many(
         inputs.iter().map(|i| (i.org.id, &i.org)).collect();
     let mut changes = Vec::with_capacity(inputs.len());
     for chunk in inputs.chunks(crate::batch::size(c, crate::batch::Rows::Narrow)) {
-        let rows = chunk.iter().map(|input| officer::ActiveModel {
-            person_id: Set(input.person_id),
-            org_id: Set(input.org.id),
-            post: Set(input.post.code().into()),
-            tenure: Set(input.tenure.map(|x| x.code().into())),
-            term_start: Set(input.term_start),
-            term_end: Set(input.term_end),
-            created_at: Set(t),
-            updated_at: Set(t),
-            ..Default::default()
-        });
+        let rows = chunk.iter().map(|input| new_row(input, t));
         for row in officer::Entity::insert_many(rows)
             .exec_with_returning(c)
             .await?
@@ -144,19 +149,7 @@ pub async fn upsert(
             Ok((after, false))
         }
         None => {
-            let row = officer::ActiveModel {
-                person_id: Set(input.person_id),
-                org_id: Set(input.org.id),
-                post: Set(input.post.code().into()),
-                tenure: Set(input.tenure.map(|x| x.code().into())),
-                term_start: Set(input.term_start),
-                term_end: Set(input.term_end),
-                created_at: Set(t),
-                updated_at: Set(t),
-                ..Default::default()
-            }
-            .insert(c)
-            .await?;
+            let row = new_row(input, t).insert(c).await?;
             Change::new(
                 "create",
                 "officer",

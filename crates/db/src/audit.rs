@@ -101,16 +101,7 @@ pub async fn write_many<C: ConnectionTrait>(
     // Built first: an iterator whose closure borrows `ctx` must not live
     // across an await (the future would stop being provably Send).
     let rows: Vec<audit_log::ActiveModel> = changes.into_iter().map(|ch| ch.row(ctx)).collect();
-    let mut rows = rows.into_iter().peekable();
-    while rows.peek().is_some() {
-        let chunk: Vec<_> = rows
-            .by_ref()
-            .take(crate::batch::size(c, crate::batch::Rows::Wide))
-            .collect();
-        audit_log::Entity::insert_many(chunk)
-            .exec_without_returning(c)
-            .await?;
-    }
+    crate::batch::insert_all(c, crate::batch::Rows::Wide, rows).await?;
     if ctx.defer_version {
         return Ok(());
     }

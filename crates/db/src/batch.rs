@@ -40,3 +40,23 @@ pub fn size(c: &impl ConnectionTrait, what: Rows) -> usize {
         (Rows::Keys, false) => 500,
     }
 }
+
+/// Inserts `rows` in statements of [`size`] rows each (nothing comes back).
+pub async fn insert_all<A>(
+    c: &impl ConnectionTrait,
+    kind: Rows,
+    rows: impl IntoIterator<Item = A>,
+) -> Result<(), sea_orm::DbErr>
+where
+    A: sea_orm::ActiveModelTrait + Send,
+{
+    use sea_orm::EntityTrait;
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let chunk: Vec<A> = rows.by_ref().take(size(c, kind)).collect();
+        A::Entity::insert_many(chunk)
+            .exec_without_returning(c)
+            .await?;
+    }
+    Ok(())
+}

@@ -160,16 +160,7 @@ pub async fn upsert_many(
             out[n] = Some(Ok((Some(row.id), true)));
         }
     }
-    let mut materials = materials.into_iter().peekable();
-    while materials.peek().is_some() {
-        let chunk: Vec<_> = materials
-            .by_ref()
-            .take(crate::batch::size(c, crate::batch::Rows::Tiny))
-            .collect();
-        activity_material::Entity::insert_many(chunk)
-            .exec_without_returning(c)
-            .await?;
-    }
+    crate::batch::insert_all(c, crate::batch::Rows::Tiny, materials).await?;
     write_many(c, ctx, changes).await?;
 
     for n in later {

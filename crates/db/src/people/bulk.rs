@@ -189,16 +189,7 @@ pub async fn upsert_many(
             );
         }
     }
-    let mut tags = tags.into_iter().peekable();
-    while tags.peek().is_some() {
-        let chunk: Vec<_> = tags
-            .by_ref()
-            .take(crate::batch::size(c, crate::batch::Rows::Tiny))
-            .collect();
-        person_tag::Entity::insert_many(chunk)
-            .exec_without_returning(c)
-            .await?;
-    }
+    crate::batch::insert_all(c, crate::batch::Rows::Tiny, tags).await?;
     write_many(c, ctx, changes).await?;
 
     for n in later {

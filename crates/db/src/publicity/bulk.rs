@@ -176,16 +176,7 @@ pub async fn upsert_many(
             );
         }
     }
-    let mut reposts = reposts.into_iter().peekable();
-    while reposts.peek().is_some() {
-        let chunk: Vec<_> = reposts
-            .by_ref()
-            .take(crate::batch::size(c, crate::batch::Rows::Tiny))
-            .collect();
-        repost::Entity::insert_many(chunk)
-            .exec_without_returning(c)
-            .await?;
-    }
+    crate::batch::insert_all(c, crate::batch::Rows::Tiny, reposts).await?;
     write_many(c, ctx, changes).await?;
     for n in later {
         out[n] = Some(upsert(c, ctx, &inputs[n]).await.map(|(_, created)| created));

@@ -7,6 +7,11 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
+// See Cargo.toml: glibc's malloc was a third of the import and statistics time.
+#[cfg(all(unix, not(target_env = "musl")))]
+#[global_allocator]
+static ALLOC: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 /// 巾帼 · 妇联工作平台 (jinguo: a work platform for women's federations).
 #[derive(Parser)]
 #[command(name = "jinguo", version, about, long_about = None)]

@@ -24,6 +24,8 @@ pub struct Db {
     pub read: DatabaseConnection,
     /// Figures kept per data version.
     pub caches: Arc<Caches>,
+    /// The data version as last read, for requests that only read.
+    pub seen: Arc<crate::version::Seen>,
     pub keys: Arc<Keyring>,
     /// Where photo files live (the data directory). `None`: files are checked
     /// but never written — a dry-run import, or a tool without file storage.
@@ -36,6 +38,7 @@ impl Db {
             read: conn.clone(),
             conn,
             caches: Arc::new(Caches::default()),
+            seen: Arc::default(),
             keys: Arc::new(keys),
             files_dir: None,
         }
@@ -97,6 +100,19 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
             });
     } else {
         opts.max_connections(16).min_connections(1);
+        // sqlx 0.9.0 leaves Nagle on (see `nodelay`): turn it off on each new
+        // connection's socket, as libpq does.
+        let port = url
+            .parse::<sea_orm::sqlx::postgres::PgConnectOptions>()
+            .map_or(5432, |o| o.get_port());
+        opts.map_sqlx_postgres_pool_opts(move |pool| {
+            pool.after_connect(move |_conn, _meta| {
+                Box::pin(async move {
+                    crate::nodelay::set_on_sockets_to(port);
+                    Ok(())
+                })
+            })
+        });
     }
     Database::connect(opts).await
 }

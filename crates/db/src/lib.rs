@@ -15,6 +15,7 @@ pub mod entity;
 pub mod error;
 pub mod import;
 pub mod migration;
+pub mod nodelay;
 pub mod org;
 pub mod people;
 pub mod publicity;

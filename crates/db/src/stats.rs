@@ -5,6 +5,8 @@
 
 use std::collections::{HashMap, HashSet};
 
+use chrono::NaiveDate;
+
 use domain::{
     access::{Module, Permission},
     activity::{ActivityKind, ActivityStatus},
@@ -29,8 +31,21 @@ use crate::{
     },
 };
 
+/// An officer post's term, and whether it is a chair's.
+struct Term {
+    chair: bool,
+    start: Option<NaiveDate>,
+    end: Option<NaiveDate>,
+}
+
+impl Term {
+    fn held_on(&self, d: NaiveDate) -> bool {
+        self.start.is_none_or(|s| s <= d) && self.end.is_none_or(|e| e >= d)
+    }
+}
+
 /// Ids of the orgs under `root_path` in the tree of date `on`, as a subquery.
-pub(crate) fn subtree(root_path: &str, on: chrono::NaiveDate) -> SelectStatement {
+pub(crate) fn subtree(root_path: &str, on: NaiveDate) -> SelectStatement {
     Query::select()
         .column(org_tree_history::Column::OrgId)
         .from(org_tree_history::Entity)
@@ -159,8 +174,7 @@ pub async fn stats(
         .into_iter()
         .map(|p| (p.id, p.name))
         .collect();
-    let start_of: HashMap<i64, chrono::NaiveDate> =
-        acts.iter().map(|a| (a.id, a.start_date)).collect();
+    let start_of: HashMap<i64, NaiveDate> = acts.iter().map(|a| (a.id, a.start_date)).collect();
     let (sub_of, sub_orgs) = sub_orgs(c, root.id, &root_path, p, &org_rows, &acts).await?;
     let activity_facts: Vec<act::ActivityFact> = acts
         .iter()
@@ -179,18 +193,6 @@ pub async fn stats(
             })
         })
         .collect();
-    // Only the columns the figures need: decoding whole rows (names, masked
-    // ids, timestamps) of a county-year's ~60,000 roster lines dominated.
-    let roster: Vec<(i64, Option<i64>, String, Option<String>)> = attendance::Entity::find()
-        .select_only()
-        .column(attendance::Column::ActivityId)
-        .column(attendance::Column::PersonId)
-        .column(attendance::Column::PersonKey)
-        .column(attendance::Column::Unit)
-        .filter(attendance::Column::ActivityId.in_subquery(acts_q.clone()))
-        .into_tuple()
-        .all(c)
-        .await?;
     // Posts held by attendees, anywhere, to tell officers and chairs apart.
     // A subquery, not a list of ids: a province-year has more attendees than
     // SQLite (32,766) or PostgreSQL (65,535) accept as bind parameters.
@@ -199,40 +201,63 @@ pub async fn stats(
         .from(attendance::Entity)
         .and_where(Expr::col(attendance::Column::ActivityId).in_subquery(acts_q.clone()))
         .to_owned();
-    let posts = officer::Entity::find()
+    let posts: Vec<(i64, String, Option<NaiveDate>, Option<NaiveDate>)> = officer::Entity::find()
+        .select_only()
+        .column(officer::Column::PersonId)
+        .column(officer::Column::Post)
+        .column(officer::Column::TermStart)
+        .column(officer::Column::TermEnd)
         .filter(officer::Column::PersonId.in_subquery(attendees_q))
+        .into_tuple()
         .all(c)
         .await?;
     // Posts by person: scanning every post for every roster row was
     // O(roster × posts) — most of a county-year's statistics time (bench).
-    let mut posts_of: HashMap<i64, Vec<&officer::Model>> = HashMap::new();
-    for o in &posts {
-        posts_of.entry(o.person_id).or_default().push(o);
+    let mut terms_of: HashMap<i64, Vec<Term>> = HashMap::new();
+    for (person, post, start, end) in posts {
+        terms_of.entry(person).or_default().push(Term {
+            chair: post == Post::Chair.code(),
+            start,
+            end,
+        });
     }
-    let roster_facts: Vec<act::RosterFact> = roster
-        .into_iter()
-        .map(|(activity_id, person_id, person_key, unit)| {
-            let on = start_of.get(&activity_id).copied();
-            let held: Vec<&officer::Model> = person_id
-                .and_then(|id| posts_of.get(&id))
-                .into_iter()
-                .flatten()
-                .copied()
-                .filter(|o| {
-                    on.is_some_and(|d| {
-                        o.term_start.is_none_or(|s| s <= d) && o.term_end.is_none_or(|e| e >= d)
-                    })
-                })
-                .collect();
-            act::RosterFact {
+    // The roster is read a few hundred activities at a time into numbered
+    // people and units, only the columns the figures need: a province-year
+    // has ~10⁶ lines, and holding them all as rows of strings took most of
+    // the server's memory (bench). (A row-by-row stream was slower on SQLite.)
+    let mut roster = act::Roster::default();
+    let ids: Vec<i64> = acts.iter().map(|a| a.id).collect();
+    for chunk in ids.chunks(crate::batch::size(c, crate::batch::Rows::Keys)) {
+        let lines: Vec<(i64, Option<i64>, String, Option<String>)> = attendance::Entity::find()
+            .select_only()
+            .column(attendance::Column::ActivityId)
+            .column(attendance::Column::PersonId)
+            .column(attendance::Column::PersonKey)
+            .column(attendance::Column::Unit)
+            .filter(attendance::Column::ActivityId.is_in(chunk.iter().copied()))
+            .into_tuple()
+            .all(c)
+            .await?;
+        for (activity_id, person_id, person_key, unit) in lines {
+            let held: Vec<&Term> = match (start_of.get(&activity_id), person_id) {
+                (Some(&on), Some(id)) => terms_of
+                    .get(&id)
+                    .into_iter()
+                    .flatten()
+                    .filter(|t| t.held_on(on))
+                    .collect(),
+                _ => Vec::new(),
+            };
+            let chair = held.iter().any(|t| t.chair);
+            roster.push(
                 activity_id,
-                person_key,
-                unit,
-                officer: !held.is_empty(),
-                chair: held.iter().any(|o| o.post == Post::Chair.code()),
-            }
-        })
-        .collect();
+                &person_key,
+                unit.as_deref(),
+                !held.is_empty(),
+                chair,
+            );
+        }
+    }
     let material_facts: Vec<act::MaterialFact> = activity_material::Entity::find()
         .filter(activity_material::Column::ActivityId.in_subquery(acts_q.clone()))
         .all(c)
@@ -304,7 +329,7 @@ pub async fn stats(
         organizations: orgs::assemble(p, &org_facts, &venue_facts, &officer_facts, &survey_facts),
         activities: act::assemble(
             &activity_facts,
-            &roster_facts,
+            &roster,
             &material_facts,
             &work_facts,
             &breakdown,

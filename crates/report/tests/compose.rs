@@ -197,7 +197,7 @@ fn charts_show_activities_by_township_month_and_type_and_empty_ones_are_left_out
     let (mut stats, records) = fixture();
     stats.activities = domain::stats::activities::assemble(
         &[],
-        &[],
+        &Default::default(),
         &[],
         &[],
         &domain::stats::activities::Breakdown::default(),

@@ -47,13 +47,64 @@ pub struct Breakdown {
     pub own: Option<OrgRef>,
 }
 
+/// One line of a roster. The person and the unit are numbers handed out by
+/// [`Roster::push`] (equal texts, equal numbers): a province-year's rosters
+/// are held and compared as integers, not as strings.
 pub struct RosterFact {
     pub activity_id: i64,
-    pub person_key: String,
-    pub unit: Option<String>,
+    pub person: u32,
+    /// The attendee's unit, normalized (blank is none).
+    pub unit: Option<u32>,
     /// The attendee held an officer post (any) / a chair post when the activity took place.
     pub officer: bool,
     pub chair: bool,
+}
+
+/// The roster lines of the activities counted.
+#[derive(Default)]
+pub struct Roster {
+    lines: Vec<RosterFact>,
+    people: HashMap<Box<str>, u32>,
+    units: HashMap<Box<str>, u32>,
+}
+
+fn number_of(map: &mut HashMap<Box<str>, u32>, text: &str) -> u32 {
+    if let Some(n) = map.get(text) {
+        return *n;
+    }
+    let n = map.len() as u32;
+    map.insert(text.into(), n);
+    n
+}
+
+impl Roster {
+    /// Adds a line: equal `person_key`s are the same person; units are
+    /// compared normalized (full-width, spaces and case do not count).
+    pub fn push(
+        &mut self,
+        activity_id: i64,
+        person_key: &str,
+        unit: Option<&str>,
+        officer: bool,
+        chair: bool,
+    ) {
+        let person = number_of(&mut self.people, person_key);
+        let unit = unit
+            .map(normalize)
+            .filter(|u| !u.is_empty())
+            .map(|u| number_of(&mut self.units, &u));
+        self.lines.push(RosterFact {
+            activity_id,
+            person,
+            unit,
+            officer,
+            chair,
+        });
+    }
+
+    pub fn lines(&self) -> &[RosterFact] {
+        &self.lines
+    }
 }
 
 pub struct MaterialFact {
@@ -160,7 +211,7 @@ impl Index<'_> {
         let mut counted = 0u64;
         for a in acts {
             match self.roster.get(&a.id) {
-                Some(r) if !r.is_empty() => people.extend(r.iter().map(|x| x.person_key.as_str())),
+                Some(r) if !r.is_empty() => people.extend(r.iter().map(|x| x.person)),
                 _ => counted += a.head_count.unwrap_or(0).max(0) as u64,
             }
         }
@@ -171,21 +222,19 @@ impl Index<'_> {
         let mut units = HashSet::new();
         let mut counted = 0u64;
         for a in acts {
-            let roster_units: Vec<String> = self
+            let mut any = false;
+            for u in self
                 .roster
                 .get(&a.id)
-                .map(|r| {
-                    r.iter()
-                        .filter_map(|x| x.unit.as_deref())
-                        .map(normalize)
-                        .filter(|u| !u.is_empty())
-                        .collect()
-                })
-                .unwrap_or_default();
-            if roster_units.is_empty() {
+                .into_iter()
+                .flatten()
+                .filter_map(|x| x.unit)
+            {
+                any = true;
+                units.insert(u);
+            }
+            if !any {
                 counted += a.units_reached.unwrap_or(0).max(0) as u64;
-            } else {
-                units.extend(roster_units);
             }
         }
         units.len() as u64 + counted
@@ -243,7 +292,7 @@ fn by_org(idx: &Index<'_>, acts: &[ActivityFact], b: &Breakdown) -> Vec<OrgStats
 
 pub fn assemble(
     acts: &[ActivityFact],
-    roster: &[RosterFact],
+    roster: &Roster,
     materials: &[MaterialFact],
     works: &[WorkFact],
     breakdown: &Breakdown,
@@ -251,7 +300,7 @@ pub fn assemble(
     let mut idx = Index {
         roster: HashMap::new(),
     };
-    for r in roster {
+    for r in roster.lines() {
         idx.roster.entry(r.activity_id).or_default().push(r);
     }
     let all: Vec<&ActivityFact> = acts.iter().collect();
@@ -307,6 +356,7 @@ pub fn assemble(
         .map(|a| a.id)
         .collect();
     let trained: Vec<&RosterFact> = roster
+        .lines()
         .iter()
         .filter(|r| training.contains(&r.activity_id))
         .collect();
@@ -314,13 +364,13 @@ pub fn assemble(
         officers: trained
             .iter()
             .filter(|r| r.officer)
-            .map(|r| &r.person_key)
+            .map(|r| r.person)
             .collect::<HashSet<_>>()
             .len() as u64,
         chairs: trained
             .iter()
             .filter(|r| r.chair)
-            .map(|r| &r.person_key)
+            .map(|r| r.person)
             .collect::<HashSet<_>>()
             .len() as u64,
     };
@@ -370,14 +420,13 @@ mod tests {
         }
     }
 
-    fn att(activity_id: i64, key: &str, unit: &str) -> RosterFact {
-        RosterFact {
-            activity_id,
-            person_key: key.into(),
-            unit: Some(unit.into()),
-            officer: false,
-            chair: false,
+    /// A roster of plain attendees: (activity, person key, unit).
+    fn roster(lines: &[(i64, &str, &str)]) -> Roster {
+        let mut r = Roster::default();
+        for (a, key, unit) in lines {
+            r.push(*a, key, Some(unit), false, false);
         }
+        r
     }
 
     #[test]
@@ -388,12 +437,12 @@ mod tests {
             act(1, "母亲讲堂", ActivityKind::Lecture, None),
             act(2, "母亲讲堂", ActivityKind::Lecture, None),
         ];
-        let roster = [
-            att(1, "a", "县财政局"),
-            att(1, "b", "县教育局"),
-            att(2, "a", "县财政局"),
-            att(2, "c", " 县教育局 "),
-        ];
+        let roster = roster(&[
+            (1, "a", "县财政局"),
+            (1, "b", "县教育局"),
+            (2, "a", "县财政局"),
+            (2, "c", " 县教育局 "),
+        ]);
         let s = assemble(&acts, &roster, &[], &[], &Breakdown::default());
         let p = &s.by_program[0];
         assert_eq!((p.count, p.participants, p.units), (2, 3, 2));
@@ -407,7 +456,7 @@ mod tests {
             act(1, "", ActivityKind::Lecture, Some(190)),
             act(2, "", ActivityKind::Lecture, Some(190)),
         ];
-        let roster = [att(1, "a", "x"), att(1, "b", "x")];
+        let roster = roster(&[(1, "a", "x"), (1, "b", "x")]);
         assert_eq!(
             assemble(&acts, &roster, &[], &[], &Breakdown::default()).participants,
             192
@@ -432,7 +481,7 @@ mod tests {
                 quantity: 20,
             },
         ];
-        let s = assemble(&acts, &[], &mats, &[], &Breakdown::default());
+        let s = assemble(&acts, &Roster::default(), &mats, &[], &Breakdown::default());
         assert_eq!(
             s.by_program[0].materials,
             vec![Material {
@@ -450,20 +499,10 @@ mod tests {
             act(2, "", ActivityKind::Training, None),
             act(3, "", ActivityKind::Meeting, None),
         ];
-        let chair = |a, k: &str| RosterFact {
-            activity_id: a,
-            person_key: k.into(),
-            unit: None,
-            officer: true,
-            chair: true,
-        };
-        let roster = [
-            chair(1, "a"),
-            chair(2, "a"),
-            chair(2, "b"),
-            chair(3, "c"),
-            att(1, "d", "x"),
-        ];
+        let mut roster = roster(&[(1, "d", "x")]);
+        for (a, k) in [(1, "a"), (2, "a"), (2, "b"), (3, "c")] {
+            roster.push(a, k, None, true, true);
+        }
         let s = assemble(&acts, &roster, &[], &[], &Breakdown::default());
         assert_eq!(
             s.officers_trained,
@@ -510,7 +549,7 @@ mod tests {
                 name: "秭归县妇联".into(),
             }),
         };
-        let s = assemble(&acts, &[], &[], &[], &b);
+        let s = assemble(&acts, &Roster::default(), &[], &[], &b);
         let months: Vec<(&str, u64, u64)> = s
             .by_month
             .iter()

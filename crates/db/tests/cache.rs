@@ -195,6 +195,33 @@ async fn signing_in_leaves_the_data_version_and_a_change_moves_it() {
 }
 
 #[tokio::test]
+async fn the_version_a_reading_request_uses_follows_this_processs_changes_at_once() {
+    let t = TestDb::new().await;
+    testing::county(&t.db).await;
+    let seen = &t.db.seen;
+    let v0 = seen.current(&t.db.read).await.unwrap();
+    assert_eq!(v0, version::current(&t.db.read).await.unwrap());
+
+    // An audited change committed by this process: the very next read sees it.
+    let id = common::id_number(common::date(1980, 1, 1), 2);
+    testing::person(&t.db, "王丽", &id, MAOPING).await;
+    let v1 = seen.current(&t.db.read).await.unwrap();
+    assert!(v1 > v0, "{v1} after {v0}");
+    assert_eq!(v1, version::current(&t.db.read).await.unwrap());
+
+    // A change committed elsewhere (here: SQL beside the repositories) is
+    // read once this process is told of a change, e.g. at the end of a
+    // writing request.
+    use sea_orm::ConnectionTrait;
+    t.db.conn
+        .execute_unprepared("UPDATE data_version SET n = n + 10 WHERE id = 1")
+        .await
+        .unwrap();
+    version::changed();
+    assert_eq!(seen.current(&t.db.read).await.unwrap(), v1 + 10);
+}
+
+#[tokio::test]
 async fn a_cached_session_ends_at_once_when_signed_out_or_its_user_is_disabled() {
     use db::account::{self, session};
     let t = TestDb::new().await;

@@ -17,6 +17,24 @@ pub mod state;
 use axum::{Router, middleware};
 pub use state::{AppState, Config};
 
+/// After a request that may have written (any method but GET and HEAD) has
+/// committed, the next read takes the data version from the database again:
+/// whoever is redirected to a page after saving sees what she saved.
+async fn fresh_after_write(
+    req: axum::extract::Request,
+    next: middleware::Next,
+) -> axum::response::Response {
+    let writes = !matches!(
+        *req.method(),
+        axum::http::Method::GET | axum::http::Method::HEAD
+    );
+    let res = next.run(req).await;
+    if writes {
+        db::version::changed();
+    }
+    res
+}
+
 /// The whole application. Bodies are limited to 2 MB through axum's extractors;
 /// upload routes raise it themselves with `DefaultBodyLimit`.
 pub fn router(state: AppState) -> Router {
@@ -35,6 +53,7 @@ pub fn router(state: AppState) -> Router {
             }),
         )
         .merge(assets::router())
+        .layer(middleware::from_fn(fresh_after_write))
         .layer(middleware::from_fn(csrf::check))
         .layer(middleware::from_fn(security::headers))
         // Extractors (Form, Json, Bytes, Multipart) obey this; upload routes raise it.

@@ -110,7 +110,7 @@ const RECHECK_SECONDS: i64 = 60;
 /// the database) or a sign-out (which moves it too). At most once a minute a
 /// session is checked against the database anyway, for the idle timeout.
 pub async fn load_cached(db: &crate::Db, token: &str) -> DbResult<Option<SignedIn>> {
-    let version = crate::version::current(&db.read).await?;
+    let version = db.seen.current(&db.read).await?;
     let key = digest(token);
     let t = now();
     if let Some(hit) = db.caches.sessions.get(&key, version)

@@ -153,6 +153,7 @@ pub async fn import_workbook(
         .write(&txn, ctx)
         .await?;
         txn.commit().await?;
+        crate::version::changed();
     } else {
         txn.rollback().await?;
     }

@@ -154,6 +154,9 @@ pub struct Caches {
     pub sessions: Cache<String, crate::account::session::Checked>,
     /// The home page's counts per scope, at most 1,024.
     pub summaries: Cache<String, crate::org::summary::ScopeSummary>,
+    /// Cover photos by activity, per list of activity ids (the home page's
+    /// newest few), weighed by id: at most 10,000.
+    pub covers: Cache<Vec<i64>, HashMap<i64, i64>>,
 }
 
 impl Default for Caches {
@@ -169,6 +172,7 @@ impl Default for Caches {
             visible_orgs: Cache::new(200_000),
             sessions: Cache::new(10_000),
             summaries: Cache::new(1024),
+            covers: Cache::new(10_000),
         }
     }
 }

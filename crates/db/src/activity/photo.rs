@@ -308,7 +308,26 @@ pub async fn set_cover(c: &impl ConnectionTrait, ctx: &Ctx, id: i64) -> DbResult
     Ok(())
 }
 
-/// Photo counts of several activities (ids taken from a scoped list).
+/// [`covers`] read through the database's cache, at the caller's version
+/// (the home page asks for the same newest few on every visit).
+pub async fn covers_cached(
+    db: &crate::Db,
+    ctx: &crate::Ctx,
+    activity_ids: &[i64],
+) -> DbResult<std::sync::Arc<std::collections::HashMap<i64, i64>>> {
+    let c = &db.read;
+    let version = crate::version::of(c, ctx).await?;
+    db.caches
+        .covers
+        .get_or_compute(
+            activity_ids.to_vec(),
+            version,
+            |_| activity_ids.len().max(1),
+            async || covers(c, activity_ids).await,
+        )
+        .await
+}
+
 /// The cover photo of each of several activities (ids taken from a scoped
 /// list), in one query; activities without a cover are absent.
 pub async fn covers(
@@ -331,6 +350,7 @@ pub async fn covers(
     Ok(rows.into_iter().collect())
 }
 
+/// Photo counts of several activities (ids taken from a scoped list).
 pub async fn counts(
     c: &impl ConnectionTrait,
     activity_ids: &[i64],

@@ -56,7 +56,6 @@ async fn recent_activities(
     if !cu.ctx.scope.allows(Module::Activity, Permission::Read) {
         return Ok(None);
     }
-    let c = &state.db.read;
     // The list's cached order: the newest five without sorting the scope.
     let (recent, _) = activity::list(
         &state.db,
@@ -68,7 +67,7 @@ async fn recent_activities(
     .await?;
     // One query for the covers, not one per activity.
     let ids: Vec<i64> = recent.iter().map(|(a, _)| a.id).collect();
-    let covers = activity::photo::covers(c, &ids).await?;
+    let covers = activity::photo::covers_cached(&state.db, &cu.ctx, &ids).await?;
     Ok(Some(
         recent
             .into_iter()

@@ -15,7 +15,7 @@ use domain::{
     stats::{OrgRef, StatsDoc, activities as act, organizations as orgs, publicity as pubs},
 };
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect,
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
     sea_query::{Expr, ExprTrait, Query, SelectStatement},
 };
 
@@ -30,6 +30,35 @@ use crate::{
         tree::{in_force, path_as_of},
     },
 };
+
+/// Rows per query for the largest tables. The SQLite driver holds a whole
+/// result as copied values (~0.5 KB a row), so a province's 10⁵ officers in
+/// one query were ~50 MB at once; a page of them is a few MB.
+const PAGE: u64 = 5_000;
+
+/// The columns of an org the figures use (not its search text).
+#[derive(sea_orm::FromQueryResult)]
+struct Org {
+    id: i64,
+    code: String,
+    name: String,
+    kind: String,
+    founded_on: Option<NaiveDate>,
+    closed_on: Option<NaiveDate>,
+}
+
+/// The columns of an activity the figures use.
+#[derive(sea_orm::FromQueryResult)]
+struct Act {
+    id: i64,
+    org_id: i64,
+    programme_id: Option<i64>,
+    kind: String,
+    online: bool,
+    head_count: Option<i32>,
+    units_reached: Option<i32>,
+    start_date: NaiveDate,
+}
 
 /// An officer post's term, and whether it is a chair's.
 struct Term {
@@ -100,8 +129,16 @@ pub async fn stats(
         .unwrap_or_else(|| "/-/".into());
     let sub = subtree(&root_path, p.to);
 
-    let org_rows = org::Entity::find()
+    let org_rows: Vec<Org> = org::Entity::find()
+        .select_only()
+        .column(org::Column::Id)
+        .column(org::Column::Code)
+        .column(org::Column::Name)
+        .column(org::Column::Kind)
+        .column(org::Column::FoundedOn)
+        .column(org::Column::ClosedOn)
         .filter(org::Column::Id.in_subquery(sub.clone()))
+        .into_model()
         .all(c)
         .await?;
     let org_facts: Vec<orgs::OrgFact> = org_rows
@@ -114,34 +151,57 @@ pub async fn stats(
             })
         })
         .collect();
+    // Only the columns the figures need, officers a page at a time: a
+    // province has ~10⁵ (see [`PAGE`]).
     let venue_facts: Vec<orgs::VenueFact> = venue::Entity::find()
+        .select_only()
+        .column(venue::Column::Kind)
+        .column(venue::Column::OpenedOn)
+        .column(venue::Column::ClosedOn)
         .filter(venue::Column::OrgId.in_subquery(sub.clone()))
+        .into_tuple::<(String, Option<NaiveDate>, Option<NaiveDate>)>()
         .all(c)
         .await?
         .into_iter()
-        .filter_map(|v| {
-            VenueKind::from_code(&v.kind).map(|kind| orgs::VenueFact {
+        .filter_map(|(kind, opened_on, closed_on)| {
+            VenueKind::from_code(&kind).map(|kind| orgs::VenueFact {
                 kind,
-                opened_on: v.opened_on,
-                closed_on: v.closed_on,
+                opened_on,
+                closed_on,
             })
         })
         .collect();
-    let officer_rows = officer::Entity::find()
-        .filter(officer::Column::OrgId.in_subquery(sub.clone()))
-        .all(c)
-        .await?;
-    let officer_facts: Vec<orgs::OfficerFact> = officer_rows
-        .iter()
-        .filter_map(|o| {
-            Post::from_code(&o.post).map(|post| orgs::OfficerFact {
-                person_id: o.person_id,
-                post,
-                term_start: o.term_start,
-                term_end: o.term_end,
-            })
-        })
-        .collect();
+    let mut officer_facts: Vec<orgs::OfficerFact> = Vec::new();
+    let mut after = 0;
+    loop {
+        let page: Vec<(i64, i64, String, Option<NaiveDate>, Option<NaiveDate>)> =
+            officer::Entity::find()
+                .select_only()
+                .column(officer::Column::Id)
+                .column(officer::Column::PersonId)
+                .column(officer::Column::Post)
+                .column(officer::Column::TermStart)
+                .column(officer::Column::TermEnd)
+                .filter(officer::Column::OrgId.in_subquery(sub.clone()))
+                .filter(officer::Column::Id.gt(after))
+                .order_by_asc(officer::Column::Id)
+                .limit(PAGE)
+                .into_tuple()
+                .all(c)
+                .await?;
+        let Some(last) = page.last() else { break };
+        after = last.0;
+        officer_facts.extend(page.into_iter().filter_map(
+            |(_, person_id, post, term_start, term_end)| {
+                Post::from_code(&post).map(|post| orgs::OfficerFact {
+                    person_id,
+                    post,
+                    term_start,
+                    term_end,
+                })
+            },
+        ));
+    }
     let survey_facts: Vec<orgs::SurveyFact> = survey::Entity::find()
         .filter(survey::Column::OrgId.in_subquery(sub.clone()))
         .filter(survey::Column::Date.between(p.from, p.to))
@@ -162,10 +222,31 @@ pub async fn stats(
         .and_where(Expr::col(activity::Column::StartDate).between(p.from, p.to))
         .and_where(Expr::col(activity::Column::Status).eq(ActivityStatus::Done.code()))
         .to_owned();
-    let acts = activity::Entity::find()
-        .filter(activity::Column::Id.in_subquery(acts_q.clone()))
-        .all(c)
-        .await?;
+    // Only the columns the figures need, a page at a time (see [`PAGE`]).
+    let mut acts: Vec<Act> = Vec::new();
+    loop {
+        let page: Vec<Act> = activity::Entity::find()
+            .select_only()
+            .column(activity::Column::Id)
+            .column(activity::Column::OrgId)
+            .column(activity::Column::ProgrammeId)
+            .column(activity::Column::Kind)
+            .column(activity::Column::Online)
+            .column(activity::Column::HeadCount)
+            .column(activity::Column::UnitsReached)
+            .column(activity::Column::StartDate)
+            .filter(activity::Column::Id.in_subquery(acts_q.clone()))
+            .filter(activity::Column::Id.gt(acts.last().map_or(0, |a| a.id)))
+            .order_by_asc(activity::Column::Id)
+            .limit(PAGE)
+            .into_model()
+            .all(c)
+            .await?;
+        if page.is_empty() {
+            break;
+        }
+        acts.extend(page);
+    }
     let programme_ids: HashSet<i64> = acts.iter().filter_map(|a| a.programme_id).collect();
     let programme_names: HashMap<i64, String> = programme::Entity::find()
         .filter(programme::Column::Id.is_in(programme_ids))
@@ -270,13 +351,17 @@ pub async fn stats(
         })
         .collect();
     let work_facts: Vec<act::WorkFact> = work::Entity::find()
+        .select_only()
+        .column(work::Column::ActivityId)
+        .column(work::Column::Category)
         .filter(work::Column::ActivityId.in_subquery(acts_q))
+        .into_tuple::<(i64, Option<String>)>()
         .all(c)
         .await?
         .into_iter()
-        .map(|w| act::WorkFact {
-            activity_id: w.activity_id,
-            category: w.category,
+        .map(|(activity_id, category)| act::WorkFact {
+            activity_id,
+            category,
         })
         .collect();
 
@@ -286,8 +371,13 @@ pub async fn stats(
         .and_where(Expr::col(publicity_item::Column::OrgId).in_subquery(sub))
         .and_where(Expr::col(publicity_item::Column::PublishedOn).between(p.from, p.to))
         .to_owned();
-    let items = publicity_item::Entity::find()
+    let items: Vec<(i64, String, Option<String>)> = publicity_item::Entity::find()
+        .select_only()
+        .column(publicity_item::Column::Id)
+        .column(publicity_item::Column::Channel)
+        .column(publicity_item::Column::ColumnName)
         .filter(publicity_item::Column::Id.in_subquery(items_q.clone()))
+        .into_tuple()
         .all(c)
         .await?;
     // Subquery again: a province-year can have more items than bind parameters.
@@ -301,10 +391,10 @@ pub async fn stats(
         .await?;
     let item_facts: Vec<pubs::ItemFact> = items
         .into_iter()
-        .map(|i| pubs::ItemFact {
-            id: i.id,
-            channel: i.channel,
-            column: i.column_name,
+        .map(|(id, channel, column)| pubs::ItemFact {
+            id,
+            channel,
+            column,
         })
         .collect();
     let repost_facts: Vec<pubs::RepostFact> = reposts
@@ -346,8 +436,8 @@ async fn sub_orgs(
     root_id: i64,
     root_path: &str,
     p: Period,
-    org_rows: &[org::Model],
-    acts: &[activity::Model],
+    org_rows: &[Org],
+    acts: &[Act],
 ) -> DbResult<(HashMap<i64, i64>, Vec<act::SubOrg>)> {
     let placed: Vec<(i64, Option<i64>, String)> = org_tree_history::Entity::find()
         .select_only()
@@ -381,7 +471,7 @@ async fn sub_orgs(
         .filter(|(_, parent, _)| *parent == Some(root_id))
         .map(|(id, _, _)| *id)
         .collect();
-    let mut subs: Vec<&org::Model> = org_rows
+    let mut subs: Vec<&Org> = org_rows
         .iter()
         .filter(|o| children.contains(&o.id))
         .filter(|o| o.closed_on.is_none_or(|d| d >= p.from) || hosting.contains(&o.id))

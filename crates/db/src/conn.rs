@@ -101,18 +101,29 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     } else {
         opts.max_connections(16).min_connections(1);
         // sqlx 0.9.0 leaves Nagle on (see `nodelay`): turn it off on each new
-        // connection's socket, as libpq does.
-        let port = url
+        // connection's socket, as libpq does. A Unix socket has no Nagle.
+        let tcp_port = url
             .parse::<sea_orm::sqlx::postgres::PgConnectOptions>()
-            .map_or(5432, |o| o.get_port());
-        opts.map_sqlx_postgres_pool_opts(move |pool| {
-            pool.after_connect(move |_conn, _meta| {
-                Box::pin(async move {
-                    crate::nodelay::set_on_sockets_to(port);
-                    Ok(())
+            .ok()
+            .filter(|o| o.get_socket().is_none() && !o.get_host().starts_with('/'))
+            .map(|o| o.get_port());
+        if let Some(port) = tcp_port {
+            opts.map_sqlx_postgres_pool_opts(move |pool| {
+                pool.after_connect(move |_conn, _meta| {
+                    Box::pin(async move {
+                        if crate::nodelay::set_on_sockets_to(port) == 0 {
+                            // Still correct, only slower on large statements.
+                            tracing::warn!(
+                                port,
+                                "TCP_NODELAY not set on the PostgreSQL connection \
+                                 (pidfd_getfd refused?)"
+                            );
+                        }
+                        Ok(())
+                    })
                 })
-            })
-        });
+            });
+        }
     }
     Database::connect(opts).await
 }

@@ -53,7 +53,8 @@ fn by_org(
 }
 
 /// The columns of an org the figures use (not its search text).
-#[derive(sea_orm::FromQueryResult)]
+#[derive(sea_orm::DerivePartialModel)]
+#[sea_orm(entity = "org::Entity")]
 struct Org {
     id: i64,
     code: String,
@@ -64,7 +65,8 @@ struct Org {
 }
 
 /// The columns of an activity the figures use.
-#[derive(sea_orm::FromQueryResult)]
+#[derive(sea_orm::DerivePartialModel)]
+#[sea_orm(entity = "activity::Entity")]
 struct Act {
     id: i64,
     org_id: i64,
@@ -146,15 +148,8 @@ pub async fn stats(
     let sub = subtree(&root_path, p.to);
 
     let org_rows: Vec<Org> = org::Entity::find()
-        .select_only()
-        .column(org::Column::Id)
-        .column(org::Column::Code)
-        .column(org::Column::Name)
-        .column(org::Column::Kind)
-        .column(org::Column::FoundedOn)
-        .column(org::Column::ClosedOn)
         .filter(org::Column::Id.in_subquery(sub.clone()))
-        .into_model()
+        .into_partial_model()
         .all(c)
         .await?;
     let org_facts: Vec<orgs::OrgFact> = org_rows
@@ -238,19 +233,10 @@ pub async fn stats(
     for in_subtree in by_org(c, activity::Column::OrgId, &sub, &org_ids) {
         acts.extend(
             activity::Entity::find()
-                .select_only()
-                .column(activity::Column::Id)
-                .column(activity::Column::OrgId)
-                .column(activity::Column::ProgrammeId)
-                .column(activity::Column::Kind)
-                .column(activity::Column::Online)
-                .column(activity::Column::HeadCount)
-                .column(activity::Column::UnitsReached)
-                .column(activity::Column::StartDate)
                 .filter(in_subtree)
                 .filter(activity::Column::StartDate.between(p.from, p.to))
                 .filter(activity::Column::Status.eq(ActivityStatus::Done.code()))
-                .into_model::<Act>()
+                .into_partial_model::<Act>()
                 .all(c)
                 .await?,
         );

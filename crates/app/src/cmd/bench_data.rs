@@ -7,8 +7,9 @@
 //! Proportions per county at `--scale 1` (≈10⁵ rows a year): 12 townships ×
 //! 15 villages (3 of them communities), 5 new-field orgs, a venue per
 //! township/village, 100 women per village, 5 officers per org, 24 activities a
-//! year per village (40 per township, 60 at the county), rosters of 8–25, a
-//! publicity item for 30% of activities and a photo for 30%.
+//! year per village (40 per township, 60 at the county), rosters of 8–25 (60%
+//! of lines with a unit, 15% walk-ins not in the registry), a publicity item
+//! for 30% of activities and a photo for 30%.
 
 use std::{path::PathBuf, process::ExitCode, time::Instant};
 
@@ -94,6 +95,23 @@ const KINDS: &[&str] = &[
     "捐赠仪式",
     "其他",
 ];
+/// Units attendees give (60% of roster lines give one).
+const UNITS: &[&str] = &[
+    "村委会",
+    "社区居委会",
+    "镇卫生院",
+    "县人民医院",
+    "县教育局",
+    "中心小学",
+    "农民专业合作社",
+    "个体户",
+    "电商服务站",
+    "县司法局",
+    "镇政府",
+    "家政服务公司",
+];
+/// Region of the walk-ins' 身份证号: not a bench county's, so never in a registry.
+const WALK_IN_REGION: &str = "420999";
 const PROGRAMMES: &[&str] = &["巾帼微学堂", "母亲讲堂", "家庭助廉", "电商培训", "", "", ""];
 const TOPICS: &[&str] = &[
     "学习党的二十大精神",
@@ -369,8 +387,18 @@ fn county_workbook(a: &Args, k: u32) -> (Vec<Table>, Vec<(String, Vec<u8>)>) {
             if with_roster {
                 let start = rng.below(pool.len());
                 for i in 0..head.min(pool.len()) {
+                    let unit = if rng.chance(0.6) { rng.pick(UNITS) } else { "" };
+                    // Walk-ins: women not in the registry, known by 身份证号 only.
+                    if rng.chance(0.15) {
+                        let birth = chrono::NaiveDate::from_ymd_opt(1950, 1, 1).expect("date")
+                            + chrono::Days::new(rng.below(18_000) as u64);
+                        let id = id_number(WALK_IN_REGION, birth, rng.below(500) as u32);
+                        let name = format!("{}{}", rng.pick(SURNAMES), rng.pick(GIVEN));
+                        roster.push(vec![code.clone(), name, id, s(unit)]);
+                        continue;
+                    }
                     let p = &pool[(start + i * 7) % pool.len()];
-                    roster.push(vec![code.clone(), p.name.clone(), p.id.clone(), s("")]);
+                    roster.push(vec![code.clone(), p.name.clone(), p.id.clone(), s(unit)]);
                 }
             }
             if kind == "征集" {

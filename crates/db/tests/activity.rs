@@ -655,3 +655,106 @@ async fn a_township_chair_cannot_read_another_townships_statistics() {
     ));
     assert!(stats(&t.db.conn, &ctx, MAOPING, year(2020)).await.is_ok());
 }
+
+/// The statistics read each activity's roster summed up (`roster_summary`),
+/// which every way of changing a roster keeps: a ledger import, a line added
+/// by hand, a unit corrected by hand, and a second import that both adds
+/// lines and corrects a unit.
+#[tokio::test]
+async fn a_roster_changed_by_hand_and_by_a_second_import_is_counted_as_it_stands() {
+    let t = TestDb::new().await;
+    testing::county(&t.db).await;
+    let a = id_number(date(1980, 1, 1), 2);
+    let b = id_number(date(1981, 2, 2), 4);
+    let c = id_number(date(1982, 3, 3), 6);
+    let d = id_number(date(1983, 4, 4), 8);
+    let act_row: &[&str] = &[
+        "JT-1",
+        "家庭教育讲座",
+        "",
+        "讲座",
+        MAOPING,
+        "2020-03-01",
+        "",
+        "",
+        "",
+        "90",
+        "",
+    ];
+    import_ok(
+        &t,
+        &operator(),
+        vec![
+            sheet("活动", ACT_H, &[act_row]),
+            sheet(
+                "参与人员",
+                ROSTER_H,
+                &[&["JT-1", "甲", &a, "县财政局"], &["JT-1", "乙", &b, ""]],
+            ),
+        ],
+    )
+    .await;
+    let figures = async || {
+        let s = stats(&t.db.conn, &operator(), MAOPING, year(2020))
+            .await
+            .expect("stats");
+        (s.activities.participants, s.activities.units)
+    };
+    // 甲, 乙; one unit (the head count 90 is ignored: there is a roster).
+    assert_eq!(figures().await, (2, 1));
+
+    let id = db::entity::activity::Entity::find()
+        .all(&t.db.conn)
+        .await
+        .unwrap()[0]
+        .id;
+    let by_hand =
+        |name: &str, id_number: &str, unit: &str| db::activity::attendance::AttendeeInput {
+            name: name.into(),
+            id_number: Some(domain::idcard::IdNumber::parse(id_number).unwrap()),
+            unit: Some(unit.into()),
+        };
+    let added = db::activity::attendance::add(
+        &t.db.conn,
+        &t.db,
+        &operator(),
+        id,
+        &by_hand("丙", &c, "县教育局"),
+    )
+    .await
+    .unwrap();
+    assert!(added);
+    assert_eq!(figures().await, (3, 2));
+    // 乙's unit filled in by hand: a third unit, still three people.
+    let added = db::activity::attendance::add(
+        &t.db.conn,
+        &t.db,
+        &operator(),
+        id,
+        &by_hand("乙", &b, "县妇联"),
+    )
+    .await
+    .unwrap();
+    assert!(!added);
+    assert_eq!(figures().await, (3, 3));
+
+    // The ledger again: 甲's unit corrected to one already there, and 丁 new.
+    import_ok(
+        &t,
+        &operator(),
+        vec![
+            sheet("活动", ACT_H, &[act_row]),
+            sheet(
+                "参与人员",
+                ROSTER_H,
+                &[
+                    &["JT-1", "甲", &a, "县教育局"],
+                    &["JT-1", "丁", &d, "县 妇联"],
+                ],
+            ),
+        ],
+    )
+    .await;
+    // 甲 乙 丙 丁; units 县教育局 (甲, 丙), 县妇联 (乙, 丁): 县财政局 is gone.
+    assert_eq!(figures().await, (4, 2));
+}

@@ -95,9 +95,83 @@ pub fn attendee_key(
     }
 }
 
+/// What the statistics need of one activity's roster, kept beside it so a
+/// county-year's figures read one row per activity instead of one per line:
+/// its people (attendee keys) and its units (normalized, blanks left out),
+/// each once, sorted. Stored one per line: neither a key nor a normalized
+/// unit holds whitespace (`p:` ids, `i:` hex indexes, `n:` normalized text).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RosterSummary {
+    pub people: Vec<String>,
+    pub units: Vec<String>,
+}
+
+impl RosterSummary {
+    /// From roster lines `(person_key, unit as typed)`.
+    pub fn of<'a>(lines: impl IntoIterator<Item = (&'a str, Option<&'a str>)>) -> RosterSummary {
+        let mut people = std::collections::BTreeSet::new();
+        let mut units = std::collections::BTreeSet::new();
+        for (key, unit) in lines {
+            people.insert(key.to_string());
+            if let Some(u) = unit.map(crate::search::normalize).filter(|u| !u.is_empty()) {
+                units.insert(u);
+            }
+        }
+        RosterSummary {
+            people: people.into_iter().collect(),
+            units: units.into_iter().collect(),
+        }
+    }
+
+    /// The stored texts of `people` and `units`.
+    pub fn encode(&self) -> (String, String) {
+        (self.people.join("\n"), self.units.join("\n"))
+    }
+
+    /// The entries of a stored text.
+    pub fn decode(text: &str) -> impl Iterator<Item = &str> {
+        text.split('\n').filter(|l| !l.is_empty())
+    }
+}
+
+/// The person id of an attendee key of a registered person (`p:42`).
+pub fn person_of_key(key: &str) -> Option<i64> {
+    key.strip_prefix("p:")?.parse().ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_roster_summary_keeps_each_person_and_normalized_unit_once() {
+        let s = RosterSummary::of([
+            ("p:2", Some("县 妇联")),
+            ("i:ab", Some("县妇联")),
+            ("p:2", None),
+            ("n:张丽|", Some("  ")),
+            ("p:10", Some("ＸＸ公司")),
+        ]);
+        assert_eq!(s.people, ["i:ab", "n:张丽|", "p:10", "p:2"]);
+        assert_eq!(s.units, ["xx公司", "县妇联"]);
+        let (people, units) = s.encode();
+        assert_eq!(RosterSummary::decode(&people).collect::<Vec<_>>(), s.people);
+        assert_eq!(RosterSummary::decode(&units).collect::<Vec<_>>(), s.units);
+        assert_eq!(RosterSummary::decode("").count(), 0);
+    }
+
+    #[test]
+    fn only_a_registered_persons_key_names_a_person_id() {
+        assert_eq!(
+            person_of_key(&attendee_key(Some(42), None, "张丽", None)),
+            Some(42)
+        );
+        assert_eq!(
+            person_of_key(&attendee_key(None, Some("ab"), "张丽", None)),
+            None
+        );
+        assert_eq!(person_of_key("n:p:1|"), None);
+    }
 
     #[test]
     fn material_with_full_width_colon_parses() {

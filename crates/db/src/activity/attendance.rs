@@ -75,6 +75,7 @@ pub async fn add_row(
         let mut am: attendance::ActiveModel = row.into();
         am.unit = Set(unit);
         let row = am.update(c).await?;
+        super::summary::refresh(c, &[a.id]).await?;
         // A changed unit changes the unit counts: it is audited like the add.
         Change::new(
             "update_attendee",
@@ -101,6 +102,7 @@ pub async fn add_row(
     }
     .insert(c)
     .await?;
+    super::summary::refresh(c, &[a.id]).await?;
     Change::new(
         "add_attendee",
         "activity",
@@ -233,6 +235,9 @@ pub async fn add_many(
     let mut out = Vec::with_capacity(lines.len());
     let mut new_rows: Vec<attendance::ActiveModel> = Vec::new();
     let mut added: HashSet<(i64, String)> = HashSet::new();
+    // Activities whose roster changed here other than by new lines: their
+    // summaries are read back once the lines are in.
+    let mut reread: HashSet<i64> = HashSet::new();
     // Activity name and org id of each activity with new lines, for audit rows.
     let mut named: HashMap<i64, (String, i64)> = HashMap::new();
     let t = now();
@@ -266,6 +271,7 @@ pub async fn add_many(
             // Rare (a re-import with a changed unit): the one-line path audits it.
             if row.unit != unit && write {
                 add_row(c, db, ctx, a.id, &l.input).await?;
+                reread.insert(a.id);
             }
             out.push(Ok(false));
             continue;
@@ -287,6 +293,29 @@ pub async fn add_many(
     if !write || new_rows.is_empty() {
         return Ok(out);
     }
+
+    // The summaries of the activities given new lines: their lines before
+    // (loaded above) and the new ones, without reading them back.
+    let mut lines_of: HashMap<i64, Vec<(&str, Option<&str>)>> = HashMap::new();
+    for row in &new_rows {
+        if let (Some(a), Some(key), Some(unit)) = (
+            row.activity_id.try_as_ref(),
+            row.person_key.try_as_ref(),
+            row.unit.try_as_ref(),
+        ) && !reread.contains(a)
+        {
+            lines_of.entry(*a).or_default().push((key, unit.as_deref()));
+        }
+    }
+    for ((a, key), row) in &on_roster {
+        if let Some(lines) = lines_of.get_mut(a) {
+            lines.push((key, row.unit.as_deref()));
+        }
+    }
+    let summaries: Vec<(i64, domain::activity::RosterSummary)> = lines_of
+        .into_iter()
+        .map(|(a, lines)| (a, domain::activity::RosterSummary::of(lines)))
+        .collect();
 
     let mut changes = Vec::with_capacity(new_rows.len());
     let mut rows = new_rows.into_iter().peekable();
@@ -312,6 +341,9 @@ pub async fn add_many(
             );
         }
     }
+    super::summary::write(c, summaries).await?;
+    let reread: Vec<i64> = reread.into_iter().collect();
+    super::summary::refresh(c, &reread).await?;
     crate::audit::write_many(c, ctx, changes).await?;
     Ok(out)
 }

@@ -7,6 +7,7 @@ pub mod bulk;
 pub mod photo;
 pub mod programme;
 pub mod refs;
+pub mod summary;
 pub mod work;
 
 use chrono::NaiveDate;

@@ -22,6 +22,7 @@ pub mod publicity_item;
 pub mod repost;
 pub mod review_draft;
 pub mod review_outline;
+pub mod roster_summary;
 pub mod session;
 pub mod setting;
 pub mod survey;

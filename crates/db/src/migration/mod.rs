@@ -6,6 +6,7 @@ mod m0001_foundation;
 mod m0002_activity;
 mod m0003_review;
 mod m0004_data_version;
+mod m0005_roster_summary;
 
 pub struct Migrator;
 
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0002_activity::Migration),
             Box::new(m0003_review::Migration),
             Box::new(m0004_data_version::Migration),
+            Box::new(m0005_roster_summary::Migration),
         ]
     }
 }

@@ -8,9 +8,11 @@
 //! down over the period's months and the org's direct child orgs, for the
 //! review's charts: the same three breakdowns as the dashboard, with types.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 
 use chrono::NaiveDate;
+// Interning a province-year's keys: SipHash was a tenth of the statistics' time.
+use rustc_hash::FxHashMap as HashMap;
 use serde::Serialize;
 
 use super::OrgRef;
@@ -47,23 +49,28 @@ pub struct Breakdown {
     pub own: Option<OrgRef>,
 }
 
-/// One line of a roster. The person and the unit are numbers handed out by
-/// [`Roster::push`] (equal texts, equal numbers): a province-year's rosters
-/// are held and compared as integers, not as strings.
-pub struct RosterFact {
-    pub activity_id: i64,
+/// An attendee of one activity: a number handed out by [`Roster`] (equal
+/// keys, equal numbers), so a province-year's rosters are held and compared
+/// as integers, not as strings.
+#[derive(Debug, Clone, Copy)]
+pub struct Attendee {
     pub person: u32,
-    /// The attendee's unit, normalized (blank is none).
-    pub unit: Option<u32>,
-    /// The attendee held an officer post (any) / a chair post when the activity took place.
+    /// She held an officer post (any) / a chair post when the activity took place.
     pub officer: bool,
     pub chair: bool,
 }
 
-/// The roster lines of the activities counted.
+/// One activity's roster: its people and its normalized units, each once.
+#[derive(Debug, Default)]
+pub struct RosterEntry {
+    pub people: Vec<Attendee>,
+    pub units: Vec<u32>,
+}
+
+/// The rosters of the activities counted.
 #[derive(Default)]
 pub struct Roster {
-    lines: Vec<RosterFact>,
+    of: HashMap<i64, RosterEntry>,
     people: HashMap<Box<str>, u32>,
     units: HashMap<Box<str>, u32>,
 }
@@ -78,8 +85,33 @@ fn number_of(map: &mut HashMap<Box<str>, u32>, text: &str) -> u32 {
 }
 
 impl Roster {
-    /// Adds a line: equal `person_key`s are the same person; units are
-    /// compared normalized (full-width, spaces and case do not count).
+    /// Adds a person to an activity's roster: equal `person_key`s are the
+    /// same person. Each person is added to an activity once (a roster
+    /// summary's people are distinct; [`Self::push`] checks).
+    pub fn push_person(&mut self, activity_id: i64, person_key: &str, officer: bool, chair: bool) {
+        let person = number_of(&mut self.people, person_key);
+        self.of
+            .entry(activity_id)
+            .or_default()
+            .people
+            .push(Attendee {
+                person,
+                officer,
+                chair,
+            });
+    }
+
+    /// Adds a unit, already normalized and not blank, to an activity's roster.
+    pub fn push_unit(&mut self, activity_id: i64, normalized: &str) {
+        let unit = number_of(&mut self.units, normalized);
+        let entry = self.of.entry(activity_id).or_default();
+        if !entry.units.contains(&unit) {
+            entry.units.push(unit);
+        }
+    }
+
+    /// Adds a roster line: [`Self::push_person`], and its unit as typed
+    /// (full-width, spaces and case do not count; blank is none).
     pub fn push(
         &mut self,
         activity_id: i64,
@@ -88,22 +120,45 @@ impl Roster {
         officer: bool,
         chair: bool,
     ) {
-        let person = number_of(&mut self.people, person_key);
-        let unit = unit
-            .map(normalize)
-            .filter(|u| !u.is_empty())
-            .map(|u| number_of(&mut self.units, &u));
-        self.lines.push(RosterFact {
-            activity_id,
-            person,
-            unit,
-            officer,
-            chair,
+        let known = self.people.get(person_key).is_some_and(|n| {
+            self.of(activity_id)
+                .is_some_and(|r| r.people.iter().any(|p| p.person == *n))
         });
+        if !known {
+            self.push_person(activity_id, person_key, officer, chair);
+        }
+        if let Some(u) = unit.map(normalize).filter(|u| !u.is_empty()) {
+            self.push_unit(activity_id, &u);
+        }
     }
 
-    pub fn lines(&self) -> &[RosterFact] {
-        &self.lines
+    /// The roster of an activity, if it has one.
+    pub fn of(&self, activity_id: i64) -> Option<&RosterEntry> {
+        self.of.get(&activity_id)
+    }
+}
+
+/// Distinct numbers counted with one bit each: the groups of a breakdown are
+/// counted over the same few thousand people many times.
+struct Seen {
+    bits: Vec<u64>,
+    count: u64,
+}
+
+impl Seen {
+    fn new(n: usize) -> Seen {
+        Seen {
+            bits: vec![0; n.div_ceil(64)],
+            count: 0,
+        }
+    }
+
+    fn insert(&mut self, n: u32) {
+        let (word, bit) = ((n / 64) as usize, 1u64 << (n % 64));
+        if self.bits[word] & bit == 0 {
+            self.bits[word] |= bit;
+            self.count += 1;
+        }
     }
 }
 
@@ -202,42 +257,38 @@ pub struct Activities {
 }
 
 struct Index<'a> {
-    roster: HashMap<i64, Vec<&'a RosterFact>>,
+    roster: &'a Roster,
 }
 
 impl Index<'_> {
+    fn entry(&self, a: &ActivityFact) -> Option<&RosterEntry> {
+        self.roster.of(a.id)
+    }
+
     fn participants(&self, acts: &[&ActivityFact]) -> u64 {
-        let mut people = HashSet::new();
+        let mut people = Seen::new(self.roster.people.len());
         let mut counted = 0u64;
         for a in acts {
-            match self.roster.get(&a.id) {
-                Some(r) if !r.is_empty() => people.extend(r.iter().map(|x| x.person)),
+            match self.entry(a) {
+                Some(r) if !r.people.is_empty() => {
+                    r.people.iter().for_each(|p| people.insert(p.person))
+                }
                 _ => counted += a.head_count.unwrap_or(0).max(0) as u64,
             }
         }
-        people.len() as u64 + counted
+        people.count + counted
     }
 
     fn units(&self, acts: &[&ActivityFact]) -> u64 {
-        let mut units = HashSet::new();
+        let mut units = Seen::new(self.roster.units.len());
         let mut counted = 0u64;
         for a in acts {
-            let mut any = false;
-            for u in self
-                .roster
-                .get(&a.id)
-                .into_iter()
-                .flatten()
-                .filter_map(|x| x.unit)
-            {
-                any = true;
-                units.insert(u);
-            }
-            if !any {
-                counted += a.units_reached.unwrap_or(0).max(0) as u64;
+            match self.entry(a) {
+                Some(r) if !r.units.is_empty() => r.units.iter().for_each(|u| units.insert(*u)),
+                _ => counted += a.units_reached.unwrap_or(0).max(0) as u64,
             }
         }
-        units.len() as u64 + counted
+        units.count + counted
     }
 }
 
@@ -297,12 +348,7 @@ pub fn assemble(
     works: &[WorkFact],
     breakdown: &Breakdown,
 ) -> Activities {
-    let mut idx = Index {
-        roster: HashMap::new(),
-    };
-    for r in roster.lines() {
-        idx.roster.entry(r.activity_id).or_default().push(r);
-    }
+    let idx = Index { roster };
     let all: Vec<&ActivityFact> = acts.iter().collect();
     let mut by_program_map: BTreeMap<&str, Vec<&ActivityFact>> = BTreeMap::new();
     for a in acts {
@@ -350,29 +396,21 @@ pub fn assemble(
         })
         .collect();
     let online: Vec<&ActivityFact> = acts.iter().filter(|a| a.online).collect();
-    let training: HashSet<i64> = acts
-        .iter()
-        .filter(|a| a.kind == ActivityKind::Training)
-        .map(|a| a.id)
-        .collect();
-    let trained: Vec<&RosterFact> = roster
-        .lines()
-        .iter()
-        .filter(|r| training.contains(&r.activity_id))
-        .collect();
+    let mut officers = Seen::new(roster.people.len());
+    let mut chairs = Seen::new(roster.people.len());
+    for a in acts.iter().filter(|a| a.kind == ActivityKind::Training) {
+        for p in roster.of(a.id).map_or(&[][..], |r| &r.people[..]) {
+            if p.officer {
+                officers.insert(p.person);
+            }
+            if p.chair {
+                chairs.insert(p.person);
+            }
+        }
+    }
     let officers_trained = OfficersTrained {
-        officers: trained
-            .iter()
-            .filter(|r| r.officer)
-            .map(|r| r.person)
-            .collect::<HashSet<_>>()
-            .len() as u64,
-        chairs: trained
-            .iter()
-            .filter(|r| r.chair)
-            .map(|r| r.person)
-            .collect::<HashSet<_>>()
-            .len() as u64,
+        officers: officers.count,
+        chairs: chairs.count,
     };
     let mut cats: BTreeMap<String, u64> = BTreeMap::new();
     for w in works {

@@ -71,7 +71,10 @@ pub struct RosterEntry {
 #[derive(Default)]
 pub struct Roster {
     of: HashMap<i64, RosterEntry>,
-    people: HashMap<Box<str>, u32>,
+    /// Registered people (`p:42`) by id, most of a roster: no string hashed.
+    registered: HashMap<i64, u32>,
+    /// Everyone else by key.
+    others: HashMap<Box<str>, u32>,
     units: HashMap<Box<str>, u32>,
 }
 
@@ -85,11 +88,35 @@ fn number_of(map: &mut HashMap<Box<str>, u32>, text: &str) -> u32 {
 }
 
 impl Roster {
+    fn people_count(&self) -> usize {
+        self.registered.len() + self.others.len()
+    }
+
+    /// The number of the person with `key`, if she has one yet.
+    fn number(&self, key: &str) -> Option<u32> {
+        match crate::activity::person_of_key(key) {
+            Some(id) => self.registered.get(&id).copied(),
+            None => self.others.get(key).copied(),
+        }
+    }
+
+    fn number_or_new(&mut self, key: &str) -> u32 {
+        if let Some(n) = self.number(key) {
+            return n;
+        }
+        let n = self.people_count() as u32;
+        match crate::activity::person_of_key(key) {
+            Some(id) => self.registered.insert(id, n),
+            None => self.others.insert(key.into(), n),
+        };
+        n
+    }
+
     /// Adds a person to an activity's roster: equal `person_key`s are the
     /// same person. Each person is added to an activity once (a roster
     /// summary's people are distinct; [`Self::push`] checks).
     pub fn push_person(&mut self, activity_id: i64, person_key: &str, officer: bool, chair: bool) {
-        let person = number_of(&mut self.people, person_key);
+        let person = self.number_or_new(person_key);
         self.of
             .entry(activity_id)
             .or_default()
@@ -120,9 +147,9 @@ impl Roster {
         officer: bool,
         chair: bool,
     ) {
-        let known = self.people.get(person_key).is_some_and(|n| {
+        let known = self.number(person_key).is_some_and(|n| {
             self.of(activity_id)
-                .is_some_and(|r| r.people.iter().any(|p| p.person == *n))
+                .is_some_and(|r| r.people.iter().any(|p| p.person == n))
         });
         if !known {
             self.push_person(activity_id, person_key, officer, chair);
@@ -266,7 +293,7 @@ impl Index<'_> {
     }
 
     fn participants(&self, acts: &[&ActivityFact]) -> u64 {
-        let mut people = Seen::new(self.roster.people.len());
+        let mut people = Seen::new(self.roster.people_count());
         let mut counted = 0u64;
         for a in acts {
             match self.entry(a) {
@@ -396,8 +423,8 @@ pub fn assemble(
         })
         .collect();
     let online: Vec<&ActivityFact> = acts.iter().filter(|a| a.online).collect();
-    let mut officers = Seen::new(roster.people.len());
-    let mut chairs = Seen::new(roster.people.len());
+    let mut officers = Seen::new(roster.people_count());
+    let mut chairs = Seen::new(roster.people_count());
     for a in acts.iter().filter(|a| a.kind == ActivityKind::Training) {
         for p in roster.of(a.id).map_or(&[][..], |r| &r.people[..]) {
             if p.officer {

@@ -65,7 +65,7 @@ impl<'a> Change<'a> {
         // sign-in (or a failed one) changes nothing anything caches, and
         // signing in all day must not keep retiring everyone's cached figures.
         let moves_data =
-            !ctx.defer_version && !(self.entity == "user" && self.action.starts_with("login"));
+            !(ctx.defer_version || (self.entity == "user" && self.action.starts_with("login")));
         self.row(ctx).insert(c).await?;
         if moves_data {
             crate::version::bump(c).await?;

@@ -179,13 +179,13 @@ async fn a_session_loads_its_user_until_it_is_deleted() {
     )
     .await
     .unwrap();
-    let loaded = session::load(&db, &tok).await.unwrap();
+    let loaded = session::load(db, &tok).await.unwrap();
     assert_eq!(loaded.map(|u| u.username).as_deref(), Some("mp"));
-    assert_eq!(session::load(&db, "not-a-session").await.unwrap(), None);
+    assert_eq!(session::load(db, "not-a-session").await.unwrap(), None);
 
     session::delete(db, &tok).await.unwrap();
 
-    assert_eq!(session::load(&db, &tok).await.unwrap(), None);
+    assert_eq!(session::load(db, &tok).await.unwrap(), None);
     assert_eq!(
         db::entity::session::Entity::find()
             .count(&db.conn)
@@ -208,7 +208,7 @@ async fn a_disabled_users_sessions_end() {
         .await
         .unwrap();
 
-    assert_eq!(session::load(&db, &tok).await.unwrap(), None);
+    assert_eq!(session::load(db, &tok).await.unwrap(), None);
     assert_eq!(
         login(db, "mp", "Jinguo#2020test").await,
         Err(LoginError::Disabled)
@@ -235,16 +235,16 @@ async fn an_api_token_authenticates_its_user_until_revoked_and_is_stored_hashed(
     assert_ne!(stored.token_hash, plaintext);
     assert!(!stored.token_hash.contains(&plaintext[3..]));
     assert!(plaintext.starts_with(&stored.prefix));
-    let user = token::authenticate(&db, &plaintext).await.unwrap();
+    let user = token::authenticate(db, &plaintext).await.unwrap();
     assert_eq!(user.map(|u| u.id), ctx.user_id());
     assert_eq!(
-        token::authenticate(&db, &stored.token_hash).await.unwrap(),
+        token::authenticate(db, &stored.token_hash).await.unwrap(),
         None
     );
 
     token::revoke(&db.conn, &ctx, row.id).await.unwrap();
 
-    assert_eq!(token::authenticate(&db, &plaintext).await.unwrap(), None);
+    assert_eq!(token::authenticate(db, &plaintext).await.unwrap(), None);
     let revoked = api_token::Entity::find_by_id(row.id)
         .one(&db.conn)
         .await
@@ -274,12 +274,7 @@ async fn another_township_chair_cannot_revoke_a_token() {
 
     // Not even told the token exists.
     assert!(matches!(r, Err(db::DbError::NotFound)), "{r:?}");
-    assert!(
-        token::authenticate(&db, &plaintext)
-            .await
-            .unwrap()
-            .is_some()
-    );
+    assert!(token::authenticate(db, &plaintext).await.unwrap().is_some());
 }
 
 #[tokio::test]

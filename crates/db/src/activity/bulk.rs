@@ -16,6 +16,10 @@ use crate::{
     time::now,
 };
 
+/// One input's outcome once known: its activity id (none in a dry run) and
+/// whether it was new.
+type Outcome = Option<DbResult<(Option<i64>, bool)>>;
+
 /// Registers or updates each input (all carry a 活动编号), in order, as
 /// [`upsert`] would; returns each line's activity id and whether it was new.
 /// Activities already on file (and a code repeated in the batch) take the
@@ -55,7 +59,7 @@ pub async fn upsert_many(
         on_file.extend(found);
     }
 
-    let mut out: Vec<Option<DbResult<(Option<i64>, bool)>>> = Vec::with_capacity(inputs.len());
+    let mut out: Vec<Outcome> = Vec::with_capacity(inputs.len());
     let mut later = Vec::new();
     let mut batch: HashSet<String> = HashSet::new();
     let mut programmes: HashMap<(i64, String), i64> = HashMap::new();

@@ -708,33 +708,21 @@ async fn a_roster_changed_by_hand_and_by_a_second_import_is_counted_as_it_stands
         .await
         .unwrap()[0]
         .id;
-    let by_hand =
-        |name: &str, id_number: &str, unit: &str| db::activity::attendance::AttendeeInput {
+    // Returns whether a new line was added (false: her unit was updated).
+    let by_hand = async |name: &str, id_number: &str, unit: &str| {
+        let input = db::activity::attendance::AttendeeInput {
             name: name.into(),
             id_number: Some(domain::idcard::IdNumber::parse(id_number).unwrap()),
             unit: Some(unit.into()),
         };
-    let added = db::activity::attendance::add(
-        &t.db.conn,
-        &t.db,
-        &operator(),
-        id,
-        &by_hand("丙", &c, "县教育局"),
-    )
-    .await
-    .unwrap();
-    assert!(added);
+        db::activity::attendance::add(&t.db.conn, &t.db, &operator(), id, &input)
+            .await
+            .unwrap()
+    };
+    assert!(by_hand("丙", &c, "县教育局").await);
     assert_eq!(figures().await, (3, 2));
     // 乙's unit filled in by hand: a third unit, still three people.
-    let added = db::activity::attendance::add(
-        &t.db.conn,
-        &t.db,
-        &operator(),
-        id,
-        &by_hand("乙", &b, "县妇联"),
-    )
-    .await
-    .unwrap();
+    let added = by_hand("乙", &b, "县妇联").await;
     assert!(!added);
     assert_eq!(figures().await, (3, 3));
 

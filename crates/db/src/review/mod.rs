@@ -29,9 +29,8 @@ use crate::{
         activity, activity_material, attendance, officer, org, photo, programme, publicity_item,
         repost, survey, venue, work,
     },
-    org::{find_visible, tree::path_as_of},
     scope::view_condition,
-    stats::subtree,
+    stats::scope_of,
 };
 
 fn org_kind_label(code: &str) -> String {
@@ -46,11 +45,7 @@ pub async fn records(
     p: Period,
 ) -> DbResult<Records> {
     ctx.require(Module::Review, Permission::Read)?;
-    let root = find_visible(c, ctx, org_code).await?;
-    let root_path = path_as_of(c, root.id, p.to)
-        .await?
-        .unwrap_or_else(|| "/-/".into());
-    let sub = subtree(&root_path, p.to);
+    let (_, _, sub) = scope_of(c, ctx, org_code, p).await?;
 
     let orgs: HashMap<i64, org::Model> = org::Entity::find()
         .filter(org::Column::Id.in_subquery(sub.clone()))

@@ -103,6 +103,23 @@ pub async fn stats_cached(
         .await
 }
 
+/// The org `org_code` (visible to the caller), its tree path as of the end
+/// of `p`, and its subtree then as a subquery of org ids. An org that didn't
+/// exist yet at the period end has an empty subtree.
+pub(crate) async fn scope_of(
+    c: &impl ConnectionTrait,
+    ctx: &Ctx,
+    org_code: &str,
+    p: Period,
+) -> DbResult<(org::Model, String, SelectStatement)> {
+    let root = find_visible(c, ctx, org_code).await?;
+    let root_path = path_as_of(c, root.id, p.to)
+        .await?
+        .unwrap_or_else(|| "/-/".into());
+    let sub = subtree(&root_path, p.to);
+    Ok((root, root_path, sub))
+}
+
 /// The statistics document, computed from the records. Once the subtree's
 /// orgs are known, its activities, their trainees' posts, materials and
 /// works, and publicity are read at once, each on its own connection where
@@ -114,12 +131,7 @@ pub async fn stats(
     p: Period,
 ) -> DbResult<StatsDoc> {
     ctx.require(Module::Review, Permission::Read)?;
-    let root = find_visible(c, ctx, org_code).await?;
-    // An org that didn't exist yet at the period end has an empty subtree.
-    let root_path = path_as_of(c, root.id, p.to)
-        .await?
-        .unwrap_or_else(|| "/-/".into());
-    let sub = subtree(&root_path, p.to);
+    let (root, root_path, sub) = scope_of(c, ctx, org_code, p).await?;
     let org_rows: Vec<Org> = org::Entity::find()
         .filter(org::Column::Id.in_subquery(sub.clone()))
         .into_partial_model()

@@ -20,6 +20,7 @@ pub mod org;
 pub mod people;
 pub mod publicity;
 pub mod review;
+mod rows;
 pub mod scope;
 pub mod stats;
 #[cfg(feature = "testing")]

@@ -102,7 +102,7 @@ async fn a_series_counts_each_person_and_unit_once_and_head_counts_only_without_
                         MAOPING,
                         "2020-07-08",
                         "",
-                        "",
+                        "线上",
                         "",
                         "188",
                         "倡议书:220",
@@ -145,6 +145,9 @@ async fn a_series_counts_each_person_and_unit_once_and_head_counts_only_without_
     assert_eq!(zl.materials[0].quantity, 220);
     assert_eq!(s.activities.count, 4);
     assert_eq!(s.activities.participants, 43 + 188);
+    // Only the 家庭助廉 lecture was held online.
+    let online = &s.activities.online;
+    assert_eq!((online.count, online.participants), (1, 188));
 }
 
 #[tokio::test]
@@ -542,6 +545,14 @@ async fn works_and_publicity_reposts_are_counted_distinctly() {
         .unwrap();
     assert_eq!(s.activities.works.count, 3);
     assert_eq!(s.activities.by_program[0].works, 3);
+    let categories: Vec<(&str, u64)> = s
+        .activities
+        .works
+        .by_category
+        .iter()
+        .map(|c| (c.category.as_str(), c.works))
+        .collect();
+    assert_eq!(categories, [("廉洁家书故事", 2), ("廉洁家规家训", 1)]);
     assert_eq!(s.publicity.items, 3);
     let col = &s.publicity.by_column[0];
     // 省: 抗疫一 = 1; 市: 抗疫一, 抗疫二 = 2 (the 2019 item is outside the period).

@@ -22,7 +22,7 @@ use sea_orm::{
 
 use crate::{
     Ctx, DbResult,
-    entity::{org, org_tree_history},
+    entity::{officer, org, org_tree_history},
     org::{
         find_visible,
         tree::{in_force, path_as_of},
@@ -60,6 +60,28 @@ struct Org {
     kind: String,
     founded_on: Option<NaiveDate>,
     closed_on: Option<NaiveDate>,
+}
+
+/// An officer post as the figures use it.
+#[derive(sea_orm::FromQueryResult, serde::Deserialize)]
+struct PostRow {
+    person_id: i64,
+    post: String,
+    term_start: Option<NaiveDate>,
+    term_end: Option<NaiveDate>,
+}
+
+impl PostRow {
+    /// The columns, in the fields' order (see [`crate::rows::fetch_all`]).
+    fn columns() -> [(&'static str, sea_orm::sea_query::SimpleExpr); 4] {
+        let o = |col: officer::Column| Expr::col((officer::Entity, col));
+        [
+            ("person_id", o(officer::Column::PersonId)),
+            ("post", o(officer::Column::Post)),
+            ("term_start", o(officer::Column::TermStart)),
+            ("term_end", o(officer::Column::TermEnd)),
+        ]
+    }
 }
 
 /// Ids of the orgs under `root_path` in the tree of date `on`, as a subquery.
@@ -121,9 +143,10 @@ pub(crate) async fn scope_of(
 }
 
 /// The statistics document, computed from the records. Once the subtree's
-/// orgs are known, its activities, their trainees' posts, materials and
+/// orgs are known, its activities, their roster summaries, materials and
 /// works, and publicity are read at once, each on its own connection where
-/// `c` is a pool (on a transaction they take turns).
+/// `c` is a pool (on a transaction they take turns); then the posts of the
+/// trainees on those rosters.
 pub async fn stats(
     c: &impl ConnectionTrait,
     ctx: &Ctx,
@@ -139,25 +162,39 @@ pub async fn stats(
         .await?;
     let org_ids: Vec<i64> = org_rows.iter().map(|o| o.id).collect();
     let done = activities::done_in(&sub, p);
-    let (of_orgs, held, terms_of, (materials, works), (items, reposts), placed) = tokio::try_join!(
+    let (of_orgs, held, summaries, (materials, works), (items, reposts), placed) = tokio::try_join!(
         organizations::load(c, &sub, &org_rows, p),
         activities::held(c, &sub, &org_ids, p),
-        activities::trainees_posts(c, &done),
+        activities::summaries(c, &sub, &org_ids, p),
         activities::materials_and_works(c, &done),
         publicity::load(c, &sub, p),
         placed(c, &root_path, p),
     )?;
-    let roster = activities::roster(&held, &terms_of);
-    let (sub_of, sub_orgs) = sub_orgs(root.id, &root_path, p, &placed, &org_rows, &held.acts);
+    // Then the posts of the trainees. Meanwhile the other rosters are
+    // numbered off the async runtime (a province-year's take seconds).
+    let trainings = activities::trainings(&held, &summaries);
+    let others = {
+        let training_on = trainings.on.clone();
+        tokio::task::spawn_blocking(move || {
+            let roster = activities::roster_of_others(&summaries, &training_on);
+            (roster, summaries)
+        })
+    };
+    let (terms_of, (mut roster, summaries)) =
+        tokio::try_join!(activities::posts_of(c, &trainings.people), async {
+            others.await.map_err(|e| match e.try_into_panic() {
+                Ok(panic) => std::panic::resume_unwind(panic),
+                Err(_) => sea_orm::DbErr::Custom("统计计算被中止".into()).into(),
+            })
+        },)?;
+    activities::add_trainings(&mut roster, &summaries, &trainings.on, &terms_of);
+    let (sub_of, sub_orgs) = sub_orgs(root.id, &root_path, p, &placed, &org_rows, &held);
     let activity_facts: Vec<act::ActivityFact> = held
-        .acts
         .iter()
         .filter_map(|a| {
             ActivityKind::from_code(&a.kind).map(|kind| act::ActivityFact {
                 id: a.id,
-                programme: a
-                    .programme_id
-                    .and_then(|id| held.programme_names.get(&id).cloned()),
+                programme: a.programme.clone(),
                 kind,
                 online: a.online,
                 head_count: a.head_count.map(i64::from),

@@ -8,13 +8,15 @@ use domain::{
     stats::organizations as orgs,
 };
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, sea_query::SelectStatement,
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect,
+    sea_query::{Query, SelectStatement},
 };
 
-use super::{Org, by_org};
+use super::{Org, PostRow, by_org};
 use crate::{
     DbResult,
     entity::{officer, survey, venue},
+    rows::fetch_all,
 };
 
 pub(super) struct Facts {
@@ -60,30 +62,22 @@ pub(super) async fn load(
         })
         .collect();
     let org_ids: Vec<i64> = org_rows.iter().map(|o| o.id).collect();
+    let columns = PostRow::columns();
     let mut officers = Vec::new();
     for in_subtree in by_org(c, officer::Column::OrgId, sub, &org_ids) {
-        let page: Vec<(i64, String, Option<NaiveDate>, Option<NaiveDate>)> =
-            officer::Entity::find()
-                .select_only()
-                .column(officer::Column::PersonId)
-                .column(officer::Column::Post)
-                .column(officer::Column::TermStart)
-                .column(officer::Column::TermEnd)
-                .filter(in_subtree)
-                .into_tuple()
-                .all(c)
-                .await?;
-        officers.extend(
-            page.into_iter()
-                .filter_map(|(person_id, post, term_start, term_end)| {
-                    Post::from_code(&post).map(|post| orgs::OfficerFact {
-                        person_id,
-                        post,
-                        term_start,
-                        term_end,
-                    })
-                }),
-        );
+        let query = Query::select()
+            .from(officer::Entity)
+            .and_where(in_subtree)
+            .to_owned();
+        let page: Vec<PostRow> = fetch_all(c, &columns, query).await?;
+        officers.extend(page.into_iter().filter_map(|r| {
+            Post::from_code(&r.post).map(|post| orgs::OfficerFact {
+                person_id: r.person_id,
+                post,
+                term_start: r.term_start,
+                term_end: r.term_end,
+            })
+        }));
     }
     let surveys = survey::Entity::find()
         .select_only()

@@ -101,15 +101,17 @@ impl Roster {
     }
 
     fn number_or_new(&mut self, key: &str) -> u32 {
-        if let Some(n) = self.number(key) {
-            return n;
-        }
-        let n = self.people_count() as u32;
+        let next = self.people_count() as u32;
         match crate::activity::person_of_key(key) {
-            Some(id) => self.registered.insert(id, n),
-            None => self.others.insert(key.into(), n),
-        };
-        n
+            Some(id) => *self.registered.entry(id).or_insert(next),
+            None => match self.others.get(key) {
+                Some(n) => *n,
+                None => {
+                    self.others.insert(key.into(), next);
+                    next
+                }
+            },
+        }
     }
 
     /// Adds a person to an activity's roster: equal `person_key`s are the
@@ -126,6 +128,32 @@ impl Roster {
                 officer,
                 chair,
             });
+    }
+
+    /// Adds an activity's whole roster summed up: its people, distinct, each
+    /// with whether she was an officer / a chair then, and its units,
+    /// normalized and distinct. One lookup of the activity, not one a line.
+    pub fn push_summary<'a>(
+        &mut self,
+        activity_id: i64,
+        people: impl IntoIterator<Item = (&'a str, bool, bool)>,
+        units: impl IntoIterator<Item = &'a str>,
+    ) {
+        let mut entry = self.of.remove(&activity_id).unwrap_or_default();
+        for (key, officer, chair) in people {
+            entry.people.push(Attendee {
+                person: self.number_or_new(key),
+                officer,
+                chair,
+            });
+        }
+        for unit in units {
+            let unit = number_of(&mut self.units, unit);
+            if !entry.units.contains(&unit) {
+                entry.units.push(unit);
+            }
+        }
+        self.of.insert(activity_id, entry);
     }
 
     /// Adds a unit, already normalized and not blank, to an activity's roster.
@@ -195,9 +223,11 @@ pub struct MaterialFact {
     pub quantity: i64,
 }
 
+/// Works collected at an activity in one category (`None`: 未分类).
 pub struct WorkFact {
     pub activity_id: i64,
     pub category: Option<String>,
+    pub count: u64,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -383,12 +413,20 @@ pub fn assemble(
             by_program_map.entry(p).or_default().push(a);
         }
     }
+    // By activity once: a county-year has hundreds of programmes.
+    let mut materials_of: HashMap<i64, Vec<&MaterialFact>> = HashMap::default();
+    for m in materials {
+        materials_of.entry(m.activity_id).or_default().push(m);
+    }
+    let mut works_of: HashMap<i64, u64> = HashMap::default();
+    for w in works {
+        *works_of.entry(w.activity_id).or_default() += w.count;
+    }
     let mut by_program: Vec<ProgramStats> = by_program_map
         .into_iter()
         .map(|(name, group)| {
-            let ids: HashSet<i64> = group.iter().map(|a| a.id).collect();
             let mut mats: BTreeMap<&str, i64> = BTreeMap::new();
-            for m in materials.iter().filter(|m| ids.contains(&m.activity_id)) {
+            for m in group.iter().flat_map(|a| materials_of.get(&a.id)).flatten() {
                 *mats.entry(m.name.as_str()).or_default() += m.quantity;
             }
             ProgramStats {
@@ -403,10 +441,7 @@ pub fn assemble(
                         quantity: q,
                     })
                     .collect(),
-                works: works
-                    .iter()
-                    .filter(|w| ids.contains(&w.activity_id))
-                    .count() as u64,
+                works: group.iter().filter_map(|a| works_of.get(&a.id)).sum(),
             }
         })
         .collect();
@@ -439,11 +474,11 @@ pub fn assemble(
         officers: officers.count,
         chairs: chairs.count,
     };
-    let mut cats: BTreeMap<String, u64> = BTreeMap::new();
+    let mut cats: BTreeMap<&str, u64> = BTreeMap::new();
     for w in works {
         *cats
-            .entry(w.category.clone().unwrap_or_else(|| "未分类".into()))
-            .or_default() += 1;
+            .entry(w.category.as_deref().unwrap_or("未分类"))
+            .or_default() += w.count;
     }
     Activities {
         count: acts.len() as u64,
@@ -457,10 +492,13 @@ pub fn assemble(
         },
         officers_trained,
         works: Works {
-            count: works.len() as u64,
+            count: works.iter().map(|w| w.count).sum(),
             by_category: cats
                 .into_iter()
-                .map(|(category, works)| CategoryCount { category, works })
+                .map(|(category, works)| CategoryCount {
+                    category: category.into(),
+                    works,
+                })
                 .collect(),
         },
         by_month: by_month(&idx, acts, &breakdown.months),

@@ -7,6 +7,7 @@ mod m0002_activity;
 mod m0003_review;
 mod m0004_data_version;
 mod m0005_roster_summary;
+mod m0006_activity_status_index;
 
 pub struct Migrator;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0003_review::Migration),
             Box::new(m0004_data_version::Migration),
             Box::new(m0005_roster_summary::Migration),
+            Box::new(m0006_activity_status_index::Migration),
         ]
     }
 }

@@ -331,26 +331,28 @@ pub(super) async fn materials_and_works(
         ("category", w(work::Column::Category)),
         ("works", w(work::Column::Id).count()),
     ];
-    let materials: Vec<MaterialRow> = fetch_all(
-        c,
-        &material_columns,
-        Query::select()
-            .from(activity_material::Entity)
-            .and_where(Expr::col(activity_material::Column::ActivityId).in_subquery(done.clone()))
-            .to_owned(),
-    )
-    .await?;
-    let works: Vec<WorkRow> = fetch_all(
-        c,
-        &work_columns,
-        Query::select()
-            .from(work::Entity)
-            .and_where(Expr::col(work::Column::ActivityId).in_subquery(done.clone()))
-            .group_by_col((work::Entity, work::Column::ActivityId))
-            .group_by_col((work::Entity, work::Column::Category))
-            .to_owned(),
-    )
-    .await?;
+    let (materials, works): (Vec<MaterialRow>, Vec<WorkRow>) = tokio::try_join!(
+        fetch_all(
+            c,
+            &material_columns,
+            Query::select()
+                .from(activity_material::Entity)
+                .and_where(
+                    Expr::col(activity_material::Column::ActivityId).in_subquery(done.clone())
+                )
+                .to_owned(),
+        ),
+        fetch_all(
+            c,
+            &work_columns,
+            Query::select()
+                .from(work::Entity)
+                .and_where(Expr::col(work::Column::ActivityId).in_subquery(done.clone()))
+                .group_by_col((work::Entity, work::Column::ActivityId))
+                .group_by_col((work::Entity, work::Column::Category))
+                .to_owned(),
+        ),
+    )?;
     Ok((
         materials
             .into_iter()

@@ -21,6 +21,10 @@ pub enum Rows {
     Tiny,
     /// keys of an `IN (…)` lookup: blind indexes, codes (~70 bytes).
     Keys,
+    /// integer ids of an `IN (…)` lookup by what was already read (8 bytes):
+    /// under SQLite's (32,766) and PostgreSQL's (65,535) bind limits, and few
+    /// statements for a province-year.
+    Ids,
 }
 
 /// Rows per statement for `what` on `c`'s backend.
@@ -33,6 +37,7 @@ pub fn size(c: &impl ConnectionTrait, what: Rows) -> usize {
         (Rows::Narrow, false) => 500,
         (Rows::Tiny, _) => 1000,
         (Rows::Keys, _) => 500,
+        (Rows::Ids, _) => 5_000,
     }
 }
 

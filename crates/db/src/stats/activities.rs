@@ -201,11 +201,6 @@ impl Term {
     }
 }
 
-/// Ids per statement when looking rows up by the ids of what was already
-/// read: under SQLite's (32,766) and PostgreSQL's (65,535) bind limits, and
-/// few statements for a province-year.
-const IDS: usize = 5_000;
-
 /// The trainings held: their dates by id, and the registered people on
 /// their rosters. The figures use posts for officers trained and nothing
 /// else, so only these people's posts are read.
@@ -242,7 +237,7 @@ pub(super) async fn posts_of(
     // By person: scanning every post for every roster row was
     // O(roster × posts), most of a county-year's statistics time (bench).
     let mut terms_of: HashMap<i64, Vec<Term>> = HashMap::default();
-    for ids in people.chunks(IDS) {
+    for ids in people.chunks(crate::batch::size(c, crate::batch::Rows::Ids)) {
         let query = Query::select()
             .from(officer::Entity)
             .and_where(Expr::col(officer::Column::PersonId).is_in(ids.iter().copied()))

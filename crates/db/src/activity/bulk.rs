@@ -126,43 +126,35 @@ pub async fn upsert_many(
         .collect();
     let mut changes = Vec::with_capacity(new_rows.len());
     let mut materials = Vec::new();
-    let mut rows = new_rows.into_iter().peekable();
-    while rows.peek().is_some() {
-        let chunk: Vec<_> = rows
-            .by_ref()
-            .take(crate::batch::size(c, crate::batch::Rows::Wide))
-            .map(|(_, am)| am)
-            .collect();
-        let inserted = activity::Entity::insert_many(chunk)
-            .exec_with_returning(c)
-            .await
-            .map_err(|e| DbError::from_write(e, "活动编号已存在"))?;
-        // RETURNING order is not promised: match rows to lines by code.
-        for row in inserted {
-            let n = line_of[&row.code];
-            materials.extend(
-                inputs[n]
-                    .materials
-                    .iter()
-                    .map(|m| activity_material::ActiveModel {
-                        activity_id: Set(row.id),
-                        name: Set(m.name.clone()),
-                        quantity: Set(m.quantity),
-                        ..Default::default()
-                    }),
-            );
-            changes.push(
-                Change::new(
-                    "create",
-                    "activity",
-                    row.id,
-                    format!("登记活动「{}」", row.name),
-                )
-                .org(row.org_id)
-                .after(&row),
-            );
-            out[n] = Some(Ok((Some(row.id), true)));
-        }
+    let rows = new_rows.into_iter().map(|(_, am)| am);
+    let inserted = crate::batch::insert_returning(c, crate::batch::Rows::Wide, rows)
+        .await
+        .map_err(|e| DbError::from_write(e, "活动编号已存在"))?;
+    // RETURNING order is not promised: match rows to lines by code.
+    for row in inserted {
+        let n = line_of[&row.code];
+        materials.extend(
+            inputs[n]
+                .materials
+                .iter()
+                .map(|m| activity_material::ActiveModel {
+                    activity_id: Set(row.id),
+                    name: Set(m.name.clone()),
+                    quantity: Set(m.quantity),
+                    ..Default::default()
+                }),
+        );
+        changes.push(
+            Change::new(
+                "create",
+                "activity",
+                row.id,
+                format!("登记活动「{}」", row.name),
+            )
+            .org(row.org_id)
+            .after(&row),
+        );
+        out[n] = Some(Ok((Some(row.id), true)));
     }
     crate::batch::insert_all(c, crate::batch::Rows::Tiny, materials).await?;
     write_many(c, ctx, changes).await?;

@@ -210,36 +210,26 @@ pub(crate) async fn add_to_new(
     }
     let n = rows.len();
     let mut changes = Vec::with_capacity(n);
-    let mut rows = rows.into_iter().peekable();
-    while rows.peek().is_some() {
-        let chunk: Vec<_> = rows
-            .by_ref()
-            .take(crate::batch::size(c, crate::batch::Rows::Wide))
-            .collect();
-        let inserted = match photo::Entity::insert_many(chunk)
-            .exec_with_returning(c)
-            .await
-        {
-            Ok(r) => r,
-            Err(e) => {
-                // Nothing half-written: the files of rows that won't commit go.
-                remove_all(&written);
-                return Err(e.into());
-            }
-        };
-        for row in inserted {
-            let (name, org) = &acts[&row.activity_id];
-            changes.push(
-                Change::new(
-                    "add_photo",
-                    "activity",
-                    row.activity_id,
-                    format!("「{name}」上传照片"),
-                )
-                .org(*org)
-                .after(&row),
-            );
+    let inserted = match crate::batch::insert_returning(c, crate::batch::Rows::Wide, rows).await {
+        Ok(r) => r,
+        Err(e) => {
+            // Nothing half-written: the files of rows that won't commit go.
+            remove_all(&written);
+            return Err(e.into());
         }
+    };
+    for row in inserted {
+        let (name, org) = &acts[&row.activity_id];
+        changes.push(
+            Change::new(
+                "add_photo",
+                "activity",
+                row.activity_id,
+                format!("「{name}」上传照片"),
+            )
+            .org(*org)
+            .after(&row),
+        );
     }
     crate::audit::write_many(c, ctx, changes).await?;
     Ok(n)

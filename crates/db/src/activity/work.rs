@@ -249,28 +249,18 @@ pub async fn add_many(
     }
 
     let mut changes = Vec::with_capacity(new_rows.len());
-    let mut rows = new_rows.into_iter().peekable();
-    while rows.peek().is_some() {
-        let chunk: Vec<_> = rows
-            .by_ref()
-            .take(crate::batch::size(c, crate::batch::Rows::Narrow))
-            .collect();
-        for row in work::Entity::insert_many(chunk)
-            .exec_with_returning(c)
-            .await?
-        {
-            let (activity_name, org_id) = &named[&row.activity_id];
-            changes.push(
-                Change::new(
-                    "create",
-                    "work",
-                    row.id,
-                    format!("「{activity_name}」收到作品「{}」", row.title),
-                )
-                .org(*org_id)
-                .after(&row),
-            );
-        }
+    for row in crate::batch::insert_returning(c, crate::batch::Rows::Narrow, new_rows).await? {
+        let (activity_name, org_id) = &named[&row.activity_id];
+        changes.push(
+            Change::new(
+                "create",
+                "work",
+                row.id,
+                format!("「{activity_name}」收到作品「{}」", row.title),
+            )
+            .org(*org_id)
+            .after(&row),
+        );
     }
     write_many(c, ctx, changes).await?;
     for (n, activity_id) in later {

@@ -78,24 +78,19 @@ pub(crate) async fn create_many(
     let orgs: std::collections::HashMap<i64, &org::Model> =
         inputs.iter().map(|i| (i.org.id, &i.org)).collect();
     let mut changes = Vec::with_capacity(inputs.len());
-    for chunk in inputs.chunks(crate::batch::size(c, crate::batch::Rows::Narrow)) {
-        let rows = chunk.iter().map(|input| new_row(input, t));
-        for row in officer::Entity::insert_many(rows)
-            .exec_with_returning(c)
-            .await?
-        {
-            let label = Post::from_code(&row.post).map_or("", |p| p.label());
-            changes.push(
-                Change::new(
-                    "create",
-                    "officer",
-                    row.id,
-                    format!("登记「{}」{label}", orgs[&row.org_id].name),
-                )
-                .org(row.org_id)
-                .after(&row),
-            );
-        }
+    let rows: Vec<_> = inputs.iter().map(|input| new_row(input, t)).collect();
+    for row in crate::batch::insert_returning(c, crate::batch::Rows::Narrow, rows).await? {
+        let label = Post::from_code(&row.post).map_or("", |p| p.label());
+        changes.push(
+            Change::new(
+                "create",
+                "officer",
+                row.id,
+                format!("登记「{}」{label}", orgs[&row.org_id].name),
+            )
+            .org(row.org_id)
+            .after(&row),
+        );
     }
     crate::audit::write_many(c, ctx, changes).await
 }

@@ -158,36 +158,31 @@ pub async fn upsert_many(
         .collect();
     let mut changes = Vec::with_capacity(new_people.len());
     let mut tags = Vec::new();
-    let mut rows = new_people.into_iter().peekable();
-    while rows.peek().is_some() {
-        let (lines, models): (Vec<usize>, Vec<person::ActiveModel>) = rows
-            .by_ref()
-            .take(crate::batch::size(c, crate::batch::Rows::Wide))
-            .unzip();
-        let inserted = person::Entity::insert_many(models)
-            .exec_with_returning(c)
-            .await
-            .map_err(|e| DbError::from_write(e, "该身份证号已登记"))?;
-        // RETURNING order is not promised: match rows to lines by blind index.
-        let line_of: HashMap<String, usize> =
-            lines.iter().map(|n| (indexes[*n].clone(), *n)).collect();
-        for row in inserted {
-            let n = line_of[&row.id_index];
-            tags.extend(tags_of[&n].iter().map(|tag| person_tag::ActiveModel {
-                person_id: Set(row.id),
-                tag: Set(tag.clone()),
-            }));
-            changes.push(
-                Change::new(
-                    "create",
-                    "person",
-                    row.id,
-                    format!("登记人员「{}」", mask_name(&row.name)),
-                )
-                .org(row.org_id)
-                .after(&redacted(&row)),
-            );
-        }
+    // RETURNING order is not promised: match rows to lines by blind index.
+    let line_of: HashMap<String, usize> = new_people
+        .iter()
+        .map(|(n, _)| (indexes[*n].clone(), *n))
+        .collect();
+    let models = new_people.into_iter().map(|(_, m)| m);
+    let inserted = crate::batch::insert_returning(c, crate::batch::Rows::Wide, models)
+        .await
+        .map_err(|e| DbError::from_write(e, "该身份证号已登记"))?;
+    for row in inserted {
+        let n = line_of[&row.id_index];
+        tags.extend(tags_of[&n].iter().map(|tag| person_tag::ActiveModel {
+            person_id: Set(row.id),
+            tag: Set(tag.clone()),
+        }));
+        changes.push(
+            Change::new(
+                "create",
+                "person",
+                row.id,
+                format!("登记人员「{}」", mask_name(&row.name)),
+            )
+            .org(row.org_id)
+            .after(&redacted(&row)),
+        );
     }
     crate::batch::insert_all(c, crate::batch::Rows::Tiny, tags).await?;
     write_many(c, ctx, changes).await?;

@@ -142,39 +142,30 @@ pub async fn upsert_many(
         .collect();
     let mut changes = Vec::with_capacity(new_rows.len());
     let mut reposts = Vec::new();
-    let mut rows = new_rows.into_iter().map(|(_, am)| am).peekable();
-    while rows.peek().is_some() {
-        let chunk: Vec<_> = rows
-            .by_ref()
-            .take(crate::batch::size(c, crate::batch::Rows::Wide))
-            .collect();
-        for row in publicity_item::Entity::insert_many(chunk)
-            .exec_with_returning(c)
-            .await?
-        {
-            let n = line_of[&(row.title.clone(), row.channel.clone())];
-            reposts.extend(
-                inputs[n]
-                    .reposts
-                    .iter()
-                    .map(|(name, level)| repost::ActiveModel {
-                        item_id: Set(row.id),
-                        by_name: Set(name.trim().into()),
-                        level: Set(level.code().into()),
-                        ..Default::default()
-                    }),
-            );
-            changes.push(
-                Change::new(
-                    "create",
-                    "publicity_item",
-                    row.id,
-                    format!("登记宣传稿件「{}」", row.title),
-                )
-                .org(row.org_id)
-                .after(&row),
-            );
-        }
+    let rows = new_rows.into_iter().map(|(_, am)| am);
+    for row in crate::batch::insert_returning(c, crate::batch::Rows::Wide, rows).await? {
+        let n = line_of[&(row.title.clone(), row.channel.clone())];
+        reposts.extend(
+            inputs[n]
+                .reposts
+                .iter()
+                .map(|(name, level)| repost::ActiveModel {
+                    item_id: Set(row.id),
+                    by_name: Set(name.trim().into()),
+                    level: Set(level.code().into()),
+                    ..Default::default()
+                }),
+        );
+        changes.push(
+            Change::new(
+                "create",
+                "publicity_item",
+                row.id,
+                format!("登记宣传稿件「{}」", row.title),
+            )
+            .org(row.org_id)
+            .after(&row),
+        );
     }
     crate::batch::insert_all(c, crate::batch::Rows::Tiny, reposts).await?;
     write_many(c, ctx, changes).await?;

@@ -44,8 +44,10 @@ fn by_org(
     if c.get_database_backend() == sea_orm::DbBackend::Postgres {
         return vec![col.in_subquery(sub.clone())];
     }
+    // A few hundred orgs a statement: their rows come back folded into one
+    // text, which stays small even for a province.
     org_ids
-        .chunks(crate::batch::size(c, crate::batch::Rows::Keys))
+        .chunks(500)
         .map(|ids| col.is_in(ids.iter().copied()))
         .collect()
 }

@@ -317,30 +317,30 @@ pub async fn add_many(
         .map(|(a, lines)| (a, domain::activity::RosterSummary::of(lines)))
         .collect();
 
-    let mut changes = Vec::with_capacity(new_rows.len());
-    let mut rows = new_rows.into_iter().peekable();
-    while rows.peek().is_some() {
-        let chunk: Vec<_> = rows
-            .by_ref()
-            .take(crate::batch::size(c, crate::batch::Rows::Narrow))
-            .collect();
-        for row in attendance::Entity::insert_many(chunk)
-            .exec_with_returning(c)
-            .await?
-        {
-            let (activity_name, org_id) = &named[&row.activity_id];
-            changes.push(
-                Change::new(
-                    "add_attendee",
-                    "activity",
-                    row.activity_id,
-                    format!("「{activity_name}」登记参与人员"),
-                )
-                .org(*org_id)
-                .after(&serde_json::json!({"attendance_id": row.id, "unit": row.unit})),
-            );
-        }
+    // One audit row per activity whose roster grew, naming every new line:
+    // the same facts as a row per line (those are keyed by the activity too),
+    // without a county-year import writing 60,000 of them.
+    let mut added_to: HashMap<i64, Vec<serde_json::Value>> = HashMap::new();
+    for row in crate::batch::insert_returning(c, crate::batch::Rows::Narrow, new_rows).await? {
+        added_to
+            .entry(row.activity_id)
+            .or_default()
+            .push(serde_json::json!({"attendance_id": row.id, "unit": row.unit}));
     }
+    let mut added_to: Vec<_> = added_to.into_iter().collect();
+    added_to.sort_unstable_by_key(|(a, _)| *a);
+    let changes = added_to.into_iter().map(|(a, lines)| {
+        let (activity_name, org_id) = &named[&a];
+        Change::new(
+            "add_attendee",
+            "activity",
+            a,
+            format!("「{activity_name}」登记参与人员{}人", lines.len()),
+        )
+        .org(*org_id)
+        .after(&serde_json::json!({ "attendees": lines }))
+    });
+    let changes: Vec<_> = changes.collect();
     super::summary::write(c, summaries).await?;
     let reread: Vec<i64> = reread.into_iter().collect();
     super::summary::refresh(c, &reread).await?;

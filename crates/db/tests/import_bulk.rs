@@ -602,3 +602,85 @@ async fn officers_of_people_on_file_are_registered_and_audited_and_a_bad_term_is
     let e = &wrong.report.errors[0];
     assert_eq!((e.row, e.column.as_deref()), (3, Some("任职结束")));
 }
+
+fn programme_row<'a>(code: &'a str, programme: &'a str, org: &'a str) -> [&'a str; 8] {
+    [code, "活动", programme, "宣讲", org, "2020-05-06", "", ""]
+}
+
+#[tokio::test]
+async fn activities_in_bulk_take_the_nearest_programme_of_their_name_and_create_a_missing_one_once()
+{
+    let t = county_db().await;
+    let op = testing::operator();
+    use db::activity::programme;
+    use domain::activity::ActivityKind;
+    let county = programme::create(
+        &t.db.conn,
+        &op,
+        testing::COUNTY,
+        "母亲讲堂",
+        None,
+        &[ActivityKind::Lecture],
+    )
+    .await
+    .unwrap();
+    let township = programme::create(
+        &t.db.conn,
+        &op,
+        MAOPING,
+        "母亲讲堂",
+        None,
+        &[ActivityKind::Lecture],
+    )
+    .await
+    .unwrap();
+    let rows = [
+        programme_row("P-01", "母亲讲堂", MAOPING_VILLAGE),
+        programme_row("P-02", "母亲讲堂", GUIZHOU),
+        programme_row("P-03", "新时代女性课堂", MAOPING_VILLAGE),
+        programme_row("P-04", "新时代女性课堂", MAOPING_VILLAGE),
+    ];
+    let rows: Vec<&[&str]> = rows.iter().map(|r| &r[..]).collect();
+    let out = import(&t.db, &op, vec![sheet("活动", ACTIVITY_HEADERS, &rows)]).await;
+    assert!(out.committed, "{:?}", out.report);
+    let programme_of = |code: &'static str| {
+        let db = &t.db;
+        async move {
+            activity::Entity::find()
+                .filter(activity::Column::Code.eq(code))
+                .one(&db.conn)
+                .await
+                .unwrap()
+                .unwrap()
+                .programme_id
+                .unwrap()
+        }
+    };
+    // 茅坪's village takes 茅坪's own 母亲讲堂, not the county's; 归州 the county's.
+    assert_eq!(programme_of("P-01").await, township.id);
+    assert_eq!(programme_of("P-02").await, county.id);
+    // A name nobody holds is created once, owned by the village, and audited.
+    let new_one = programme_of("P-03").await;
+    assert_eq!(programme_of("P-04").await, new_one);
+    let made = programme::Entity::find_by_id(new_one)
+        .one(&t.db.conn)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(made.name, "新时代女性课堂");
+    assert_eq!(
+        audit_rows(&t.db, "create", "programme", &new_one.to_string())
+            .await
+            .len(),
+        1
+    );
+
+    let long = "长".repeat(61);
+    let bad = [programme_row("P-05", &long, MAOPING_VILLAGE)];
+    let bad: Vec<&[&str]> = bad.iter().map(|r| &r[..]).collect();
+    let out = import(&t.db, &op, vec![sheet("活动", ACTIVITY_HEADERS, &bad)]).await;
+    assert!(!out.committed);
+    let issue = out.report.errors.first().expect("a row error");
+    assert_eq!((issue.row, issue.column.as_deref()), (2, Some("品牌项目")));
+    assert!(issue.message.contains("1-60"), "{}", issue.message);
+}

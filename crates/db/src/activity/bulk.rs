@@ -62,7 +62,7 @@ pub async fn upsert_many(
     let mut out: Vec<Outcome> = Vec::with_capacity(inputs.len());
     let mut later = Vec::new();
     let mut batch: HashSet<String> = HashSet::new();
-    let mut programmes: HashMap<(i64, String), i64> = HashMap::new();
+    let mut named = Vec::new();
     let mut new_rows: Vec<(usize, activity::ActiveModel)> = Vec::new();
     let t = now();
     for (n, input) in inputs.iter().enumerate() {
@@ -87,31 +87,44 @@ pub async fn upsert_many(
             out.push(None);
             continue;
         }
-        let programme_id = match clean(&input.programme) {
-            Some(name) => match programmes.get(&(o.id, name.clone())) {
-                Some(id) => Some(*id),
-                None => match programme::resolve(c, ctx, o, &name, input.kind).await {
-                    Ok(p) => {
-                        programmes.insert((o.id, name), p.id);
-                        Some(p.id)
-                    }
-                    Err(e) => {
-                        out.push(Some(Err(e)));
-                        continue;
-                    }
-                },
-            },
-            None => None,
-        };
         let mut am = activity::ActiveModel {
             code: Set(code),
             created_at: Set(t),
             updated_at: Set(t),
             ..Default::default()
         };
-        fill(&mut am, input, o.id, programme_id, input.name.trim());
+        fill(&mut am, input, o.id, None, input.name.trim());
+        if let Some(name) = clean(&input.programme) {
+            named.push((n, o, name));
+        }
         new_rows.push((n, am));
         out.push(Some(Ok((None, true))));
+    }
+    // Programmes named by the new rows, found or created all at once; a row
+    // whose programme can't be had is that row's error.
+    let wanted: Vec<_> = named
+        .iter()
+        .map(|(n, o, name)| (*o, name.clone(), inputs[*n].kind))
+        .collect();
+    let programmes = programme::resolve_many(c, ctx, &wanted).await?;
+    let mut failed = HashSet::new();
+    let mut programme_of = HashMap::new();
+    for (n, o, name) in named {
+        match &programmes[&(o.id, name.trim().to_string())] {
+            Ok(id) => {
+                programme_of.insert(n, *id);
+            }
+            Err(e) => {
+                out[n] = Some(Err(e.clone().into()));
+                failed.insert(n);
+            }
+        }
+    }
+    new_rows.retain(|(n, _)| !failed.contains(n));
+    for (n, am) in &mut new_rows {
+        if let Some(id) = programme_of.get(n) {
+            am.programme_id = Set(Some(*id));
+        }
     }
     if !write {
         return Ok(out

@@ -6,8 +6,11 @@ use domain::{
     access::{Module, Permission},
     activity::ActivityKind,
 };
+use std::collections::HashMap;
+
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
 };
 
 pub use crate::entity::programme::{Column, Entity, Model};
@@ -74,6 +77,96 @@ pub async fn resolve(
         return Ok(p);
     }
     create(c, ctx, &o.code, name, None, &[kind]).await
+}
+
+/// [`resolve`] for many (org, name, kind) at once, for a ledger's 活动 rows:
+/// one read of every programme the orgs can use, then the missing ones
+/// created in a few statements with their audit rows. Where several of an
+/// org's ancestors hold the name, the nearest one's is taken. Each pair gets
+/// its programme's id or the error `create` would give for the name.
+pub async fn resolve_many<'o>(
+    c: &impl ConnectionTrait,
+    ctx: &Ctx,
+    wanted: &[(&'o org::Model, String, ActivityKind)],
+) -> DbResult<HashMap<(i64, String), Result<i64, Invalid>>> {
+    let mut owners: Vec<i64> = wanted
+        .iter()
+        .flat_map(|(o, _, _)| ancestor_ids(o))
+        .collect();
+    owners.sort_unstable();
+    owners.dedup();
+    let mut held: HashMap<(i64, String), i64> = HashMap::new();
+    for chunk in owners.chunks(crate::batch::size(c, crate::batch::Rows::Ids)) {
+        let found: Vec<(i64, i64, String)> = programme::Entity::find()
+            .select_only()
+            .column(programme::Column::Id)
+            .column(programme::Column::OwnerOrgId)
+            .column(programme::Column::Name)
+            .filter(programme::Column::OwnerOrgId.is_in(chunk.iter().copied()))
+            .into_tuple()
+            .all(c)
+            .await?;
+        held.extend(
+            found
+                .into_iter()
+                .map(|(id, owner, name)| ((owner, name), id)),
+        );
+    }
+    let mut out: HashMap<(i64, String), Result<i64, Invalid>> = HashMap::new();
+    let mut new_rows: Vec<programme::ActiveModel> = Vec::new();
+    let mut asked = std::collections::HashSet::new();
+    let t = now();
+    for (o, name, kind) in wanted {
+        let name = name.trim();
+        let key = (o.id, name.to_string());
+        if !asked.insert(key.clone()) {
+            continue;
+        }
+        let nearest = ancestor_ids(o)
+            .into_iter()
+            .rev()
+            .find_map(|a| held.get(&(a, name.to_string())).copied());
+        let found = match nearest {
+            Some(id) => Ok(id),
+            None if name.is_empty() || name.chars().count() > 60 => {
+                // Named as the activity's field: a ledger row's error goes
+                // on its 品牌项目 column, not on 活动名称.
+                Err(Invalid::single("programme", "品牌项目名称应为1-60个字"))
+            }
+            None => {
+                new_rows.push(programme::ActiveModel {
+                    owner_org_id: Set(o.id),
+                    name: Set(name.into()),
+                    description: Set(None),
+                    kinds: Set(kind.code().to_string()),
+                    created_at: Set(t),
+                    updated_at: Set(t),
+                    ..Default::default()
+                });
+                continue;
+            }
+        };
+        out.insert(key, found);
+    }
+    let created = crate::batch::insert_returning(c, crate::batch::Rows::Narrow, new_rows)
+        .await
+        .map_err(|e| crate::DbError::from_write(e, "已有同名品牌项目"))?;
+    let mut changes = Vec::with_capacity(created.len());
+    for row in created {
+        changes.push(
+            Change::new(
+                "create",
+                "programme",
+                row.id,
+                format!("新建品牌项目「{}」", row.name),
+            )
+            .org(row.owner_org_id)
+            .after(&row),
+        );
+        out.insert((row.owner_org_id, row.name), Ok(row.id));
+    }
+    crate::audit::write_many(c, ctx, changes).await?;
+    Ok(out)
 }
 
 pub async fn create(

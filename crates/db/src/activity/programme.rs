@@ -84,10 +84,10 @@ pub async fn resolve(
 /// created in a few statements with their audit rows. Where several of an
 /// org's ancestors hold the name, the nearest one's is taken. Each pair gets
 /// its programme's id or the error `create` would give for the name.
-pub async fn resolve_many<'o>(
+pub async fn resolve_many(
     c: &impl ConnectionTrait,
     ctx: &Ctx,
-    wanted: &[(&'o org::Model, String, ActivityKind)],
+    wanted: &[(&org::Model, String, ActivityKind)],
 ) -> DbResult<HashMap<(i64, String), Result<i64, Invalid>>> {
     let mut owners: Vec<i64> = wanted
         .iter()

@@ -107,25 +107,21 @@ pub async fn upsert_many(
         .map(|(n, o, name)| (*o, name.clone(), inputs[*n].kind))
         .collect();
     let programmes = programme::resolve_many(c, ctx, &wanted).await?;
-    let mut failed = HashSet::new();
-    let mut programme_of = HashMap::new();
-    for (n, o, name) in named {
-        match &programmes[&(o.id, name.trim().to_string())] {
-            Ok(id) => {
-                programme_of.insert(n, *id);
-            }
-            Err(e) => {
-                out[n] = Some(Err(e.clone().into()));
-                failed.insert(n);
-            }
-        }
-    }
-    new_rows.retain(|(n, _)| !failed.contains(n));
-    for (n, am) in &mut new_rows {
-        if let Some(id) = programme_of.get(n) {
+    let programme_of: HashMap<usize, &Result<i64, _>> = named
+        .into_iter()
+        .map(|(n, o, name)| (n, &programmes[&(o.id, name.trim().to_string())]))
+        .collect();
+    new_rows.retain_mut(|(n, am)| match programme_of.get(n) {
+        Some(Ok(id)) => {
             am.programme_id = Set(Some(*id));
+            true
         }
-    }
+        Some(Err(e)) => {
+            out[*n] = Some(Err((*e).clone().into()));
+            false
+        }
+        None => true,
+    });
     if !write {
         return Ok(out
             .into_iter()

@@ -1,13 +1,13 @@
 //! Programmes (品牌项目) are data: 巾帼微学堂, 母亲讲堂 … created by an org for
 //! itself and everything below it.
 
+use std::collections::HashMap;
+
 use domain::{
     Invalid,
     access::{Module, Permission},
     activity::ActivityKind,
 };
-use std::collections::HashMap;
-
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect, Set,

@@ -144,6 +144,7 @@ pub struct Caches {
     pub programme_names: Cache<(), HashMap<i64, String>>,
     /// Ids of the people matching a scoped query, in list order (as above).
     pub people_ids: Cache<ListKey, Vec<i64>>,
+    pub people_pages: Cache<ListKey, Vec<crate::people::PersonView>>,
     /// Tags in use per scope (the people list's filter), at most 1,024 lists.
     pub tags: Cache<String, Vec<String>>,
     /// The orgs each scope sees (filters on list pages), weighed by org: at
@@ -168,6 +169,7 @@ impl Default for Caches {
             programme_names: Cache::new(1_000_000),
             details: Cache::new(200_000),
             people_ids: Cache::new(2_000_000),
+            people_pages: Cache::new(20_000),
             tags: Cache::new(1024),
             visible_orgs: Cache::new(200_000),
             sessions: Cache::new(10_000),

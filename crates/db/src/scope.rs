@@ -63,6 +63,30 @@ pub fn org_join<E: EntityTrait>(_from: E, org_id_col: E::Column) -> RelationDef 
         .into()
 }
 
+/// [`contains_text`], and on PostgreSQL first the rows holding every character
+/// of `needle`, from the index of `search_text` characters (migration m0007):
+/// the same rows, found without reading the whole table.
+pub fn contains_text_on<C: sea_orm::ColumnTrait>(
+    backend: sea_orm::DbBackend,
+    col: C,
+    needle: &str,
+) -> Condition {
+    let like = Condition::all().add(contains_text(col, needle));
+    if backend != sea_orm::DbBackend::Postgres {
+        return like;
+    }
+    // Written as the index is, so the planner matches the two.
+    let held = Expr::cust_with_values(
+        format!(
+            "string_to_array(\"{}\".\"{}\", NULL) @> string_to_array($1, NULL)",
+            col.entity_name(),
+            col.as_str(),
+        ),
+        [needle],
+    );
+    like.add(held)
+}
+
 /// `col LIKE '%needle%'` with the user's `%`, `_` and `\` taken literally, so a
 /// search for "%" finds a percent sign instead of every row.
 pub fn contains_text<C: sea_orm::ColumnTrait>(col: C, needle: &str) -> SimpleExpr {

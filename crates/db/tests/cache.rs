@@ -308,3 +308,93 @@ async fn a_cached_page_and_activity_show_a_change_committed_after_them() {
     assert_eq!(d.activity.name, "家庭教育讲座");
     assert_eq!(d.roster.len(), 1);
 }
+
+#[tokio::test]
+async fn a_cached_people_page_is_masked_for_each_caller_and_shows_an_edit_made_after_it() {
+    let t = TestDb::new().await;
+    let db = &t.db;
+    testing::county(db).await;
+    let birth = db::time::today_beijing()
+        .checked_sub_months(chrono::Months::new(12 * 8))
+        .unwrap();
+    let child = testing::person(db, "王小红", &common::id_number(birth, 22), MAOPING).await;
+    // Same org subtree, so the same scope: only the right to sensitive data
+    // tells the two apart.
+    testing::user(db, "staff", Role::CountyStaff, COUNTY).await;
+    testing::user(db, "admin", Role::CountyAdmin, COUNTY).await;
+    let staff = testing::ctx_of(db, "staff").await;
+    let admin = testing::ctx_of(db, "admin").await;
+    let q = db::people::PeopleQuery {
+        q: Some("王".into()),
+        ..Default::default()
+    };
+    let name_for = async |ctx: &Ctx| {
+        let (rows, _) = db::people::list(&db.read, db, ctx, &q, 1, 20)
+            .await
+            .unwrap();
+        rows.iter()
+            .find(|r| r.id == child)
+            .expect("listed")
+            .name
+            .clone()
+    };
+    assert_eq!(name_for(&staff).await, "王*红");
+    assert_eq!(name_for(&admin).await, "王小红");
+    assert_eq!(
+        name_for(&staff).await,
+        "王*红",
+        "the admin's page is not the staff's"
+    );
+
+    db::people::update(
+        &db.conn,
+        db,
+        &admin,
+        child,
+        db::people::PersonUpdate {
+            name: Some("王晓红".into()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(name_for(&admin).await, "王晓红");
+    assert_eq!(name_for(&staff).await, "王*红");
+}
+
+#[tokio::test]
+async fn an_activity_search_finds_names_holding_the_fragment_in_order() {
+    let t = TestDb::new().await;
+    testing::county(&t.db).await;
+    let op = operator();
+    import(
+        &t,
+        &op,
+        &[
+            &["S-1", "家教讲座", "讲座", MAOPING, "2020-03-01"],
+            &["S-2", "教家讲座", "讲座", MAOPING, "2020-03-02"],
+            &["S-3", "家庭教育讲座", "讲座", GUIZHOU, "2020-03-03"],
+        ],
+        false,
+    )
+    .await;
+    let found = async |q: &str| {
+        let query = ActivityQuery {
+            q: Some(q.into()),
+            ..Default::default()
+        };
+        let (rows, total) = activity::list(&t.db, &op, &query, 1, 10).await.unwrap();
+        let mut names: Vec<String> = rows.into_iter().map(|(a, _)| a.name).collect();
+        names.sort();
+        assert_eq!(names.len() as u64, total, "query {q}");
+        names
+    };
+    // 教家讲座 and 家庭教育讲座 hold every character of 家教 but not the fragment.
+    assert_eq!(found("家教").await, ["家教讲座"]);
+    assert_eq!(found("教家").await, ["教家讲座"]);
+    assert_eq!(
+        found("讲座").await,
+        ["家庭教育讲座", "家教讲座", "教家讲座"]
+    );
+    assert!(found("座讲").await.is_empty());
+}

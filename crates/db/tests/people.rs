@@ -225,6 +225,48 @@ async fn people_are_found_by_a_two_character_name_exact_id_number_or_phone() {
 }
 
 #[tokio::test]
+async fn a_name_fragment_finds_the_names_holding_it_in_order_not_just_its_characters() {
+    let t = TestDb::new().await;
+    let db = &t.db;
+    testing::county(db).await;
+    let op = testing::operator();
+    // PostgreSQL first finds the rows holding every character (an index),
+    // then checks the fragment: 丽王 and 王美丽 hold both of 王丽's.
+    for (n, name) in ["王丽", "丽王", "王丽丽", "王美丽", "李100%"]
+        .iter()
+        .enumerate()
+    {
+        let birth = common::date(1980 + n as i32, 1, 1);
+        testing::person(
+            db,
+            name,
+            &id_number(birth, 2 * n as u32 + 2),
+            MAOPING_VILLAGE,
+        )
+        .await;
+    }
+    let found = async |q: &str| {
+        let (rows, total) = people::list(&db.read, db, &op, &search(q), 1, 50)
+            .await
+            .unwrap();
+        let mut names: Vec<String> = rows.into_iter().map(|r| r.name).collect();
+        names.sort();
+        assert_eq!(names.len() as u64, total, "query {q}");
+        names
+    };
+    assert_eq!(found("王丽").await, ["王丽", "王丽丽"]);
+    assert_eq!(found("丽丽").await, ["王丽丽"]);
+    assert_eq!(found("丽").await, ["丽王", "王丽", "王丽丽", "王美丽"]);
+    assert_eq!(found("0%").await, ["李100%"]);
+    assert_eq!(
+        found("%").await,
+        ["李100%"],
+        "a percent sign is a character"
+    );
+    assert!(found("丽美").await.is_empty());
+}
+
+#[tokio::test]
 async fn a_childs_name_is_masked_for_a_user_without_the_sensitive_permission() {
     let t = TestDb::new().await;
     let db = &t.db;

@@ -468,7 +468,8 @@ async fn filtered(
         )
         .filter(view_condition(&ctx.scope, (org::Entity, org::Column::Path)));
     if let Some(text) = query.q.as_deref().map(normalize).filter(|s| !s.is_empty()) {
-        q = q.filter(crate::scope::contains_text(
+        q = q.filter(crate::scope::contains_text_on(
+            c.get_database_backend(),
             activity::Column::SearchText,
             &text,
         ));

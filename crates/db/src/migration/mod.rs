@@ -8,6 +8,7 @@ mod m0003_review;
 mod m0004_data_version;
 mod m0005_roster_summary;
 mod m0006_activity_status_index;
+mod m0007_search_chars_index;
 
 pub struct Migrator;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0004_data_version::Migration),
             Box::new(m0005_roster_summary::Migration),
             Box::new(m0006_activity_status_index::Migration),
+            Box::new(m0007_search_chars_index::Migration),
         ]
     }
 }

@@ -71,7 +71,18 @@ fn age_on(birth: NaiveDate, on: NaiveDate) -> u32 {
 }
 
 fn view_of(ctx: &Ctx, p: &person::Model, o: &org::Model, tags: Vec<String>) -> PersonView {
-    let age = age_on(p.birth_date, today_beijing());
+    view_on(ctx, p, o, tags, today_beijing())
+}
+
+/// [`view_of`] as of `today`.
+fn view_on(
+    ctx: &Ctx,
+    p: &person::Model,
+    o: &org::Model,
+    tags: Vec<String>,
+    today: NaiveDate,
+) -> PersonView {
+    let age = age_on(p.birth_date, today);
     let is_child = age < 14;
     let sensitive = ctx.scope.allows(Module::People, Permission::Sensitive);
     PersonView {
@@ -398,7 +409,8 @@ pub async fn list(
         )
         .filter(view_condition(&ctx.scope, (org::Entity, org::Column::Path)));
     if let Some(text) = query.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        let mut any = Condition::any().add(crate::scope::contains_text(
+        let mut any = Condition::any().add(crate::scope::contains_text_on(
+            c.get_database_backend(),
             person::Column::SearchText,
             &normalize(text),
         ));
@@ -443,7 +455,7 @@ pub async fn list(
     let all = db
         .caches
         .people_ids
-        .get_or_compute(key, version, Vec::len, async || {
+        .get_or_compute(key.clone(), version, Vec::len, async || {
             q.clone()
                 .select_only()
                 .column(person::Column::Id)
@@ -457,24 +469,51 @@ pub async fn list(
     let total = all.len() as u64;
     let from = usize::try_from((page.max(1) - 1).saturating_mul(per_page)).unwrap_or(usize::MAX);
     let to = from.saturating_add(per_page as usize).min(all.len());
-    let ids = all.get(from..to).unwrap_or_default().to_vec();
+    let ids = all.get(from..to).unwrap_or_default();
+    // The page as shown, kept too: a search read again before anything
+    // changes runs no SQL. What a view masks depends on the caller's right to
+    // sensitive data and on today (age, under 14), so both are in the key.
+    let today = today_beijing();
+    let sensitive = ctx.scope.allows(Module::People, Permission::Sensitive);
+    let views = db
+        .caches
+        .people_pages
+        .get_or_compute(
+            format!("{key}|{from}..{to}|{sensitive}|{today}"),
+            version,
+            Vec::len,
+            async || page_views(c, ctx, q, ids, today).await,
+        )
+        .await?;
+    Ok((views.as_ref().clone(), total))
+}
+
+/// The people with these ids among `q`'s matches, as the caller may see them.
+async fn page_views(
+    c: &impl ConnectionTrait,
+    ctx: &Ctx,
+    q: sea_orm::Select<person::Entity>,
+    ids: &[i64],
+    today: NaiveDate,
+) -> DbResult<Vec<PersonView>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
     let rows = q
         .select_also(org::Entity)
         .filter(person::Column::Id.is_in(ids.iter().copied()))
         .order_by_asc(person::Column::Id)
         .all(c)
         .await?;
-    let mut tags = tags_of(c, &ids).await?;
-    Ok((
-        rows.into_iter()
-            .filter_map(|(p, o)| o.map(|o| (p, o)))
-            .map(|(p, o)| {
-                let t = tags.remove(&p.id).unwrap_or_default();
-                view_of(ctx, &p, &o, t)
-            })
-            .collect(),
-        total,
-    ))
+    let mut tags = tags_of(c, ids).await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(p, o)| o.map(|o| (p, o)))
+        .map(|(p, o)| {
+            let t = tags.remove(&p.id).unwrap_or_default();
+            view_on(ctx, &p, &o, t, today)
+        })
+        .collect())
 }
 
 /// One person the caller may see.

@@ -154,6 +154,7 @@ pub async fn import_workbook(
         .await?;
         txn.commit().await?;
         crate::version::changed();
+        settle_search_index(&db.conn).await;
     } else {
         txn.rollback().await?;
     }
@@ -163,6 +164,23 @@ pub async fn import_workbook(
         committed,
         dry_run,
     })
+}
+
+/// After a bulk write on PostgreSQL, merges the character indexes' pending
+/// lists (m0007): GIN keeps new entries in a list that every search reads
+/// through until a vacuum merges them, and right after a county-year import
+/// that list made a name search 3.4 ms instead of 0.3 (merging: ~25 ms).
+/// Only upkeep: the import is committed whatever this does.
+async fn settle_search_index(c: &sea_orm::DatabaseConnection) {
+    use sea_orm::ConnectionTrait;
+    if c.get_database_backend() != sea_orm::DbBackend::Postgres {
+        return;
+    }
+    let sql = "SELECT gin_clean_pending_list('ix_person_search_chars'::regclass), \
+               gin_clean_pending_list('ix_activity_search_chars'::regclass)";
+    if let Err(e) = c.execute_unprepared(sql).await {
+        tracing::warn!("search index upkeep after import: {e}");
+    }
 }
 
 /// Runs one row's writes in a savepoint; a failure becomes row issues and the

@@ -144,6 +144,8 @@ pub struct Caches {
     pub programme_names: Cache<(), HashMap<i64, String>>,
     /// Ids of the people matching a scoped query, in list order (as above).
     pub people_ids: Cache<ListKey, Vec<i64>>,
+    /// A page of those people as shown to the caller (masked for her rights
+    /// and for today), weighed by person.
     pub people_pages: Cache<ListKey, Vec<crate::people::PersonView>>,
     /// Tags in use per scope (the people list's filter), at most 1,024 lists.
     pub tags: Cache<String, Vec<String>>,

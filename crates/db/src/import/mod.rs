@@ -176,9 +176,13 @@ async fn settle_search_index(c: &sea_orm::DatabaseConnection) {
     if c.get_database_backend() != sea_orm::DbBackend::Postgres {
         return;
     }
-    let sql = "SELECT gin_clean_pending_list('ix_person_search_chars'::regclass), \
-               gin_clean_pending_list('ix_activity_search_chars'::regclass)";
-    if let Err(e) = c.execute_unprepared(sql).await {
+    use crate::migration::search_chars::{TABLES, index_name};
+    let merges: Vec<String> = TABLES
+        .iter()
+        .map(|t| format!("gin_clean_pending_list('{}'::regclass)", index_name(t)))
+        .collect();
+    let sql = format!("SELECT {}", merges.join(", "));
+    if let Err(e) = c.execute_unprepared(&sql).await {
         tracing::warn!("search index upkeep after import: {e}");
     }
 }

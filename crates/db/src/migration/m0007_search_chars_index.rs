@@ -14,7 +14,12 @@ pub struct Migration;
 /// Tables whose `string_to_array(search_text, NULL)` is indexed;
 /// `scope::contains_text_on` writes the same expression, so the planner
 /// matches it to the index.
-const TABLES: [&str; 2] = ["person", "activity"];
+pub(crate) const TABLES: [&str; 2] = ["person", "activity"];
+
+/// The name of `table`'s character index.
+pub(crate) fn index_name(table: &str) -> String {
+    format!("ix_{table}_search_chars")
+}
 
 impl MigrationName for Migration {
     fn name(&self) -> &str {
@@ -31,8 +36,8 @@ impl MigrationTrait for Migration {
         for t in TABLES {
             m.get_connection()
                 .execute_unprepared(&format!(
-                    "CREATE INDEX ix_{t}_search_chars ON {t} \
-                     USING gin (string_to_array(search_text, NULL))"
+                    "CREATE INDEX {} ON {t} USING gin (string_to_array(search_text, NULL))",
+                    index_name(t)
                 ))
                 .await?;
         }
@@ -45,7 +50,7 @@ impl MigrationTrait for Migration {
         }
         for t in TABLES {
             m.get_connection()
-                .execute_unprepared(&format!("DROP INDEX ix_{t}_search_chars"))
+                .execute_unprepared(&format!("DROP INDEX {}", index_name(t)))
                 .await?;
         }
         Ok(())

@@ -8,7 +8,10 @@ mod m0003_review;
 mod m0004_data_version;
 mod m0005_roster_summary;
 mod m0006_activity_status_index;
-mod m0007_search_chars_index;
+pub(crate) mod m0007_search_chars_index;
+
+/// The character indexes' names, for upkeep outside the migration.
+pub(crate) use m0007_search_chars_index as search_chars;
 
 pub struct Migrator;
 

@@ -9,7 +9,7 @@ use db::{
 };
 use domain::Invalid;
 
-use crate::{AppState, auth::CurrentUser, error::PageResult};
+use crate::{AppState, error::PageResult};
 
 /// Field → Chinese message, for templates (`errors.get("name")`).
 #[derive(Debug, Default, Clone)]
@@ -119,14 +119,4 @@ pub fn org_options(orgs: &[org::Model]) -> Vec<OrgOption> {
             label: format!("{}{}", "　".repeat((o.depth - top).max(0) as usize), o.name),
         })
         .collect()
-}
-
-/// Orgs for a filter: all the caller sees, or none when she has no org
-/// permission (a rights officer reads people but not the org tree).
-pub async fn visible_org_options(state: &AppState, cu: &CurrentUser) -> PageResult<Vec<OrgOption>> {
-    match db::org::all_visible_cached(&state.db, &cu.ctx).await {
-        Ok(orgs) => Ok(org_options(&orgs)),
-        Err(DbError::Forbidden(_)) => Ok(Vec::new()),
-        Err(e) => Err(e.into()),
-    }
 }

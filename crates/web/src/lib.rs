@@ -11,6 +11,7 @@ pub mod error;
 pub mod form;
 pub mod html;
 pub mod limiter;
+pub mod org_choices;
 pub mod security;
 pub mod state;
 

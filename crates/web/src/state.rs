@@ -2,9 +2,9 @@
 
 use std::{path::PathBuf, sync::Arc};
 
-use db::Db;
+use db::{Db, cache::Cache};
 
-use crate::limiter::LoginLimiter;
+use crate::{limiter::LoginLimiter, org_choices::OrgChoices};
 
 /// Settings the binary passes in.
 #[derive(Clone, Debug)]
@@ -20,6 +20,9 @@ pub struct AppState {
     pub db: Db,
     pub config: Arc<Config>,
     pub limiter: Arc<LoginLimiter>,
+    /// The org filter of list pages per scope, rendered (weighed by org: at
+    /// most 200,000 options in all).
+    pub org_choices: Arc<Cache<String, OrgChoices>>,
 }
 
 impl AppState {
@@ -28,6 +31,7 @@ impl AppState {
             db,
             config: Arc::new(config),
             limiter: Arc::new(LoginLimiter::default()),
+            org_choices: Arc::new(Cache::new(200_000)),
         }
     }
 }

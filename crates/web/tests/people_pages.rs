@@ -4,13 +4,13 @@
 mod common;
 
 use axum::http::StatusCode;
-use common::{COUNTY, GUIZHOU_VILLAGE, MAOPING, MAOPING_VILLAGE, TestApp};
+use common::{COUNTY, GUIZHOU_VILLAGE, MAOPING, MAOPING_VILLAGE, MAOPING_VILLAGE_2, TestApp};
 use db::{
     entity::{access_log, audit_log},
     people,
     sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter},
 };
-use domain::access::Role;
+use domain::{access::Role, kinds::OrgKind};
 
 const WANG_PING_ID: &str = "42052719850315002X";
 const MALE_ID: &str = "420527199001010013";
@@ -360,4 +360,51 @@ async fn editing_a_person_changes_name_and_phone_and_keeps_the_id() {
     assert_eq!(p.id_masked, "420527********002X");
     let found = app.get("/people?q=13812345678", Some(&cookie)).await;
     assert!(found.body.contains("王萍"));
+}
+
+#[tokio::test]
+async fn the_org_filter_marks_the_chosen_org_shows_a_new_one_and_stays_empty_without_the_org_right()
+{
+    let app = TestApp::with_county().await;
+    let chair = app.login_as("mp", Role::TownshipChair, MAOPING).await;
+    // Same scope as the chair, but 维权专干 may read people and not the org tree.
+    let officer = app.login_as("wq", Role::RightsOfficer, MAOPING).await;
+
+    let chosen = app
+        .get(&format!("/people?org={MAOPING_VILLAGE}"), Some(&chair))
+        .await;
+    let officers = app.get("/people", Some(&officer)).await;
+    db::testing::add_org(
+        app.db(),
+        "420527101203",
+        "新建村妇联",
+        OrgKind::Village,
+        Some(MAOPING),
+    )
+    .await;
+    let after = app.get("/people", Some(&chair)).await;
+
+    assert_eq!(chosen.status, StatusCode::OK);
+    assert!(
+        chosen.body.contains(&format!(
+            "<option value=\"{MAOPING}\">茅坪镇妇联</option><option value=\"{MAOPING_VILLAGE}\" selected>　银杏沱村妇联</option><option value=\"{MAOPING_VILLAGE_2}\">　杨家湾村妇联</option>"
+        )),
+        "{}",
+        chosen.body
+    );
+    assert!(!chosen.body.contains(GUIZHOU_VILLAGE));
+    assert_eq!(officers.status, StatusCode::OK);
+    assert!(
+        !officers.body.contains(&format!("value=\"{MAOPING}\"")),
+        "{}",
+        officers.body
+    );
+    assert!(
+        after
+            .body
+            .contains("<option value=\"420527101203\">　新建村妇联</option>"),
+        "{}",
+        after.body
+    );
+    assert!(!after.body.contains(" selected>"), "{}", after.body);
 }

@@ -17,7 +17,8 @@ use db::{
 use domain::access::{Module, Permission, Role};
 use serde::Deserialize;
 
-use crate::form::{FormPairs, OrgOption, begin, commit, org_options, visible_org_options};
+use crate::form::{FormPairs, OrgOption, begin, commit, org_options};
+use crate::org_choices::{OrgChoices, visible_org_choices};
 
 use super::{Layout, Pager, page_of, query_string};
 use crate::{
@@ -65,7 +66,7 @@ struct ListPage {
     rows: Vec<UserLine>,
     q: String,
     org: String,
-    orgs: Vec<OrgOption>,
+    orgs: std::sync::Arc<OrgChoices>,
     pager: Pager,
 }
 
@@ -127,7 +128,7 @@ async fn list_users(
         rows,
         q: lq.q.unwrap_or_default(),
         org: lq.org.unwrap_or_default(),
-        orgs: visible_org_options(&state, &cu).await?,
+        orgs: visible_org_choices(&state, &cu).await?,
         pager: Pager::new(page, PER_PAGE, total, base),
     })
 }

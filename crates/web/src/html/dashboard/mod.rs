@@ -25,7 +25,7 @@ use crate::{
     AppState,
     auth::{PageUser, urlencode},
     error::{PageError, PageResult},
-    form::{OrgOption, visible_org_options},
+    org_choices::{OrgChoices, visible_org_choices},
 };
 
 /// The first year offered in the year selector.
@@ -98,7 +98,7 @@ fn change(value: u64, previous: u64) -> String {
 #[template(path = "dashboard/index.html")]
 struct DashboardPage {
     layout: Layout,
-    orgs: Vec<OrgOption>,
+    orgs: std::sync::Arc<OrgChoices>,
     org_code: String,
     org_name: String,
     year: i32,
@@ -279,7 +279,7 @@ async fn dashboard(
     let (by_child, by_month, by_type) = breakdowns(&d, year);
     Ok(DashboardPage {
         layout: Layout::new(&cu, format!("{} · 看板", d.org.name), "dashboard"),
-        orgs: visible_org_options(&state, &cu).await?,
+        orgs: visible_org_choices(&state, &cu).await?,
         cards: cards(&doc, &prev, &d.org.code, p),
         compared_label: if so_far(year, today) {
             "上年同期"

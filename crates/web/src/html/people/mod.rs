@@ -27,11 +27,10 @@ use crate::{
     auth::{CurrentUser, PageUser},
     error::{PageError, PageResult},
     form::FormErrors,
+    org_choices::{OrgChoices, visible_org_choices},
 };
 
-pub(crate) use crate::form::{
-    FormPairs, OrgOption, begin, commit, org_options, visible_org_options,
-};
+pub(crate) use crate::form::{FormPairs, OrgOption, begin, commit, org_options};
 
 const PER_PAGE: u64 = 50;
 
@@ -86,7 +85,7 @@ struct ListPage {
     q: String,
     org: String,
     tag: String,
-    orgs: Vec<OrgOption>,
+    orgs: std::sync::Arc<OrgChoices>,
     tags: Vec<String>,
     pager: Pager,
     can_write: bool,
@@ -131,7 +130,7 @@ async fn list_people(
         q: lq.q.unwrap_or_default(),
         org: lq.org.unwrap_or_default(),
         tag: lq.tag.unwrap_or_default(),
-        orgs: visible_org_options(&state, &cu).await?,
+        orgs: visible_org_choices(&state, &cu).await?,
         tags,
         pager: Pager::new(page, PER_PAGE, total, base),
         can_write: cu.ctx.scope.allows(

@@ -23,7 +23,7 @@ use crate::{
     AppState,
     auth::PageUser,
     error::PageResult,
-    form::{OrgOption, visible_org_options},
+    org_choices::{OrgChoices, visible_org_choices},
 };
 
 const PER_PAGE: u64 = 30;
@@ -57,7 +57,7 @@ struct Row {
 struct ListPage {
     layout: Layout,
     rows: Vec<Row>,
-    orgs: Vec<OrgOption>,
+    orgs: std::sync::Arc<OrgChoices>,
     channels: Vec<String>,
     columns: Vec<String>,
     org: String,
@@ -132,7 +132,7 @@ async fn list(
     Ok(ListPage {
         layout: Layout::new(&cu, "宣传", "publicity").flash(q.saved.map(|_| "已保存".into())),
         rows,
-        orgs: visible_org_options(&state, &cu).await?,
+        orgs: visible_org_choices(&state, &cu).await?,
         channels,
         columns,
         org: q.org.unwrap_or_default(),

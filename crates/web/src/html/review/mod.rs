@@ -36,7 +36,8 @@ use crate::{
     AppState,
     auth::{CurrentUser, PageUser, urlencode},
     error::{PageError, PageResult},
-    form::{FormErrors, FormPairs, OrgOption, visible_org_options},
+    form::{FormErrors, FormPairs},
+    org_choices::{OrgChoices, visible_org_choices},
 };
 
 pub fn router() -> Router<AppState> {
@@ -179,7 +180,7 @@ pub fn candidates(c: &Composed, max: usize) -> BTreeMap<String, Vec<report::mode
 #[template(path = "review/index.html")]
 struct IndexPage {
     layout: Layout,
-    orgs: Vec<OrgOption>,
+    orgs: std::sync::Arc<OrgChoices>,
     org: String,
     period: String,
     errors: FormErrors,
@@ -194,7 +195,7 @@ async fn index_page(
 ) -> PageResult<IndexPage> {
     Ok(IndexPage {
         layout: Layout::new(cu, "年度盘点", "review"),
-        orgs: visible_org_options(state, cu).await?,
+        orgs: visible_org_choices(state, cu).await?,
         org,
         period,
         errors,

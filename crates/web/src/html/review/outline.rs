@@ -22,8 +22,9 @@ use crate::{
     AppState,
     auth::{CurrentUser, PageUser, urlencode},
     error::PageResult,
-    form::{FormErrors, OrgOption, begin, commit, visible_org_options},
+    form::{FormErrors, begin, commit},
     html::Layout,
+    org_choices::{OrgChoices, visible_org_choices},
 };
 
 pub fn router() -> Router<AppState> {
@@ -42,7 +43,7 @@ pub struct Line {
 #[template(path = "review/outline.html")]
 struct OutlinePage {
     layout: Layout,
-    orgs: Vec<OrgOption>,
+    orgs: std::sync::Arc<OrgChoices>,
     org: String,
     json: String,
     /// The org saved an outline of its own.
@@ -213,7 +214,7 @@ async fn show(
     Ok(OutlinePage {
         layout: Layout::new(&cu, "盘点提纲", "review")
             .flash(q.saved.map(|_| "提纲已保存，今后每年盘点都会沿用".into())),
-        orgs: visible_org_options(&state, &cu).await?,
+        orgs: visible_org_choices(&state, &cu).await?,
         json: outline.to_json(),
         lines: lines(&outline),
         saved,
@@ -256,7 +257,7 @@ async fn save(
             let in_use = db::review::store::outline_in_use(&state.db.conn, &cu.ctx, &org).await?;
             let page = OutlinePage {
                 layout: Layout::new(&cu, "盘点提纲", "review"),
-                orgs: visible_org_options(&state, &cu).await?,
+                orgs: visible_org_choices(&state, &cu).await?,
                 lines: Vec::new(),
                 json: f.json,
                 saved: in_use.as_ref().is_some_and(|o| o.own),

@@ -10,9 +10,9 @@ use askama::filters::{Escaper, Html};
 use db::entity::org;
 use domain::access::{Module, Permission};
 
-use crate::{AppState, auth::CurrentUser, error::PageResult};
+use crate::{AppState, auth::CurrentUser, error::PageResult, form::org_options};
 
-/// The options, indented by depth so the tree reads in a flat list.
+/// The options, labelled as the form pickers are ([`org_options`]).
 #[derive(Debug, Default)]
 pub struct OrgChoices {
     html: String,
@@ -22,17 +22,15 @@ pub struct OrgChoices {
 
 impl OrgChoices {
     pub fn new(orgs: &[org::Model]) -> Self {
-        let top = orgs.iter().map(|o| o.depth).min().unwrap_or(0);
         let mut html = String::new();
         let mut marks = Vec::with_capacity(orgs.len());
-        for o in orgs {
+        for o in org_options(orgs) {
             html.push_str("<option value=\"");
             escape(&mut html, &o.code);
             html.push('"');
-            marks.push((o.code.clone(), html.len()));
+            marks.push((o.code, html.len()));
             html.push('>');
-            html.extend(std::iter::repeat_n('　', (o.depth - top).max(0) as usize));
-            escape(&mut html, &o.name);
+            escape(&mut html, &o.label);
             html.push_str("</option>");
         }
         OrgChoices { html, marks }

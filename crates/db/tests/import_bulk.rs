@@ -684,3 +684,181 @@ async fn activities_in_bulk_take_the_nearest_programme_of_their_name_and_create_
     assert_eq!((issue.row, issue.column.as_deref()), (2, Some("品牌项目")));
     assert!(issue.message.contains("1-60"), "{}", issue.message);
 }
+
+const VENUE_HEADERS: &[&str] = &["阵地名称", "阵地类型", "所属组织编码"];
+
+#[tokio::test]
+async fn orgs_and_venues_in_bulk_get_the_paths_history_and_audit_of_one_by_one_creation() {
+    use db::entity::{org_tree_history, venue};
+    let t = county_db().await;
+    let (new_township, new_village) = ("420527103000", "420527103201");
+    let out = import(
+        &t.db,
+        &testing::operator(),
+        vec![
+            sheet(
+                "组织",
+                common::ORG_HEADERS,
+                &[
+                    // The child comes first: it waits for its parent, made in this file.
+                    &[new_village, "周坪村妇联", "村妇联", new_township, "", ""],
+                    &[
+                        new_township,
+                        "水田坝乡妇联",
+                        "乡镇妇联",
+                        testing::COUNTY,
+                        "",
+                        "",
+                    ],
+                    &[
+                        MAOPING_VILLAGE,
+                        "银杏沱村妇女联合会",
+                        "村妇联",
+                        MAOPING,
+                        "",
+                        "",
+                    ],
+                ],
+            ),
+            sheet(
+                "阵地",
+                VENUE_HEADERS,
+                &[
+                    &["妇女之家", "妇女之家", new_village],
+                    &["妇女之家", "妇女之家", MAOPING_VILLAGE],
+                    &["儿童之家", "儿童之家", MAOPING_VILLAGE],
+                ],
+            ),
+        ],
+    )
+    .await;
+    assert!(out.committed, "{:?}", out.report);
+    assert_eq!(tally(&out, "组织"), (2, 1));
+    assert_eq!(tally(&out, "阵地"), (3, 0));
+    let county = common::org_row(&t.db, testing::COUNTY).await;
+    let township = common::org_row(&t.db, new_township).await;
+    let village = common::org_row(&t.db, new_village).await;
+    assert_eq!(
+        (village.parent_id, village.depth),
+        (Some(township.id), county.depth + 2)
+    );
+    assert_eq!(
+        village.path,
+        format!("/{}/{}/{}/", county.id, township.id, village.id)
+    );
+    assert_eq!(
+        common::org_row(&t.db, MAOPING_VILLAGE).await.name,
+        "银杏沱村妇女联合会"
+    );
+    // Each new org has its placement "forever before", with its path.
+    for o in [&township, &village] {
+        let hist = org_tree_history::Entity::find()
+            .filter(org_tree_history::Column::OrgId.eq(o.id))
+            .all(&t.db.conn)
+            .await
+            .unwrap();
+        assert_eq!(hist.len(), 1);
+        assert_eq!(
+            (&hist[0].path, hist[0].parent_id, hist[0].valid_to),
+            (&o.path, o.parent_id, None)
+        );
+        assert_eq!(hist[0].valid_from, db::org::epoch());
+    }
+    // An audit row per org created, holding the stored row (path included).
+    let created: Vec<audit_log::Model> = audit_log::Entity::find()
+        .filter(audit_log::Column::Entity.eq("org"))
+        .filter(audit_log::Column::EntityId.eq(new_village))
+        .all(&t.db.conn)
+        .await
+        .unwrap();
+    assert_eq!(created.len(), 1);
+    assert_eq!(created[0].summary, "新建组织「周坪村妇联」");
+    assert_eq!(created[0].org_id, Some(village.id));
+    let after: serde_json::Value =
+        serde_json::from_str(created[0].after_json.as_deref().unwrap()).unwrap();
+    assert_eq!(after["path"], village.path.as_str());
+    assert_eq!(audits(&t.db, "org", "update").await, 1);
+    assert_eq!(audits(&t.db, "venue", "create").await, 3);
+    let homes = venue::Entity::find()
+        .filter(venue::Column::OrgId.eq(village.id))
+        .all(&t.db.conn)
+        .await
+        .unwrap();
+    assert_eq!(
+        homes
+            .iter()
+            .map(|v| (v.name.as_str(), v.kind.as_str()))
+            .collect::<Vec<_>>(),
+        [("妇女之家", "womens_home")]
+    );
+
+    // Again: nothing new, the venues on file are updates.
+    let again = import(
+        &t.db,
+        &testing::operator(),
+        vec![sheet(
+            "阵地",
+            VENUE_HEADERS,
+            &[&["妇女之家", "妇女之家", new_village]],
+        )],
+    )
+    .await;
+    assert_eq!(tally(&again, "阵地"), (0, 1));
+    assert_eq!(audits(&t.db, "venue", "create").await, 3);
+}
+
+#[tokio::test]
+async fn a_township_chair_gets_row_errors_for_orgs_and_venues_outside_her_township() {
+    let t = county_db().await;
+    testing::user(&t.db, "maoping", Role::TownshipChair, MAOPING).await;
+    let chair = testing::ctx_of(&t.db, "maoping").await;
+    let out = import(
+        &t.db,
+        &chair,
+        vec![
+            sheet(
+                "组织",
+                common::ORG_HEADERS,
+                &[
+                    &["420527101203", "新村妇联", "村妇联", MAOPING, "", ""],
+                    &["420527102203", "外村妇联", "村妇联", GUIZHOU, "", ""],
+                ],
+            ),
+            sheet(
+                "阵地",
+                VENUE_HEADERS,
+                &[
+                    &["妇女之家", "妇女之家", "420527101203"],
+                    &["妇女之家", "妇女之家", testing::GUIZHOU_VILLAGE],
+                ],
+            ),
+        ],
+    )
+    .await;
+    assert!(!out.committed);
+    let errors: Vec<(&str, usize, String)> = out
+        .report
+        .errors
+        .iter()
+        .map(|i| (i.sheet.as_str(), i.row, i.message.clone()))
+        .collect();
+    assert_eq!(
+        errors,
+        [
+            // Orgs she cannot see are named as unknown, as on the one-row path.
+            ("组织", 3, "上级组织编码「420527102000」不存在".to_string()),
+            (
+                "阵地",
+                3,
+                "组织编码「420527102201」不存在或无权录入".to_string()
+            ),
+        ]
+    );
+    // Rolled back: the township's own new village is not on file either.
+    assert!(
+        db::org::find_by_code(&t.db.conn, "420527101203")
+            .await
+            .unwrap()
+            .is_none()
+    );
+}

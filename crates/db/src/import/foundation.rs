@@ -66,72 +66,23 @@ impl SheetImporter for Orgs {
         let rows = sheets::parse_orgs(sheet, rep);
         let mut c = count(self.sheet());
         c.rows = rows.len() as u64;
+        let mut known = {
+            let codes: Vec<&str> = rows
+                .iter()
+                .flat_map(|r| std::iter::once(r.code.as_str()).chain(r.parent_code.as_deref()))
+                .collect();
+            org::refs::OrgRefs::load(txn, &codes).await?
+        };
         // Parents first: a row waits until its parent exists (in the database or
         // created earlier in this file), whatever the row order in the sheet.
         let mut pending = rows;
         loop {
-            let mut next = Vec::new();
-            let mut progressed = false;
-            for r in pending {
-                let parent_ready = match &r.parent_code {
-                    None => true,
-                    Some(p) => org::find_by_code(txn, p).await?.is_some(),
-                };
-                if !parent_ready {
-                    next.push(r);
-                    continue;
-                }
-                progressed = true;
-                let input = OrgInput {
-                    code: r.code.clone(),
-                    name: r.name.clone(),
-                    kind: r.kind,
-                    parent_code: r.parent_code.clone(),
-                    founded_on: r.founded_on,
-                    new_field_type: r.new_field_type,
-                };
-                let created = in_savepoint(txn, rep, &sheet.name, r.line, org_column, async |t| {
-                    match org::find_by_code(t, &input.code).await? {
-                        Some(existing) => {
-                            // Say nothing about an org outside the caller's reach.
-                            if !ctx.scope.can_capture_path(&existing.path) {
-                                return Err(DbError::invalid(
-                                    "code",
-                                    format!("组织编码「{}」已被使用或无权修改", input.code.trim()),
-                                ));
-                            }
-                            let same_parent = match (&input.parent_code, existing.parent_id) {
-                                (None, None) => true,
-                                (Some(code), Some(pid)) => {
-                                    org::find_by_code(t, code).await?.is_some_and(|p| p.id == pid)
-                                }
-                                _ => false,
-                            };
-                            if !same_parent {
-                                return Err(DbError::invalid(
-                                    "parent_code",
-                                    "上级组织与系统中不同；调整隶属关系请在组织页面办理迁移（保留历史）",
-                                ));
-                            }
-                            if existing.kind != input.kind.code() {
-                                return Err(DbError::invalid("kind", "组织类型与系统中不同，不能通过导入修改"));
-                            }
-                            org::update(t, ctx, &input).await?;
-                            Ok(false)
-                        }
-                        None => {
-                            org::create(t, ctx, &input).await?;
-                            Ok(true)
-                        }
-                    }
-                })
-                .await?;
-                tally(&mut c, created);
-            }
-            if next.is_empty() {
-                break;
-            }
-            if !progressed {
+            let (ready, next): (Vec<_>, Vec<_>) = pending.into_iter().partition(|r| {
+                r.parent_code
+                    .as_deref()
+                    .is_none_or(|p| known.get(p).is_some())
+            });
+            if ready.is_empty() {
                 for r in next {
                     rep.push_error(Issue {
                         sheet: sheet.name.clone(),
@@ -145,9 +96,101 @@ impl SheetImporter for Orgs {
                 }
                 break;
             }
+            // New orgs under parents on file go in a few statements; the rest
+            // (an org on file, a root, a repeated code, anything refused) take
+            // the one-row path, which gives each its own outcome or error.
+            let mut seen = std::collections::HashSet::new();
+            let mut fresh = Vec::new();
+            let mut rest = Vec::new();
+            for r in ready {
+                let input = OrgInput {
+                    code: r.code.clone(),
+                    name: r.name.clone(),
+                    kind: r.kind,
+                    parent_code: r.parent_code.clone(),
+                    founded_on: r.founded_on,
+                    new_field_type: r.new_field_type,
+                };
+                match r.parent_code.as_deref().and_then(|p| known.get(p)) {
+                    Some(parent)
+                        if known.get(&r.code).is_none()
+                            && seen.insert(r.code.trim().to_string())
+                            && org::bulk::creatable(ctx, &input, parent) =>
+                    {
+                        fresh.push((input, parent));
+                    }
+                    _ => rest.push((r.line, input)),
+                }
+            }
+            let created = org::bulk::create_many(txn, ctx, &fresh).await?;
+            c.created += created.len() as u64;
+            for o in created {
+                known.insert(o);
+            }
+            for (line, input) in rest {
+                let created = in_savepoint(txn, rep, &sheet.name, line, org_column, async |t| {
+                    create_or_update_org(t, ctx, &input).await
+                })
+                .await?;
+                if created == Some(true)
+                    && let Some(o) = org::find_by_code(txn, &input.code).await?
+                {
+                    known.insert(o);
+                }
+                tally(&mut c, created);
+            }
+            if next.is_empty() {
+                break;
+            }
             pending = next;
         }
         Ok(c)
+    }
+}
+
+/// One 组织 row by itself: the org is updated if its code is on file (same
+/// parent and kind, within the caller's reach), created otherwise. True when
+/// created.
+async fn create_or_update_org(
+    t: &DatabaseTransaction,
+    ctx: &Ctx,
+    input: &OrgInput,
+) -> DbResult<bool> {
+    match org::find_by_code(t, &input.code).await? {
+        Some(existing) => {
+            // Say nothing about an org outside the caller's reach.
+            if !ctx.scope.can_capture_path(&existing.path) {
+                return Err(DbError::invalid(
+                    "code",
+                    format!("组织编码「{}」已被使用或无权修改", input.code.trim()),
+                ));
+            }
+            let same_parent = match (&input.parent_code, existing.parent_id) {
+                (None, None) => true,
+                (Some(code), Some(pid)) => org::find_by_code(t, code)
+                    .await?
+                    .is_some_and(|p| p.id == pid),
+                _ => false,
+            };
+            if !same_parent {
+                return Err(DbError::invalid(
+                    "parent_code",
+                    "上级组织与系统中不同；调整隶属关系请在组织页面办理迁移（保留历史）",
+                ));
+            }
+            if existing.kind != input.kind.code() {
+                return Err(DbError::invalid(
+                    "kind",
+                    "组织类型与系统中不同，不能通过导入修改",
+                ));
+            }
+            org::update(t, ctx, input).await?;
+            Ok(false)
+        }
+        None => {
+            org::create(t, ctx, input).await?;
+            Ok(true)
+        }
     }
 }
 
@@ -178,6 +221,29 @@ impl SheetImporter for Venues {
         let rows = sheets::parse_venues(sheet, rep);
         let mut c = count(self.sheet());
         c.rows = rows.len() as u64;
+        let orgs = {
+            let codes: Vec<&str> = rows.iter().map(|r| r.org_code.as_str()).collect();
+            org::refs::OrgRefs::load(txn, &codes).await?
+        };
+        let on_file = {
+            let mut ids: Vec<i64> = rows
+                .iter()
+                .filter_map(|r| orgs.get(&r.org_code).map(|o| o.id))
+                .collect();
+            ids.sort_unstable();
+            ids.dedup();
+            venue::names_on_file(txn, &ids).await?
+        };
+        let may_write = ctx.scope.allows(
+            domain::access::Module::Org,
+            domain::access::Permission::Write,
+        );
+        // New venues go in a few statements; the rest (a venue on file, a
+        // repeated or empty name, anything refused) take the one-row path,
+        // which gives each its own outcome or error.
+        let mut seen = std::collections::HashSet::new();
+        let mut fresh = Vec::new();
+        let mut rest = Vec::new();
         for r in rows {
             let input = venue::VenueInput {
                 org_code: r.org_code.clone(),
@@ -187,7 +253,23 @@ impl SheetImporter for Venues {
                 rating: r.rating,
                 rating_level: r.rating_level,
             };
-            let created = in_savepoint(txn, rep, &sheet.name, r.line, venue_column, async |t| {
+            let key = |o: &crate::entity::org::Model| (o.id, input.name.trim().to_string());
+            match orgs.capturable(ctx, &r.org_code, "org_code").ok() {
+                Some(o)
+                    if may_write
+                        && !input.name.trim().is_empty()
+                        && !on_file.contains(&key(o))
+                        && seen.insert(key(o)) =>
+                {
+                    fresh.push((input, o));
+                }
+                _ => rest.push((r.line, input)),
+            }
+        }
+        venue::create_many(txn, ctx, &fresh).await?;
+        c.created += fresh.len() as u64;
+        for (line, input) in rest {
+            let created = in_savepoint(txn, rep, &sheet.name, line, venue_column, async |t| {
                 Ok(venue::upsert(t, ctx, &input).await?.1)
             })
             .await?;

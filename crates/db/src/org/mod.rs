@@ -2,6 +2,7 @@
 //! venues, officers, surveys and standardization checklist hung on it.
 
 pub mod browse;
+pub mod bulk;
 pub mod checklist;
 pub mod officer;
 pub mod refs;
@@ -119,6 +120,29 @@ pub async fn find_by_code(c: &impl ConnectionTrait, code: &str) -> DbResult<Opti
         .await?)
 }
 
+/// The row of a new org, its path left empty until its id is known.
+fn new_row(
+    input: &OrgInput,
+    parent: Option<&org::Model>,
+    t: chrono::DateTime<chrono::Utc>,
+) -> org::ActiveModel {
+    org::ActiveModel {
+        code: Set(input.code.trim().to_string()),
+        name: Set(input.name.trim().to_string()),
+        kind: Set(input.kind.code().to_string()),
+        new_field_type: Set(input.new_field_type.map(|n| n.code().to_string())),
+        parent_id: Set(parent.map(|p| p.id)),
+        path: Set(String::new()),
+        depth: Set(parent.map_or(0, |p| p.depth + 1)),
+        founded_on: Set(input.founded_on),
+        closed_on: Set(None),
+        search_text: Set(normalize(&format!("{} {}", input.name, input.code))),
+        created_at: Set(t),
+        updated_at: Set(t),
+        ..Default::default()
+    }
+}
+
 fn check_input(input: &OrgInput, parent: Option<&org::Model>) -> Result<(), Invalid> {
     let mut inv = Invalid::new();
     if input.name.trim().is_empty() {
@@ -171,25 +195,10 @@ pub async fn create(c: &impl ConnectionTrait, ctx: &Ctx, input: &OrgInput) -> Db
             format!("组织编码「{}」已存在", input.code.trim()),
         )));
     }
-    let t = now();
-    let row = org::ActiveModel {
-        code: Set(input.code.trim().to_string()),
-        name: Set(input.name.trim().to_string()),
-        kind: Set(input.kind.code().to_string()),
-        new_field_type: Set(input.new_field_type.map(|n| n.code().to_string())),
-        parent_id: Set(parent.as_ref().map(|p| p.id)),
-        path: Set(String::new()),
-        depth: Set(parent.as_ref().map_or(0, |p| p.depth + 1)),
-        founded_on: Set(input.founded_on),
-        closed_on: Set(None),
-        search_text: Set(normalize(&format!("{} {}", input.name, input.code))),
-        created_at: Set(t),
-        updated_at: Set(t),
-        ..Default::default()
-    }
-    .insert(c)
-    .await
-    .map_err(|e| DbError::from_write(e, "组织编码已存在"))?;
+    let row = new_row(input, parent.as_ref(), now())
+        .insert(c)
+        .await
+        .map_err(|e| DbError::from_write(e, "组织编码已存在"))?;
     let path = format!(
         "{}{}/",
         parent.as_ref().map_or("/", |p| p.path.as_str()),

@@ -30,6 +30,16 @@ impl OrgRefs {
         Ok(OrgRefs(found))
     }
 
+    /// The org with this code, whoever may see it.
+    pub fn get(&self, code: &str) -> Option<&org::Model> {
+        self.0.get(code.trim())
+    }
+
+    /// Adds an org created since the load.
+    pub fn insert(&mut self, o: org::Model) {
+        self.0.insert(o.code.clone(), o);
+    }
+
     /// The same answer as [`super::find_capturable_ref`] for this code.
     pub fn capturable(&self, ctx: &Ctx, code: &str, field: &str) -> DbResult<&org::Model> {
         ctx.require(Module::Org, Permission::Read)?;

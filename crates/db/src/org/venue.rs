@@ -1,5 +1,7 @@
 //! Venues (阵地): 妇女之家, 儿童之家, 妇女微家, keyed by (org, name).
 
+use std::collections::HashSet;
+
 use chrono::NaiveDate;
 use domain::{
     access::{Module, Permission},
@@ -73,21 +75,10 @@ pub async fn upsert(
             Ok((after, false))
         }
         None => {
-            let row = venue::ActiveModel {
-                org_id: Set(o.id),
-                name: Set(name.into()),
-                kind: Set(input.kind.code().into()),
-                opened_on: Set(input.opened_on),
-                rating: Set(input.rating.map(|r| r.code().into())),
-                rating_level: Set(input.rating_level.map(|r| r.code().into())),
-                closed_on: Set(None),
-                created_at: Set(t),
-                updated_at: Set(t),
-                ..Default::default()
-            }
-            .insert(c)
-            .await
-            .map_err(|e| DbError::from_write(e, "该组织下已有同名阵地"))?;
+            let row = new_row(&o, input, t)
+                .insert(c)
+                .await
+                .map_err(|e| DbError::from_write(e, "该组织下已有同名阵地"))?;
             Change::new("create", "venue", row.id, format!("新建阵地「{name}」"))
                 .org(o.id)
                 .after(&row)
@@ -96,6 +87,74 @@ pub async fn upsert(
             Ok((row, true))
         }
     }
+}
+
+/// The row of a venue not on file yet.
+fn new_row(
+    o: &org::Model,
+    input: &VenueInput,
+    t: chrono::DateTime<chrono::Utc>,
+) -> venue::ActiveModel {
+    venue::ActiveModel {
+        org_id: Set(o.id),
+        name: Set(input.name.trim().into()),
+        kind: Set(input.kind.code().into()),
+        opened_on: Set(input.opened_on),
+        rating: Set(input.rating.map(|r| r.code().into())),
+        rating_level: Set(input.rating_level.map(|r| r.code().into())),
+        closed_on: Set(None),
+        created_at: Set(t),
+        updated_at: Set(t),
+        ..Default::default()
+    }
+}
+
+/// The (org, name) pairs of the venues on file in these orgs.
+pub(crate) async fn names_on_file(
+    c: &impl ConnectionTrait,
+    org_ids: &[i64],
+) -> DbResult<HashSet<(i64, String)>> {
+    let mut found = HashSet::new();
+    for chunk in org_ids.chunks(crate::batch::size(c, crate::batch::Rows::Ids)) {
+        let rows: Vec<(i64, String)> = venue::Entity::find()
+            .select_only()
+            .column(venue::Column::OrgId)
+            .column(venue::Column::Name)
+            .filter(venue::Column::OrgId.is_in(chunk.iter().copied()))
+            .into_tuple()
+            .all(c)
+            .await?;
+        found.extend(rows);
+    }
+    Ok(found)
+}
+
+/// Creates venues not on file (by org and trimmed, non-empty name), each in
+/// an org the caller may record for (checked by the caller): the rows and
+/// audit of [`upsert`] creating each, in a few statements.
+pub(crate) async fn create_many(
+    c: &impl ConnectionTrait,
+    ctx: &Ctx,
+    new: &[(VenueInput, &org::Model)],
+) -> DbResult<()> {
+    ctx.require(Module::Org, Permission::Write)?;
+    let t = now();
+    let rows: Vec<_> = new.iter().map(|(input, o)| new_row(o, input, t)).collect();
+    let changes = crate::batch::insert_returning(c, crate::batch::Rows::Narrow, rows)
+        .await?
+        .into_iter()
+        .map(|row| {
+            Change::new(
+                "create",
+                "venue",
+                row.id,
+                format!("新建阵地「{}」", row.name),
+            )
+            .org(row.org_id)
+            .after(&row)
+        })
+        .collect();
+    crate::audit::write_many(c, ctx, changes).await
 }
 
 /// Venues of one org, or of a visible subtree when `subtree` is set.

@@ -105,12 +105,21 @@ impl<'a> SheetReader<'a> {
     }
 
     fn position(&self, name: &str) -> Option<usize> {
-        let norm = normalize_header(name);
+        // Parsers name columns as the spec spells them, once per cell: the
+        // exact name first, normalizing only a name spelled otherwise
+        // (normalizing every spec column each time was 8% of an import's CPU).
         let i = self
             .spec
             .columns
             .iter()
-            .position(|c| normalize_header(c.name) == norm);
+            .position(|c| c.name == name)
+            .or_else(|| {
+                let norm = normalize_header(name);
+                self.spec
+                    .columns
+                    .iter()
+                    .position(|c| normalize_header(c.name) == norm)
+            });
         debug_assert!(
             i.is_some(),
             "column {name} is not in the spec of {}",

@@ -83,6 +83,7 @@ pub fn sqlite_url(dir: &Path) -> String {
 /// Connects with settings that matter: WAL, busy timeout and foreign keys on
 /// SQLite; a bounded pool on PostgreSQL.
 pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
+    let url = &without_tls_on_loopback(url, std::env::var_os("PGSSLMODE").is_some());
     let mut opts = ConnectOptions::new(url.to_string());
     opts.sqlx_logging(false)
         .connect_timeout(Duration::from_secs(10))
@@ -126,6 +127,33 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
         }
     }
     Database::connect(opts).await
+}
+
+/// `url` with `sslmode=disable` added when it names a PostgreSQL server on
+/// this machine and neither it nor `PGSSLMODE` (`env_chooses`) picks a mode.
+/// sqlx's default (`prefer`) encrypts loopback traffic, which never leaves
+/// the machine, at both ends' CPU cost: the county-year statistics move
+/// ~1.5 MB, 49.6 → 43.0 ms without TLS (five alternated pairs, bench). A
+/// server that demands TLS still gets it when the URL says `sslmode=require`.
+fn without_tls_on_loopback(url: &str, env_chooses: bool) -> String {
+    let chosen = env_chooses
+        || url.split_once('?').is_some_and(|(_, query)| {
+            query
+                .split('&')
+                .any(|kv| kv.starts_with("sslmode=") || kv.starts_with("ssl-mode="))
+        });
+    let loopback = (url.starts_with("postgres://") || url.starts_with("postgresql://"))
+        && url
+            .parse::<sea_orm::sqlx::postgres::PgConnectOptions>()
+            .is_ok_and(|o| {
+                o.get_socket().is_none()
+                    && matches!(o.get_host(), "127.0.0.1" | "localhost" | "::1" | "[::1]")
+            });
+    if chosen || !loopback {
+        return url.to_string();
+    }
+    let sep = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{sep}sslmode=disable")
 }
 
 /// The read-only pool for a SQLite `url` (one connection per core, at least
@@ -182,4 +210,28 @@ fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
 #[cfg(not(unix))]
 fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
     std::fs::write(path, text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::without_tls_on_loopback as plain;
+
+    #[test]
+    fn a_server_on_this_machine_goes_without_tls_unless_the_url_or_environment_chooses() {
+        let local = "postgres://postgres@127.0.0.1:5432/jinguo";
+        assert_eq!(plain(local, false), format!("{local}?sslmode=disable"));
+        assert_eq!(
+            plain("postgres://u@localhost/j?application_name=x", false),
+            "postgres://u@localhost/j?application_name=x&sslmode=disable"
+        );
+        for kept in [
+            "postgres://u@127.0.0.1/j?sslmode=require",
+            "postgres://u@db.example.cn:5432/j",
+            "postgres://u@10.0.0.7/j",
+            "sqlite:///tmp/j.db?mode=rwc",
+        ] {
+            assert_eq!(plain(kept, false), kept);
+        }
+        assert_eq!(plain(local, true), local);
+    }
 }

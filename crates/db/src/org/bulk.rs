@@ -4,16 +4,17 @@
 
 use domain::access::{Module, Permission};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set,
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
     sea_query::{CaseStatement, Expr},
 };
 
-use super::{OrgInput, check_input, epoch, new_row};
+use super::{
+    OrgInput, check_input, created as created_change, first_placement, new_row, path_under,
+};
 use crate::{
     Ctx, DbResult,
-    audit::Change,
     batch::{self, Rows},
-    entity::{org, org_tree_history},
+    entity::org,
     time::now,
 };
 
@@ -51,11 +52,7 @@ pub async fn create_many(
     // The path holds the org's own id, known once the row is in.
     let mut created = batch::insert_returning(c, Rows::Wide, rows).await?;
     for o in &mut created {
-        let parent_path = o
-            .parent_id
-            .and_then(|p| parents.get(&p))
-            .map(|p| p.path.as_str());
-        o.path = format!("{}{}/", parent_path.unwrap_or("/"), o.id);
+        o.path = path_under(o.parent_id.and_then(|p| parents.get(&p).copied()), o.id);
     }
     for chunk in created.chunks(batch::size(c, Rows::Narrow)) {
         let mut paths = CaseStatement::new();
@@ -71,26 +68,8 @@ pub async fn create_many(
             .exec(c)
             .await?;
     }
-    let history: Vec<org_tree_history::ActiveModel> = created
-        .iter()
-        .map(|o| org_tree_history::ActiveModel {
-            org_id: Set(o.id),
-            parent_id: Set(o.parent_id),
-            path: Set(o.path.clone()),
-            valid_from: Set(epoch()),
-            valid_to: Set(None),
-            ..Default::default()
-        })
-        .collect();
-    batch::insert_all(c, Rows::Narrow, history).await?;
-    let changes = created
-        .iter()
-        .map(|o| {
-            Change::new("create", "org", &o.code, format!("新建组织「{}」", o.name))
-                .org(o.id)
-                .after(o)
-        })
-        .collect();
+    batch::insert_all(c, Rows::Narrow, created.iter().map(first_placement)).await?;
+    let changes = created.iter().map(created_change).collect();
     crate::audit::write_many(c, ctx, changes).await?;
     Ok(created)
 }

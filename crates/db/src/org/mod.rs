@@ -143,6 +143,30 @@ fn new_row(
     }
 }
 
+/// The tree path of org `id` under `parent` (a root's is `/id/`).
+fn path_under(parent: Option<&org::Model>, id: i64) -> String {
+    format!("{}{id}/", parent.map_or("/", |p| p.path.as_str()))
+}
+
+/// A new org's placement in the tree history, valid "forever before".
+fn first_placement(o: &org::Model) -> org_tree_history::ActiveModel {
+    org_tree_history::ActiveModel {
+        org_id: Set(o.id),
+        parent_id: Set(o.parent_id),
+        path: Set(o.path.clone()),
+        valid_from: Set(epoch()),
+        valid_to: Set(None),
+        ..Default::default()
+    }
+}
+
+/// The audit row of a new org, holding it as stored.
+fn created(o: &org::Model) -> Change<'static> {
+    Change::new("create", "org", &o.code, format!("新建组织「{}」", o.name))
+        .org(o.id)
+        .after(o)
+}
+
 fn check_input(input: &OrgInput, parent: Option<&org::Model>) -> Result<(), Invalid> {
     let mut inv = Invalid::new();
     if input.name.trim().is_empty() {
@@ -199,34 +223,12 @@ pub async fn create(c: &impl ConnectionTrait, ctx: &Ctx, input: &OrgInput) -> Db
         .insert(c)
         .await
         .map_err(|e| DbError::from_write(e, "组织编码已存在"))?;
-    let path = format!(
-        "{}{}/",
-        parent.as_ref().map_or("/", |p| p.path.as_str()),
-        row.id
-    );
+    let path = path_under(parent.as_ref(), row.id);
     let mut am = row.into_active_model();
-    am.path = Set(path.clone());
+    am.path = Set(path);
     let row = am.update(c).await?;
-    org_tree_history::ActiveModel {
-        org_id: Set(row.id),
-        parent_id: Set(row.parent_id),
-        path: Set(path),
-        valid_from: Set(epoch()),
-        valid_to: Set(None),
-        ..Default::default()
-    }
-    .insert(c)
-    .await?;
-    Change::new(
-        "create",
-        "org",
-        &row.code,
-        format!("新建组织「{}」", row.name),
-    )
-    .org(row.id)
-    .after(&row)
-    .write(c, ctx)
-    .await?;
+    first_placement(&row).insert(c).await?;
+    created(&row).write(c, ctx).await?;
     Ok(row)
 }
 

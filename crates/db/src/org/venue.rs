@@ -79,11 +79,7 @@ pub async fn upsert(
                 .insert(c)
                 .await
                 .map_err(|e| DbError::from_write(e, "该组织下已有同名阵地"))?;
-            Change::new("create", "venue", row.id, format!("新建阵地「{name}」"))
-                .org(o.id)
-                .after(&row)
-                .write(c, ctx)
-                .await?;
+            created(&row).write(c, ctx).await?;
             Ok((row, true))
         }
     }
@@ -107,6 +103,13 @@ fn new_row(
         updated_at: Set(t),
         ..Default::default()
     }
+}
+
+/// The audit row of a new venue, holding it as stored.
+fn created(v: &venue::Model) -> Change<'static> {
+    Change::new("create", "venue", v.id, format!("新建阵地「{}」", v.name))
+        .org(v.org_id)
+        .after(v)
 }
 
 /// The (org, name) pairs of the venues on file in these orgs.
@@ -143,16 +146,7 @@ pub(crate) async fn create_many(
     let changes = crate::batch::insert_returning(c, crate::batch::Rows::Narrow, rows)
         .await?
         .into_iter()
-        .map(|row| {
-            Change::new(
-                "create",
-                "venue",
-                row.id,
-                format!("新建阵地「{}」", row.name),
-            )
-            .org(row.org_id)
-            .after(&row)
-        })
+        .map(|row| created(&row))
         .collect();
     crate::audit::write_many(c, ctx, changes).await
 }

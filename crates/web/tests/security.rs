@@ -1,0 +1,24 @@
+//! The security issue's probes, one named test per hole found, run on both
+//! backends (SQLite by default, PostgreSQL with TEST_DATABASE_URL).
+//! Each submodule is one point of docs/security.md.
+
+mod common;
+
+#[path = "security/uploads.rs"]
+mod uploads;
+#[path = "security/masks.rs"]
+mod masks;
+#[path = "security/search.rs"]
+mod search;
+#[path = "security/accounts.rs"]
+mod accounts;
+#[path = "security/files.rs"]
+mod files;
+#[path = "security/audit_scope.rs"]
+mod audit_scope;
+#[path = "security/input.rs"]
+mod input;
+#[path = "security/exports.rs"]
+mod exports;
+#[path = "security/headers.rs"]
+mod headers;

@@ -21,6 +21,11 @@ pub enum DbError {
     /// Would break a uniqueness rule or a workflow rule.
     #[error("{0}")]
     Conflict(String),
+    /// Something on our side failed that the user can't fix: a file that could
+    /// not be written, a ciphertext the key can't open, a workbook the writer
+    /// refused. Logged with an id and shown as a 500, never as a 409.
+    #[error("内部错误：{0}")]
+    Internal(String),
     #[error("数据库错误")]
     Db(#[from] DbErr),
 }
@@ -28,6 +33,11 @@ pub enum DbError {
 impl DbError {
     pub fn invalid(field: &str, message: impl Into<String>) -> Self {
         DbError::Invalid(Invalid::single(field, message))
+    }
+
+    /// An internal failure; `what` is for the log, never shown to the user.
+    pub fn internal(what: impl std::fmt::Display) -> Self {
+        DbError::Internal(what.to_string())
     }
 
     pub fn forbidden(message: impl Into<String>) -> Self {

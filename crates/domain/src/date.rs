@@ -8,6 +8,25 @@ use crate::search::half_width_char;
 const MSG_DATE: &str = "日期格式不正确（例：2020-07-08）";
 const MSG_PERIOD: &str = "统计期间格式不正确（例：2020、2020Q4、2020-07、2020-03-01..2020-06-30）";
 
+/// The first and last years any date of the platform may fall in: a federation's
+/// records, a person's birth and an officer's term all lie well inside, and a
+/// year 0 typed by mistake would later break the exports.
+pub const FIRST_YEAR: i32 = 1900;
+pub const LAST_YEAR: i32 = 2100;
+
+/// `d` itself when its year lies in [`FIRST_YEAR`]..=[`LAST_YEAR`], else the
+/// Chinese message every door (form, API, ledger) shows.
+pub fn in_range(d: NaiveDate) -> Result<NaiveDate, String> {
+    if (FIRST_YEAR..=LAST_YEAR).contains(&d.year()) {
+        Ok(d)
+    } else {
+        Err(format!(
+            "日期超出范围：{}（应在{FIRST_YEAR}年至{LAST_YEAR}年之间）",
+            d.format("%Y-%m-%d")
+        ))
+    }
+}
+
 /// Parses `2020-07-08`, `2020/7/8`, `2020.7.8`, `2020年7月8日`, `20200708`.
 /// A trailing time (`2020-07-08 00:00:00`, as spreadsheets export) is ignored.
 pub fn parse_date(input: &str) -> Result<NaiveDate, String> {
@@ -16,7 +35,7 @@ pub fn parse_date(input: &str) -> Result<NaiveDate, String> {
         Some((date, time)) if time.contains(':') => date,
         _ => text.as_str(),
     };
-    parse_date_only(date_part).ok_or_else(|| MSG_DATE.to_string())
+    in_range(parse_date_only(date_part).ok_or_else(|| MSG_DATE.to_string())?)
 }
 
 fn parse_date_only(s: &str) -> Option<NaiveDate> {
@@ -80,7 +99,9 @@ impl Period {
         }
         let text = text.strip_suffix('年').unwrap_or(text);
         let year_of = |y: &str| -> Option<i32> {
-            (y.len() == 4 && y.bytes().all(|b| b.is_ascii_digit())).then(|| y.parse().ok())?
+            (y.len() == 4 && y.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| y.parse().ok())?
+                .filter(|y| (FIRST_YEAR..=LAST_YEAR).contains(y))
         };
         if let Some(y) = year_of(text) {
             return Some(Period::year(y));
@@ -262,6 +283,19 @@ mod tests {
         ] {
             assert_eq!(parse_date(s), Ok(d(2020, 7, 8)), "{s}");
         }
+    }
+
+    #[test]
+    fn dates_outside_1900_to_2100_are_refused_with_the_range() {
+        for text in ["0000-01-01", "1899-12-31", "2101-01-01", "9999-12-31"] {
+            let e = parse_date(text).unwrap_err();
+            assert!(e.contains("1900年至2100年"), "{text}: {e}");
+        }
+        assert_eq!(parse_date("1900-01-01"), Ok(d(1900, 1, 1)));
+        assert_eq!(parse_date("2100-12-31"), Ok(d(2100, 12, 31)));
+        assert!(Period::parse("0000").is_err());
+        assert!(Period::parse("2101Q1").is_err());
+        assert!(Period::parse("2020-01-01..2101-01-01").is_err());
     }
 
     #[test]

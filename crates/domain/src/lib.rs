@@ -22,6 +22,7 @@ pub mod phone;
 pub mod review;
 pub mod search;
 pub mod stats;
+pub mod text;
 
 pub use error::{FieldError, Invalid};
 

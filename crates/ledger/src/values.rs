@@ -17,9 +17,9 @@ const MAX_SERIAL: f64 = 2_958_465.0;
 pub fn date(cell: &Cell) -> Result<Option<NaiveDate>, String> {
     match cell {
         Cell::Empty => Ok(None),
-        Cell::Date(d) => Ok(Some(*d)),
+        Cell::Date(d) => domain::date::in_range(*d).map(Some),
         Cell::Number(n) if n.fract() == 0.0 && *n >= 1.0 && *n <= MAX_SERIAL => {
-            Ok(Some(from_serial(*n as u64)))
+            domain::date::in_range(from_serial(*n as u64)).map(Some)
         }
         // e.g. 20200708 typed as a number: let the text rules judge it.
         Cell::Number(n) => domain::date::parse_date(&format_number(*n)).map(Some),
@@ -189,6 +189,28 @@ mod tests {
         assert_eq!(date(&Cell::Number(44020.0)).unwrap(), Some(d));
         assert_eq!(date(&Cell::Date(d)).unwrap(), Some(d));
         assert_eq!(date(&Cell::Empty).unwrap(), None);
+    }
+
+    #[test]
+    fn date_cells_outside_1900_to_2100_are_refused() {
+        let year0 = NaiveDate::from_ymd_opt(0, 1, 1).unwrap();
+        assert!(
+            date(&Cell::Date(year0))
+                .unwrap_err()
+                .contains("1900年至2100年")
+        );
+        assert!(
+            date(&t("0000-01-01"))
+                .unwrap_err()
+                .contains("1900年至2100年")
+        );
+        // Serial 2,958,465 is 9999-12-31, a real Excel date but not ours.
+        assert!(date(&Cell::Number(2_958_465.0)).is_err());
+        // Serial 1 is 1900-01-01, the first day we take.
+        assert_eq!(
+            date(&Cell::Number(1.0)).unwrap(),
+            NaiveDate::from_ymd_opt(1900, 1, 1)
+        );
     }
 
     #[test]

@@ -41,6 +41,19 @@ impl PageError {
     pub fn bad_request(message: impl Into<String>) -> Self {
         PageError::new(StatusCode::BAD_REQUEST, message)
     }
+
+    /// A fault on our side: logged under a fresh id that the page shows, so
+    /// the user can quote it and the operator can find the log line.
+    pub fn internal(what: &str) -> Self {
+        PageError::new(StatusCode::INTERNAL_SERVER_ERROR, internal_message(what))
+    }
+}
+
+/// Logs an internal error under a new id and returns the message users see.
+pub fn internal_message(what: &str) -> String {
+    let id = hex::encode(rand::random::<[u8; 6]>());
+    tracing::error!(error_id = %id, "internal error: {what}");
+    format!("系统繁忙，请稍后再试（错误编号 {id}）")
 }
 
 impl From<DbError> for PageError {
@@ -50,10 +63,8 @@ impl From<DbError> for PageError {
             DbError::NotFound => PageError::not_found(),
             DbError::Forbidden(m) => PageError::new(StatusCode::FORBIDDEN, m),
             DbError::Conflict(m) => PageError::new(StatusCode::CONFLICT, m),
-            DbError::Db(e) => {
-                tracing::error!("database error: {e}");
-                PageError::new(StatusCode::INTERNAL_SERVER_ERROR, "系统繁忙，请稍后再试")
-            }
+            DbError::Internal(e) => PageError::internal(&e),
+            DbError::Db(e) => PageError::internal(&format!("database error: {e}")),
         }
     }
 }
@@ -121,6 +132,15 @@ impl ApiError {
     pub fn bad_request(message: impl Into<String>) -> Self {
         ApiError::new(StatusCode::BAD_REQUEST, "bad_request", message)
     }
+
+    /// A fault on our side, logged under the id the message carries.
+    pub fn internal(what: &str) -> Self {
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            internal_message(what),
+        )
+    }
 }
 
 impl From<DbError> for ApiError {
@@ -140,14 +160,8 @@ impl From<DbError> for ApiError {
             }
             DbError::Forbidden(m) => ApiError::new(StatusCode::FORBIDDEN, "forbidden", m),
             DbError::Conflict(m) => ApiError::new(StatusCode::CONFLICT, "conflict", m),
-            DbError::Db(e) => {
-                tracing::error!("database error: {e}");
-                ApiError::new(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "internal",
-                    "系统繁忙，请稍后再试",
-                )
-            }
+            DbError::Internal(e) => ApiError::internal(&e),
+            DbError::Db(e) => ApiError::internal(&format!("database error: {e}")),
         }
     }
 }

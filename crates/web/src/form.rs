@@ -120,3 +120,11 @@ pub fn org_options(orgs: &[org::Model]) -> Vec<OrgOption> {
         })
         .collect()
 }
+
+/// A multipart text field as read, refused (naming the field) when it holds
+/// NUL or another control character: the one check of the input guard that
+/// multipart bodies, read by their handlers, need too.
+pub fn plain_text(field: &str, text: String) -> Result<String, DbError> {
+    domain::text::check_plain(&text).map_err(|m| DbError::invalid(field, m))?;
+    Ok(text)
+}

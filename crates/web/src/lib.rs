@@ -10,8 +10,10 @@ pub mod csrf;
 pub mod error;
 pub mod form;
 pub mod html;
+pub mod input_guard;
 pub mod limiter;
 pub mod org_choices;
+pub mod rejections;
 pub mod security;
 pub mod state;
 
@@ -54,7 +56,10 @@ pub fn router(state: AppState) -> Router {
             }),
         )
         .merge(assets::router())
+        .fallback(rejections::not_found)
         .layer(middleware::from_fn(fresh_after_write))
+        .layer(middleware::from_fn(input_guard::check))
+        .layer(middleware::from_fn(rejections::rewrite))
         .layer(middleware::from_fn(csrf::check))
         .layer(middleware::from_fn(security::headers))
         // Extractors (Form, Json, Bytes, Multipart) obey this; upload routes raise it.

@@ -60,6 +60,10 @@ fn clean(s: &Option<String>) -> Option<String> {
         .map(String::from)
 }
 
+/// The largest head count, unit count or material quantity of one activity:
+/// far above any county's, far below where sums could overflow.
+pub const MAX_COUNT: i64 = 10_000_000;
+
 fn check(input: &ActivityInput) -> Result<(), Invalid> {
     let mut inv = Invalid::new();
     let name = input.name.trim();
@@ -86,14 +90,37 @@ fn check(input: &ActivityInput) -> Result<(), Invalid> {
         ("units_reached", input.units_reached),
         ("head_count", input.head_count),
     ] {
-        if v.is_some_and(|n| !(0..=10_000_000).contains(&n)) {
+        if v.is_some_and(|n| !(0..=MAX_COUNT).contains(&n)) {
             inv.push(field, "应为0到1000万之间的整数");
         }
+    }
+    let long =
+        |v: &Option<String>, max: usize| v.as_deref().is_some_and(|t| t.chars().count() > max);
+    if long(&input.place, 100) {
+        inv.push("place", "地点不能超过100个字");
+    }
+    if long(&input.summary, 5000) {
+        inv.push("summary", "简介不能超过5000个字");
+    }
+    if input.partners.len() > 50 || input.partners.iter().any(|p| p.chars().count() > 100) {
+        inv.push("partners", "联合单位最多50个，每个不超过100个字");
+    }
+    if input.materials.len() > 100 {
+        inv.push("materials", "发放材料最多100项");
     }
     let mut seen = std::collections::HashSet::new();
     for m in &input.materials {
         if !seen.insert(m.name.as_str()) {
             inv.push("materials", format!("材料「{}」重复", m.name));
+        }
+        if !(0..=MAX_COUNT).contains(&m.quantity) {
+            inv.push(
+                "materials",
+                format!("材料「{}」的数量应为0到1000万之间的整数", m.name),
+            );
+        }
+        if m.name.chars().count() > 60 {
+            inv.push("materials", "材料名称不能超过60个字");
         }
     }
     inv.into_result()

@@ -109,7 +109,7 @@ pub async fn add(
     };
     write().map_err(|e| {
         tracing::error!("photo write failed: {e}");
-        DbError::Conflict("照片保存失败，请稍后再试".into())
+        DbError::internal(format!("photo write failed: {e}"))
     })?;
     let row = row_of(a.id, stored_name.clone(), &p, !has_cover, now())
         .insert(c)
@@ -196,7 +196,7 @@ pub(crate) async fn add_to_new(
         if let Err(e) = write() {
             tracing::error!("photo write failed: {e}");
             remove_all(&written);
-            return Err(DbError::Conflict("照片保存失败，请稍后再试".into()));
+            return Err(DbError::internal(format!("photo write failed: {e}")));
         }
         written.push(full);
         written.push(thumb);

@@ -106,7 +106,7 @@ async fn rows_photos(
         for (n, name, job) in batch {
             let processed = job
                 .await
-                .map_err(|e| DbError::Conflict(format!("照片处理失败：{e}")))?;
+                .map_err(|e| DbError::internal(format!("photo job failed: {e}")))?;
             match processed {
                 Ok(processed) => out[n].push(RowPhoto { name, processed }),
                 Err(e) => {

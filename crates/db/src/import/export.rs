@@ -148,7 +148,7 @@ pub async fn export_workbook(db: &Db, ctx: &Ctx, org_code: &str) -> DbResult<Vec
         if plaintext {
             db.keys
                 .decrypt(cipher)
-                .map_err(|_| DbError::Conflict("无法解密，请检查密钥文件".into()))
+                .map_err(|e| DbError::internal(format!("export decrypt failed: {e}")))
         } else {
             Ok(masked.to_string())
         }
@@ -257,5 +257,5 @@ pub async fn export_workbook(db: &Db, ctx: &Ctx, org_code: &str) -> DbResult<Vec
         .await?;
     }
     w.to_xlsx_bytes()
-        .map_err(|e| DbError::Conflict(format!("生成Excel失败：{e}")))
+        .map_err(|e| DbError::internal(format!("xlsx writer failed: {e}")))
 }

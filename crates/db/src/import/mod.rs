@@ -241,6 +241,7 @@ pub fn row_error(
         DbError::NotFound => rep.push_error(issue(None, "引用的记录不存在或无权访问".into())),
         DbError::Forbidden(m) | DbError::Conflict(m) => rep.push_error(issue(None, m)),
         DbError::Db(e) => return Err(DbError::Db(e)),
+        DbError::Internal(e) => return Err(DbError::Internal(e)),
     }
     Ok(())
 }

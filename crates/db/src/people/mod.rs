@@ -584,7 +584,7 @@ pub async fn reveal(
     match stored {
         Some(s) => db.keys.decrypt(&s).map(Some).map_err(|e| {
             tracing::error!(person = p.id, "decrypt failed: {e}");
-            DbError::Conflict("无法解密该字段，请联系管理员检查密钥文件".into())
+            DbError::internal(format!("decrypt of person {} failed: {e}", p.id))
         }),
         None => Ok(None),
     }

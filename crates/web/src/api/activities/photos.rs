@@ -146,7 +146,10 @@ pub async fn add_photos(
                     uploads.push((name, bytes));
                 }
             }
-            Some("caption") => caption = Some(field.text().await.map_err(read_error)?),
+            Some("caption") => {
+                let text = field.text().await.map_err(read_error)?;
+                caption = Some(crate::form::plain_text("caption", text)?);
+            }
             _ => {}
         }
     }

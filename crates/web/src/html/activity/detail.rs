@@ -236,7 +236,10 @@ async fn add_photos(
                     uploads.push((name, bytes.to_vec()));
                 }
             }
-            Some("caption") => caption = Some(field.text().await.map_err(bad)?),
+            Some("caption") => {
+                let text = field.text().await.map_err(bad)?;
+                caption = Some(crate::form::plain_text("caption", text)?);
+            }
             _ => {}
         }
     }

@@ -175,7 +175,9 @@ async fn read_multipart(mut mp: Multipart) -> Result<(ActivityForm, Vec<Upload>)
             }
             continue;
         }
-        let v = field.text().await.map_err(bad)?.trim().to_string();
+        let v = crate::form::plain_text(&name, field.text().await.map_err(bad)?)?
+            .trim()
+            .to_string();
         match name.as_str() {
             "name" => f.name = v,
             "kind" => f.kind = v,

@@ -105,13 +105,8 @@ async fn settle<T>(txn: DatabaseTransaction, r: DbResult<T>) -> DbResult<T> {
 
 /// Renders a fragment to a string (for nesting tree levels).
 fn render<T: Template>(t: &T) -> PageResult<String> {
-    t.render().map_err(|e| {
-        tracing::error!("template error: {e}");
-        PageError::new(
-            axum::http::StatusCode::INTERNAL_SERVER_ERROR,
-            "系统繁忙，请稍后再试",
-        )
-    })
+    t.render()
+        .map_err(|e| PageError::internal(&format!("template error: {e}")))
 }
 
 /// A date for display, or "—".

@@ -11,6 +11,7 @@
 pub mod header;
 pub mod issue;
 pub mod model;
+pub mod plain;
 pub mod read;
 mod read_csv;
 mod read_xlsx;
@@ -23,6 +24,7 @@ pub mod write;
 pub use header::normalize_header;
 pub use issue::{Issue, Report};
 pub use model::{Cell, RawRow, Sheet, Workbook};
+pub use plain::check_plain_text;
 pub use read::{ReadError, read_bytes, read_path};
 pub use rows::{KeyTracker, RowView, SheetReader};
 pub use spec::{ALL_SHEETS, ColumnSpec, SheetSpec, spec_for};

@@ -66,7 +66,6 @@ impl<'a> SheetReader<'a> {
                 ok = false;
             }
         }
-        check_plain_cells(sheet, spec, &index, report);
         SheetReader {
             sheet,
             spec,
@@ -127,25 +126,6 @@ impl<'a> SheetReader<'a> {
             self.spec.name
         );
         i.and_then(|i| self.index[i])
-    }
-}
-
-/// Reports every cell of a contract column holding NUL, another control
-/// character or undecodable bytes: such text is refused, never stored.
-fn check_plain_cells(
-    sheet: &Sheet,
-    spec: &SheetSpec,
-    index: &[Option<usize>],
-    report: &mut Report,
-) {
-    for row in &sheet.rows {
-        for (col, pos) in spec.columns.iter().zip(index) {
-            if let Some(Cell::Text(t)) = pos.and_then(|p| row.cells.get(p))
-                && let Err(m) = domain::text::check_plain(t)
-            {
-                report.push_error(Issue::new(&sheet.name, row.line, Some(col.name), m));
-            }
-        }
     }
 }
 

@@ -188,3 +188,28 @@ impl IntoResponse for ApiError {
 
 pub type PageResult<T> = Result<T, PageError>;
 pub type ApiResult<T> = Result<T, ApiError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn internal_errors_are_a_500_with_an_error_id_never_a_409() {
+        let page = PageError::from(DbError::internal("photo write failed: disk full"));
+        assert_eq!(page.status, StatusCode::INTERNAL_SERVER_ERROR);
+        assert!(page.message.contains("错误编号"), "{}", page.message);
+        assert!(
+            !page.message.contains("disk"),
+            "the cause is logged, not shown"
+        );
+        let api = ApiError::from(DbError::internal("decrypt failed"));
+        assert_eq!(
+            (api.status, api.code),
+            (StatusCode::INTERNAL_SERVER_ERROR, "internal")
+        );
+        assert!(api.message.contains("错误编号"));
+        // A real conflict stays a 409.
+        let c = ApiError::from(DbError::Conflict("本组织已有该活动编号的活动".into()));
+        assert_eq!(c.status, StatusCode::CONFLICT);
+    }
+}

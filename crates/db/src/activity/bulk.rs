@@ -47,10 +47,13 @@ pub async fn upsert_many(
         .collect::<HashSet<_>>()
         .into_iter()
         .collect();
-    let mut on_file: HashSet<String> = HashSet::new();
+    // The key is (org, code): another org's activity of the same code is
+    // another activity.
+    let mut on_file: HashSet<(i64, String)> = HashSet::new();
     for chunk in codes.chunks(crate::batch::size(c, crate::batch::Rows::Keys)) {
-        let found: Vec<String> = activity::Entity::find()
+        let found: Vec<(i64, String)> = activity::Entity::find()
             .select_only()
+            .column(activity::Column::OrgId)
             .column(activity::Column::Code)
             .filter(activity::Column::Code.is_in(chunk.iter().cloned()))
             .into_tuple()
@@ -61,7 +64,7 @@ pub async fn upsert_many(
 
     let mut out: Vec<Outcome> = Vec::with_capacity(inputs.len());
     let mut later = Vec::new();
-    let mut batch: HashSet<String> = HashSet::new();
+    let mut batch: HashSet<(i64, String)> = HashSet::new();
     let mut named = Vec::new();
     let mut new_rows: Vec<(usize, activity::ActiveModel)> = Vec::new();
     let t = now();
@@ -82,7 +85,8 @@ pub async fn upsert_many(
                 continue;
             }
         };
-        if on_file.contains(&code) || !batch.insert(code.clone()) {
+        let key = (o.id, code.clone());
+        if on_file.contains(&key) || !batch.insert(key) {
             later.push(n);
             out.push(None);
             continue;
@@ -129,19 +133,22 @@ pub async fn upsert_many(
             .collect());
     }
 
-    let line_of: HashMap<String, usize> = new_rows
+    let line_of: HashMap<(i64, String), usize> = new_rows
         .iter()
-        .map(|(n, _)| (code_of(&inputs[*n]), *n))
+        .filter_map(|(n, am)| match &am.org_id {
+            sea_orm::ActiveValue::Set(org) => Some(((*org, code_of(&inputs[*n])), *n)),
+            _ => None,
+        })
         .collect();
     let mut changes = Vec::with_capacity(new_rows.len());
     let mut materials = Vec::new();
     let rows = new_rows.into_iter().map(|(_, am)| am);
     let inserted = crate::batch::insert_returning(c, crate::batch::Rows::Wide, rows)
         .await
-        .map_err(|e| DbError::from_write(e, "活动编号已存在"))?;
-    // RETURNING order is not promised: match rows to lines by code.
+        .map_err(|e| DbError::from_write(e, "本组织已有该活动编号的活动"))?;
+    // RETURNING order is not promised: match rows to lines by org and code.
     for row in inserted {
-        let n = line_of[&row.code];
+        let n = line_of[&(row.org_id, row.code.clone())];
         materials.extend(
             inputs[n]
                 .materials

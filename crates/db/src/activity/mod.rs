@@ -133,7 +133,9 @@ fn generated_code(org_code: &str, start: NaiveDate) -> String {
     format!("{}-{}-{}", org_code, start.format("%Y%m%d"), hex::encode(b))
 }
 
-/// Creates the activity, or updates the one with the same 活动编号.
+/// Creates the activity, or updates the one of the same org with the same
+/// 活动编号 (the key is the org and the code: another org's 2020-01 is
+/// another activity, and its existence is never told).
 pub async fn upsert(
     c: &impl ConnectionTrait,
     ctx: &Ctx,
@@ -142,77 +144,106 @@ pub async fn upsert(
     ctx.require(Module::Activity, Permission::Write)?;
     check(input)?;
     let o = find_capturable_ref(c, ctx, &input.org_code, "org_code").await?;
-    let programme_id = match clean(&input.programme) {
-        Some(name) => Some(programme::resolve(c, ctx, &o, &name, input.kind).await?.id),
-        None => None,
-    };
     let existing = match &input.code {
         Some(code) => {
             activity::Entity::find()
+                .filter(activity::Column::OrgId.eq(o.id))
                 .filter(activity::Column::Code.eq(code.trim()))
                 .one(c)
                 .await?
         }
         None => None,
     };
+    if let Some(before) = existing {
+        return Ok((change(c, ctx, before, &o, input).await?, false));
+    }
+    let programme_id = programme_of(c, ctx, &o, input).await?;
     let t = now();
     let name = input.name.trim().to_string();
-    let row = match existing {
-        Some(before) => {
-            // Re-importing or editing must not move an activity out of reach.
-            let before_org = org::Entity::find_by_id(before.org_id)
-                .one(c)
-                .await?
-                .ok_or(DbError::NotFound)?;
-            if !ctx.scope.can_capture_path(&before_org.path) {
-                return Err(DbError::invalid("code", "该活动编号已被其他组织使用"));
-            }
-            let mut am = before.clone().into_active_model();
-            fill(&mut am, input, o.id, programme_id, &name);
-            am.updated_at = Set(t);
-            let after = am.update(c).await?;
-            set_materials(c, after.id, &input.materials).await?;
-            Change::new(
-                "update",
-                "activity",
-                after.id,
-                format!("修改活动「{name}」"),
-            )
-            .org(o.id)
-            .before(&before)
-            .after(&after)
-            .write(c, ctx)
-            .await?;
-            (after, false)
-        }
-        None => {
-            let code = input
-                .code
-                .as_deref()
-                .map(str::trim)
-                .map(String::from)
-                .unwrap_or_else(|| generated_code(&o.code, input.start_date));
-            let mut am = activity::ActiveModel {
-                code: Set(code),
-                created_at: Set(t),
-                updated_at: Set(t),
-                ..Default::default()
-            };
-            fill(&mut am, input, o.id, programme_id, &name);
-            let row = am
-                .insert(c)
-                .await
-                .map_err(|e| DbError::from_write(e, "活动编号已存在"))?;
-            set_materials(c, row.id, &input.materials).await?;
-            Change::new("create", "activity", row.id, format!("登记活动「{name}」"))
-                .org(o.id)
-                .after(&row)
-                .write(c, ctx)
-                .await?;
-            (row, true)
-        }
+    let code = input
+        .code
+        .as_deref()
+        .map(str::trim)
+        .map(String::from)
+        .unwrap_or_else(|| generated_code(&o.code, input.start_date));
+    let mut am = activity::ActiveModel {
+        code: Set(code),
+        created_at: Set(t),
+        updated_at: Set(t),
+        ..Default::default()
     };
-    Ok(row)
+    fill(&mut am, input, o.id, programme_id, &name);
+    let row = am
+        .insert(c)
+        .await
+        .map_err(|e| DbError::from_write(e, "本组织已有该活动编号的活动"))?;
+    set_materials(c, row.id, &input.materials).await?;
+    Change::new("create", "activity", row.id, format!("登记活动「{name}」"))
+        .org(o.id)
+        .after(&row)
+        .write(c, ctx)
+        .await?;
+    Ok((row, true))
+}
+
+/// Changes activity `id` (the edit form and the API): it may move to another
+/// org the caller captures for; its 活动编号 stays.
+pub async fn update(
+    c: &impl ConnectionTrait,
+    ctx: &Ctx,
+    id: i64,
+    input: &ActivityInput,
+) -> DbResult<activity::Model> {
+    check(input)?;
+    let (before, _) = get_capturable(c, ctx, id).await?;
+    let o = find_capturable_ref(c, ctx, &input.org_code, "org_code").await?;
+    change(c, ctx, before, &o, input).await
+}
+
+/// The programme an input names, found among the org's and its ancestors'
+/// programmes or created.
+async fn programme_of(
+    c: &impl ConnectionTrait,
+    ctx: &Ctx,
+    o: &org::Model,
+    input: &ActivityInput,
+) -> DbResult<Option<i64>> {
+    Ok(match clean(&input.programme) {
+        Some(name) => Some(programme::resolve(c, ctx, o, &name, input.kind).await?.id),
+        None => None,
+    })
+}
+
+/// Writes `input` over `before`, now held by org `o`, with its audit row.
+async fn change(
+    c: &impl ConnectionTrait,
+    ctx: &Ctx,
+    before: activity::Model,
+    o: &org::Model,
+    input: &ActivityInput,
+) -> DbResult<activity::Model> {
+    let programme_id = programme_of(c, ctx, o, input).await?;
+    let name = input.name.trim().to_string();
+    let mut am = before.clone().into_active_model();
+    fill(&mut am, input, o.id, programme_id, &name);
+    am.updated_at = Set(now());
+    let after = am
+        .update(c)
+        .await
+        .map_err(|e| DbError::from_write(e, "该组织已有同一活动编号的活动"))?;
+    set_materials(c, after.id, &input.materials).await?;
+    Change::new(
+        "update",
+        "activity",
+        after.id,
+        format!("修改活动「{name}」"),
+    )
+    .org(o.id)
+    .before(&before)
+    .after(&after)
+    .write(c, ctx)
+    .await?;
+    Ok(after)
 }
 
 fn fill(

@@ -84,7 +84,16 @@ pub async fn import_workbook(
     } else {
         db.clone()
     };
-    let mut rep = Report::default();
+    let mut rep = ledger::check_plain_text(wb);
+    if !rep.is_ok() {
+        // Nothing of a file carrying control characters reaches the database.
+        return Ok(ImportOutcome {
+            report: rep,
+            counts: Vec::new(),
+            committed: false,
+            dry_run,
+        });
+    }
     let importers = importers();
     let known: Vec<&str> = importers.iter().map(|i| i.sheet()).collect();
     for s in &wb.sheets {

@@ -167,16 +167,17 @@ async fn resolve_activity(
     let Some(code) = code.map(str::trim).filter(|s| !s.is_empty()) else {
         return Ok(None);
     };
-    let missing = || DbError::invalid("activity_code", format!("活动编号「{code}」不存在"));
-    let a = crate::entity::activity::Entity::find()
-        .filter(crate::entity::activity::Column::Code.eq(code))
-        .one(c)
-        .await?
-        .ok_or_else(missing)?;
-    crate::activity::get(c, ctx, a.id)
-        .await
-        .map_err(|_| missing())?;
-    Ok(Some(a.id))
+    let refs = crate::activity::refs::ActivityRefs::load(c, &[code]).await?;
+    if !ctx.scope.allows(
+        domain::access::Module::Activity,
+        domain::access::Permission::Read,
+    ) {
+        return Err(DbError::invalid(
+            "activity_code",
+            format!("活动编号「{code}」不存在"),
+        ));
+    }
+    refs.seen(ctx, code).map(|(a, _)| Some(a.id))
 }
 
 /// Replaces an item's reposts.

@@ -2,12 +2,13 @@
 
 use super::{SheetSpec, opt, req};
 
-/// 活动 — KEY 活动编号.
+/// 活动 — KEY 活动编号 within its 主办组织编码: the code is the org's own
+/// (two townships may both number theirs 2020-01).
 pub const ACTIVITY: SheetSpec = SheetSpec {
     name: "活动",
-    key: &["活动编号"],
+    key: &["主办组织编码", "活动编号"],
     columns: &[
-        req("活动编号", "自定的唯一编号，如 2020-MQJT-03"),
+        req("活动编号", "本组织自定的唯一编号，如 2020-MQJT-03"),
         req("活动名称", ""),
         opt("品牌项目", "如 巾帼微学堂、母亲讲堂、家庭助廉、电商培训"),
         req(

@@ -462,9 +462,8 @@ pub async fn update_activity(
     {
         return Err(db::DbError::invalid("code", "活动编号不可修改").into());
     }
-    // The activity is found by its code, which is the one of this id.
     input.code = Some(current.code);
-    let (row, _) = activity::upsert(&tx, &cu.ctx, &input).await?;
+    let row = activity::update(&tx, &cu.ctx, id, &input).await?;
     let dto = dto_of(&tx, &cu.ctx, row.id).await?;
     commit(tx).await?;
     Ok(Json(dto))

@@ -25,6 +25,19 @@ fn lecture(start: &str) -> serde_json::Value {
     })
 }
 
+/// A valid 身份证号 of 秭归 born on `birth` (YYYYMMDD).
+fn id_number(birth: &str, seq: u32) -> String {
+    const W: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    const C: &[u8; 11] = b"10X98765432";
+    let body = format!("420527{birth}{seq:03}");
+    let sum: u32 = body
+        .bytes()
+        .zip(W)
+        .map(|(b, w)| u32::from(b - b'0') * w)
+        .sum();
+    format!("{body}{}", C[(sum % 11) as usize] as char)
+}
+
 fn is_chinese(s: &str) -> bool {
     s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
 }
@@ -310,5 +323,152 @@ async fn raw_rejections_come_out_in_chinese_as_a_page_or_as_json() {
         is_chinese(&res.json()["error"]["message"].to_string()),
         "{}",
         res.body
+    );
+}
+
+#[tokio::test]
+async fn an_activity_code_held_in_another_subtree_is_never_told_and_can_be_used_there_too() {
+    use crate::common::GUIZHOU;
+    let app = TestApp::with_county().await;
+    let maoping = app.login_as("maoping", Role::TownshipChair, MAOPING).await;
+    let guizhou = app.login_as("guizhou", Role::TownshipChair, GUIZHOU).await;
+    let with_code = |org: &str| {
+        json!({
+            "code": "2020-01", "name": "家庭教育讲座", "kind": "讲座", "org_code": org,
+            "start_date": "2020-07-08", "head_count": 50
+        })
+    };
+    let res = app
+        .json(
+            "POST",
+            "/api/v1/activities",
+            with_code(MAOPING),
+            Some(&maoping),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    // 归州镇's chair numbers hers the same: a new activity of her own, and
+    // nothing in the answer tells of 茅坪镇's.
+    let res = app
+        .json(
+            "POST",
+            "/api/v1/activities",
+            with_code(GUIZHOU),
+            Some(&guizhou),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    assert!(
+        !res.body.contains("茅坪") && !res.body.contains("已存在"),
+        "{}",
+        res.body
+    );
+    let guizhou_id = res.json()["id"].as_i64().expect("id");
+    assert_eq!(activities(&app).await, 2);
+
+    // Her roster row for 2020-01 lands on her activity, not on 茅坪镇's.
+    let mut w = ledger::WorkbookWriter::new();
+    let t = |s: &str| ledger::OutCell::Text(s.into());
+    w.add_sheet(
+        "参与人员",
+        &["活动编号", "姓名", "身份证号", "单位"],
+        &[vec![
+            t("2020-01"),
+            t("郑小梅"),
+            t(&id_number("19900101", 2)),
+            t("归州镇妇联"),
+        ]],
+    );
+    let wb = ledger::read_bytes("台账.xlsx", &w.to_xlsx_bytes().expect("xlsx")).expect("read");
+    let ctx = db::testing::ctx_of(app.db(), "guizhou").await;
+    let out = db::import::import_workbook(app.db(), &ctx, &wb, false)
+        .await
+        .expect("import");
+    assert!(out.committed, "{:?}", out.report.errors);
+    let res = app
+        .get(
+            &format!("/api/v1/activities/{guizhou_id}/attendees"),
+            Some(&guizhou),
+        )
+        .await;
+    assert!(res.body.contains("郑小梅"), "{}", res.body);
+
+    // A code nobody in her view holds reads the same whether or not another
+    // subtree holds it.
+    let mut w = ledger::WorkbookWriter::new();
+    w.add_sheet(
+        "参与人员",
+        &["活动编号", "姓名", "身份证号", "单位"],
+        &[vec![
+            t("2099-77"),
+            t("郑小梅"),
+            t(&id_number("19900101", 2)),
+            t(""),
+        ]],
+    );
+    let wb = ledger::read_bytes("台账.xlsx", &w.to_xlsx_bytes().expect("xlsx")).expect("read");
+    let out = db::import::import_workbook(app.db(), &ctx, &wb, false)
+        .await
+        .expect("import");
+    let unknown = out.report.errors[0].message.replace("2099-77", "X");
+    let maoping_only = {
+        let res = app
+            .json(
+                "POST",
+                "/api/v1/activities",
+                json!({
+                    "code": "2020-02", "name": "讲座", "kind": "讲座", "org_code": MAOPING,
+                    "start_date": "2020-07-09"
+                }),
+                Some(&maoping),
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+        let mut w = ledger::WorkbookWriter::new();
+        w.add_sheet(
+            "参与人员",
+            &["活动编号", "姓名", "身份证号", "单位"],
+            &[vec![
+                t("2020-02"),
+                t("郑小梅"),
+                t(&id_number("19900101", 2)),
+                t(""),
+            ]],
+        );
+        let wb = ledger::read_bytes("台账.xlsx", &w.to_xlsx_bytes().expect("xlsx")).expect("read");
+        let out = db::import::import_workbook(app.db(), &ctx, &wb, false)
+            .await
+            .expect("import");
+        out.report.errors[0].message.replace("2020-02", "X")
+    };
+    assert_eq!(
+        unknown, maoping_only,
+        "an out-of-scope code must read as unknown"
+    );
+
+    // The county sees both 2020-01s: its roster row can't tell which one.
+    let staff = db::testing::user(app.db(), "staff", Role::CountyStaff, COUNTY).await;
+    let _ = staff;
+    let county = db::testing::ctx_of(app.db(), "staff").await;
+    let mut w = ledger::WorkbookWriter::new();
+    w.add_sheet(
+        "参与人员",
+        &["活动编号", "姓名", "身份证号", "单位"],
+        &[vec![
+            t("2020-01"),
+            t("向秀英"),
+            t(&id_number("19850315", 4)),
+            t(""),
+        ]],
+    );
+    let wb = ledger::read_bytes("台账.xlsx", &w.to_xlsx_bytes().expect("xlsx")).expect("read");
+    let out = db::import::import_workbook(app.db(), &county, &wb, false)
+        .await
+        .expect("import");
+    assert!(!out.committed);
+    assert!(
+        out.report.errors[0].message.contains("无法确定"),
+        "{:?}",
+        out.report.errors
     );
 }

@@ -257,7 +257,7 @@ async fn save(
         Err(inv) => return again(FormErrors::from(inv)).await,
     };
     let txn = begin(&state).await?;
-    match activity::upsert(&txn, &cu.ctx, &input).await {
+    match activity::update(&txn, &cu.ctx, id, &input).await {
         Ok(_) => {
             commit(txn).await?;
             Ok(Redirect::to(&format!("/activities/{id}?saved=1")).into_response())

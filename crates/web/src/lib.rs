@@ -56,7 +56,10 @@ pub fn router(state: AppState) -> Router {
         .merge(assets::router())
         .layer(middleware::from_fn(fresh_after_write))
         .layer(middleware::from_fn(csrf::check))
-        .layer(middleware::from_fn(security::headers))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            security::headers_with_state,
+        ))
         // Extractors (Form, Json, Bytes, Multipart) obey this; upload routes raise it.
         .layer(axum::extract::DefaultBodyLimit::max(2 * 1024 * 1024))
         .with_state(state)

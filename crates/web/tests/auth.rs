@@ -136,7 +136,6 @@ async fn first_login_forces_a_password_change_before_anything_else() {
             password: None,
             view_roots: vec![common::MAOPING_VILLAGE.into()],
             capture_roots: vec![common::MAOPING_VILLAGE.into()],
-            must_change_password: true,
         },
     )
     .await

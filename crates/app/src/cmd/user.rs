@@ -62,7 +62,6 @@ pub async fn run(data: Option<PathBuf>, cmd: UserCommand) -> anyhow::Result<Exit
                 password: None,
                 view_roots,
                 capture_roots: orgs,
-                must_change_password: true,
             };
             let (u, pw) = account::create_user(c, &ctx, &input).await?;
             println!(

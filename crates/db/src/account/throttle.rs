@@ -76,7 +76,7 @@ impl Key {
     pub fn label(&self) -> String {
         match self {
             Key::Account(u) => format!("账号「{u}」"),
-            Key::Ip(ip) => format!("IP {ip}"),
+            Key::Ip(ip) => format!("IP「{ip}」"),
         }
     }
 }
@@ -179,7 +179,10 @@ pub async fn clear(c: &impl ConnectionTrait, key: &Key) -> DbResult<()> {
 
 /// "30秒" / "2分钟": how long until `until`, rounded up, in Chinese.
 pub fn wait_text(until: DateTime<Utc>, now: DateTime<Utc>) -> String {
-    let secs = (until - now).num_seconds().max(1);
+    // Rounded up: "29.6 s" left is "30秒", never a promise that comes early.
+    let secs = ((until - now).num_milliseconds() + 999)
+        .div_euclid(1000)
+        .max(1);
     if secs < 60 {
         format!("{secs}秒")
     } else {

@@ -303,7 +303,21 @@ pub async fn authenticate_with(
     );
     let mut keys = vec![Key::account(&username)];
     keys.extend(ip.clone().map(Key::Ip));
-    if let Some(until) = throttle::blocked_until(c, &keys, t).await? {
+    let user = app_user::Entity::find()
+        .filter(app_user::Column::Username.eq(&username))
+        .one(c)
+        .await?;
+    // The owner signing in from the address of her last sign-in isn't held up
+    // by a delay that failures elsewhere put on her username (so a stranger
+    // can't keep her out by failing every 15 minutes); her address's own
+    // count still applies. Anyone else, and any unknown username, is checked
+    // under both keys alike.
+    let from_home = ip.is_some()
+        && user
+            .as_ref()
+            .is_some_and(|u| u.last_login_ip.is_some() && u.last_login_ip == ip);
+    let checked: &[Key] = if from_home { &keys[1..] } else { &keys };
+    if let Some(until) = throttle::blocked_until(c, checked, t).await? {
         Change::new(
             "login_failed",
             "user",
@@ -314,10 +328,6 @@ pub async fn authenticate_with(
         .await?;
         return Ok(Err(LoginError::Throttled { until, now: t }));
     }
-    let user = app_user::Entity::find()
-        .filter(app_user::Column::Username.eq(&username))
-        .one(c)
-        .await?;
     let verified = match &user {
         Some(u) => password::verify(pw.to_string(), u.password_hash.clone()).await,
         None => {
@@ -354,7 +364,9 @@ pub async fn authenticate_with(
                 )
                 .write(c, &anon)
                 .await?;
-                latest = latest.max(Some(d.until));
+                if !(from_home && matches!(d.key, Key::Account(_))) {
+                    latest = latest.max(Some(d.until));
+                }
             }
             return Ok(Err(match latest {
                 Some(until) => LoginError::Throttled { until, now: t },

@@ -502,3 +502,23 @@ async fn the_demo_password_is_accepted_only_for_seeded_accounts_of_the_command_l
         .await;
     assert_eq!(res.location(), Some("/"));
 }
+
+#[tokio::test]
+async fn a_stranger_failing_elsewhere_cannot_keep_the_owner_out_of_her_usual_address() {
+    let app = TestApp::with_county().await;
+    let (u, pw) = db::testing::user(app.db(), "mp", Role::TownshipChair, MAOPING).await;
+    // She signs in from her office.
+    assert_eq!(
+        login_from(&app, "10.0.5.5", &u, &pw).await.status,
+        StatusCode::SEE_OTHER
+    );
+
+    for i in 0..8 {
+        login_from(&app, &format!("6.6.6.{i}"), &u, "Wrong#Pass2020").await;
+    }
+    let stranger = login_from(&app, "6.6.7.7", &u, &pw).await;
+    let owner = login_from(&app, "10.0.5.5", &u, &pw).await;
+
+    assert_eq!(stranger.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(owner.status, StatusCode::SEE_OTHER, "{}", owner.body);
+}

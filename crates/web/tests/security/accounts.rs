@@ -1,4 +1,4 @@
-//! 4. Accounts and sessions: a password change or reset ends the other
+//! Point 4 of the security issue, accounts and sessions: a password change or reset ends the other
 //! sessions and revokes the API tokens (and the audit trail says so); idle and
 //! absolute session timeouts; login failures throttled per account and per IP
 //! with growing delays, the same answer for an unknown user and a wrong

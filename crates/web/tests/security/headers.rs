@@ -1,6 +1,6 @@
-//! 9. Headers: a CSP that lets ECharts' inline tooltip styles through
+//! Point 9 of the security issue, headers: a CSP that lets ECharts' inline tooltip styles through
 //! (`style-src-attr`) and nothing else inline; HSTS over HTTPS only. And from
-//! 7. (bad input): the `next` redirect accepts only same-origin relative
+//! point 7 (bad input): the `next` redirect accepts only same-origin relative
 //! paths (no newline 500, no TAB open redirect), a review `move` holding a
 //! newline is a Chinese 400, and behind `--trust-proxy` the client is the
 //! right-most X-Forwarded-For entry that isn't a trusted proxy.

@@ -344,3 +344,25 @@ async fn the_account_list_pages_only_accounts_wholly_inside_the_admins_subtree()
         .unwrap();
     assert_eq!(names(rows), ["mp_chair"]);
 }
+
+#[tokio::test]
+async fn forgotten_throttle_rows_are_pruned_by_the_next_failure() {
+    let t = TestDb::new().await;
+    let db = &t.db;
+    let policy = ThrottlePolicy::default();
+    let now = chrono::Utc::now();
+    for name in ["old1", "old2"] {
+        login(db, name, "Wrong#Pass2020").await.unwrap_err();
+    }
+    assert!(throttle_failures(db, "account:old1").await.is_some());
+
+    let later = now + policy.forget_after + chrono::Duration::minutes(1);
+    account::authenticate_with(&db.conn, &policy, "new", "Wrong#Pass2020", None, later)
+        .await
+        .unwrap()
+        .unwrap_err();
+
+    assert_eq!(throttle_failures(db, "account:old1").await, None);
+    assert_eq!(throttle_failures(db, "account:old2").await, None);
+    assert_eq!(throttle_failures(db, "account:new").await, Some(1));
+}

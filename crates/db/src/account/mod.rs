@@ -302,7 +302,7 @@ pub async fn authenticate_with(
         ip.clone(),
     );
     let mut keys = vec![Key::account(&username)];
-    keys.extend(ip.clone().map(Key::Ip));
+    keys.extend(ip.as_deref().map(Key::ip));
     let user = app_user::Entity::find()
         .filter(app_user::Column::Username.eq(&username))
         .one(c)

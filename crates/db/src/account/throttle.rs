@@ -58,6 +58,21 @@ impl Key {
         Key::Account(username.trim().to_lowercase().chars().take(64).collect())
     }
 
+    /// A client address; IPv6 by its /64, which one subscriber holds whole
+    /// (rotating through it must not reset the count).
+    pub fn ip(ip: &str) -> Key {
+        match ip.parse::<std::net::IpAddr>() {
+            Ok(std::net::IpAddr::V6(v6)) => match v6.to_ipv4_mapped() {
+                Some(v4) => Key::Ip(v4.to_string()),
+                None => {
+                    let bits = u128::from(v6) & (!0u128 << 64);
+                    Key::Ip(format!("{}/64", std::net::Ipv6Addr::from(bits)))
+                }
+            },
+            _ => Key::Ip(ip.to_string()),
+        }
+    }
+
     fn text(&self) -> String {
         match self {
             Key::Account(u) => format!("account:{u}"),
@@ -125,6 +140,7 @@ pub async fn record_failure(
     keys: &[Key],
     now: DateTime<Utc>,
 ) -> DbResult<Vec<NewDelay>> {
+    prune(c, policy, now).await?;
     let mut started = Vec::new();
     for k in keys {
         let (free, max) = k.free_and_max(policy);
@@ -167,6 +183,27 @@ pub async fn record_failure(
     Ok(started)
 }
 
+/// Drops the rows of keys whose failures are forgotten and that delay
+/// nothing: a spray of made-up usernames leaves at most the last
+/// `forget_after` of them in the table.
+async fn prune(
+    c: &impl ConnectionTrait,
+    policy: &ThrottlePolicy,
+    now: DateTime<Utc>,
+) -> DbResult<()> {
+    use sea_orm::{ColumnTrait, Condition, QueryFilter};
+    login_throttle::Entity::delete_many()
+        .filter(login_throttle::Column::LastFailureAt.lt(now - policy.forget_after))
+        .filter(
+            Condition::any()
+                .add(login_throttle::Column::BlockedUntil.is_null())
+                .add(login_throttle::Column::BlockedUntil.lt(now)),
+        )
+        .exec(c)
+        .await?;
+    Ok(())
+}
+
 /// Forgets a key's failures (a username after its right password; an admin
 /// "解锁"). An IP's count is not cleared by a success: whoever holds one
 /// account could otherwise reset it between guesses at others.
@@ -204,6 +241,21 @@ mod tests {
         assert_eq!(d(7), Some(120));
         assert_eq!(d(10), Some(900));
         assert_eq!(d(1000), Some(900));
+    }
+
+    #[test]
+    fn ipv6_addresses_count_by_their_64_prefix() {
+        assert_eq!(
+            Key::ip("2001:db8:1:2:aaaa::1"),
+            Key::ip("2001:db8:1:2:bbbb::9")
+        );
+        assert_eq!(
+            Key::ip("2001:db8:1:2::5"),
+            Key::Ip("2001:db8:1:2::/64".into())
+        );
+        assert_ne!(Key::ip("2001:db8:1:2::1"), Key::ip("2001:db8:1:3::1"));
+        assert_eq!(Key::ip("::ffff:10.0.0.1"), Key::Ip("10.0.0.1".into()));
+        assert_eq!(Key::ip("10.0.0.1"), Key::Ip("10.0.0.1".into()));
     }
 
     #[test]

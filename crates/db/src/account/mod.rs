@@ -339,18 +339,25 @@ pub async fn authenticate_with(
     let user = match user {
         Some(u) if verified => u,
         other => {
+            let counted = throttle::record_failure(c, policy, &keys, t).await?;
             let why = if other.is_some() {
-                "登录失败：密码错误"
+                let n = counted
+                    .iter()
+                    .find(|f| matches!(f.key, Key::Account(_)))
+                    .map_or(1, |f| f.failures);
+                format!("登录失败：密码错误（第{n}次）")
             } else {
-                "登录失败：用户名不存在"
+                "登录失败：用户名不存在".to_string()
             };
             Change::new("login_failed", "user", &username, why)
                 .write(c, &anon)
                 .await?;
-            let delays = throttle::record_failure(c, policy, &keys, t).await?;
             let mut latest = None;
-            for d in delays {
-                let wait = throttle::wait_text(d.until, t);
+            for (d, until) in counted
+                .iter()
+                .filter_map(|f| f.until.map(|until| (f, until)))
+            {
+                let wait = throttle::wait_text(until, t);
                 tracing::warn!(key = ?d.key, failures = d.failures, %wait, "login throttled");
                 Change::new(
                     "login_throttled",
@@ -365,7 +372,7 @@ pub async fn authenticate_with(
                 .write(c, &anon)
                 .await?;
                 if !(from_home && matches!(d.key, Key::Account(_))) {
-                    latest = latest.max(Some(d.until));
+                    latest = latest.max(Some(until));
                 }
             }
             return Ok(Err(match latest {

@@ -125,21 +125,22 @@ pub async fn blocked_until(
     Ok(until)
 }
 
-/// A delay that a failure has just started.
+/// A failure as counted under one key, and the delay it starts (to log).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NewDelay {
+pub struct Counted {
     pub key: Key,
+    /// Failures of the key in a row, this one included.
     pub failures: i32,
-    pub until: DateTime<Utc>,
+    pub until: Option<DateTime<Utc>>,
 }
 
-/// Counts a failure under each key; returns the delays it starts (to log).
+/// Counts a failure under each key.
 pub async fn record_failure(
     c: &impl ConnectionTrait,
     policy: &ThrottlePolicy,
     keys: &[Key],
     now: DateTime<Utc>,
-) -> DbResult<Vec<NewDelay>> {
+) -> DbResult<Vec<Counted>> {
     prune(c, policy, now).await?;
     let mut started = Vec::new();
     for k in keys {
@@ -172,13 +173,11 @@ pub async fn record_failure(
                 .await?;
             }
         }
-        if let Some(until) = until {
-            started.push(NewDelay {
-                key: k.clone(),
-                failures,
-                until,
-            });
-        }
+        started.push(Counted {
+            key: k.clone(),
+            failures,
+            until,
+        });
     }
     Ok(started)
 }

@@ -38,6 +38,8 @@ enum Command {
         /// 信任反向代理的 X-Forwarded-For/Proto 头 (behind our own proxy only).
         #[arg(long)]
         trust_proxy: bool,
+        #[command(flatten)]
+        security: cmd::security_args::SecurityArgs,
     },
     /// 载入示范县（秭归县妇联）数据并启动 (fresh demo database in ./data-demo).
     Demo {
@@ -154,7 +156,10 @@ async fn main() -> std::process::ExitCode {
         .init();
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Serve { trust_proxy } => cmd::serve::run(cli.data, &cli.listen, trust_proxy).await,
+        Command::Serve {
+            trust_proxy,
+            security,
+        } => cmd::serve::run(cli.data, &cli.listen, trust_proxy, &security).await,
         Command::Demo { no_serve } => cmd::demo::run(cli.data, &cli.listen, no_serve).await,
         Command::Migrate => cmd::serve::migrate_only(cli.data).await,
         Command::User(u) => cmd::user::run(cli.data, u).await,

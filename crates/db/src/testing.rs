@@ -130,9 +130,10 @@ pub async fn county(db: &Db) {
 }
 
 /// A user of `role` who views and captures under `root`; returns (username, password).
+/// A seeded account: no forced password change at its first login.
 pub async fn user(db: &Db, username: &str, role: Role, root: &str) -> (String, String) {
     let pw = "Jinguo#2020test".to_string();
-    account::create_user(
+    account::create_seeded_user(
         &db.conn,
         &operator(),
         &NewUser {
@@ -142,7 +143,6 @@ pub async fn user(db: &Db, username: &str, role: Role, root: &str) -> (String, S
             password: Some(pw.clone()),
             view_roots: vec![root.into()],
             capture_roots: vec![root.into()],
-            must_change_password: false,
         },
     )
     .await
@@ -179,4 +179,29 @@ pub async fn person(db: &Db, name: &str, id: &str, org_code: &str) -> i64 {
         .expect("fixture person")
         .0
         .id
+}
+
+/// Moves a user's sessions into the past (begun `begun` ago, last seen
+/// `seen` ago), as if time had passed, and retires cached sessions: tests of
+/// the timeouts set the clock instead of sleeping.
+pub async fn backdate_sessions(
+    db: &Db,
+    user_id: i64,
+    begun: chrono::Duration,
+    seen: chrono::Duration,
+) {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
+
+    use crate::entity::session;
+    let t = crate::time::now();
+    session::Entity::update_many()
+        .col_expr(session::Column::CreatedAt, Expr::value(t - begun))
+        .col_expr(session::Column::LastSeenAt, Expr::value(t - seen))
+        .filter(session::Column::UserId.eq(user_id))
+        .exec(&db.conn)
+        .await
+        .expect("backdate sessions");
+    crate::version::bump(&db.conn)
+        .await
+        .expect("move the data version");
 }

@@ -5,8 +5,8 @@ mod common;
 
 use db::{
     Db,
-    account::{self, LoginError, MAX_FAILED_LOGINS, NewUser, session, token},
-    entity::{api_token, app_user, audit_log},
+    account::{self, LoginError, NewUser, session, throttle::ThrottlePolicy, token},
+    entity::{api_token, app_user, audit_log, login_throttle},
     sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter},
     testing::{self, MAOPING, TestDb},
 };
@@ -37,15 +37,24 @@ async fn login(db: &Db, user: &str, pw: &str) -> Result<i64, LoginError> {
         .map(|(u, _)| u.id)
 }
 
+async fn throttle_failures(db: &Db, key: &str) -> Option<i32> {
+    login_throttle::Entity::find_by_id(key.to_string())
+        .one(&db.conn)
+        .await
+        .unwrap()
+        .map(|r| r.failures)
+}
+
 #[tokio::test]
-async fn five_wrong_passwords_lock_the_account_even_against_the_right_one() {
+async fn five_wrong_passwords_delay_the_account_even_against_the_right_one_until_the_delay_ends() {
     let t = TestDb::new().await;
     let db = &t.db;
     testing::county(db).await;
     let (name, pw) = testing::user(db, "mp", Role::TownshipChair, MAOPING).await;
+    let policy = ThrottlePolicy::default();
 
     let mut results = Vec::new();
-    for _ in 0..MAX_FAILED_LOGINS {
+    for _ in 0..policy.account_free {
         results.push(login(db, &name, "Wrong#Pass2020").await);
     }
     let with_right_password = login(db, &name, &pw).await;
@@ -57,15 +66,29 @@ async fn five_wrong_passwords_lock_the_account_even_against_the_right_one() {
         "{results:?}"
     );
     assert!(
-        matches!(results[4], Err(LoginError::Locked { .. })),
+        matches!(results[4], Err(LoginError::Throttled { .. })),
         "{:?}",
         results[4]
     );
-    assert!(matches!(with_right_password, Err(LoginError::Locked { minutes }) if minutes > 0));
+    assert!(matches!(
+        with_right_password,
+        Err(LoginError::Throttled { .. })
+    ));
     assert_eq!(failed_login_rows(db, "mp").await, 6);
-    let stored = user_row(db, "mp").await;
-    assert!(stored.locked_until.is_some_and(|u| u > chrono::Utc::now()));
-    assert_eq!(stored.last_login_at, None);
+    assert_eq!(user_row(db, "mp").await.last_login_at, None);
+    // Past the delay (30 s by default) the right password signs in: no hard lock.
+    let later = chrono::Utc::now() + policy.base + chrono::Duration::seconds(1);
+    let ok = account::authenticate_with(
+        &db.conn,
+        &policy,
+        &name,
+        &pw,
+        Some("10.0.0.8".into()),
+        later,
+    )
+    .await
+    .unwrap();
+    assert!(ok.is_ok(), "{ok:?}");
 }
 
 #[tokio::test]
@@ -81,11 +104,11 @@ async fn a_right_password_before_the_fifth_failure_resets_the_counter() {
             Err(LoginError::BadCredentials)
         );
     }
-    assert_eq!(user_row(db, "mp").await.failed_logins, 4);
+    assert_eq!(throttle_failures(db, "account:mp").await, Some(4));
     let ok = login(db, &name, &pw).await;
     assert_eq!(ok, Ok(user_row(db, "mp").await.id));
     let after_success = user_row(db, "mp").await;
-    assert_eq!(after_success.failed_logins, 0);
+    assert_eq!(throttle_failures(db, "account:mp").await, None);
     assert_eq!(after_success.last_login_ip.as_deref(), Some("10.0.0.8"));
 
     // Four more failures are again below the limit.
@@ -97,7 +120,6 @@ async fn a_right_password_before_the_fifth_failure_resets_the_counter() {
     }
     assert_eq!(login(db, &name, &pw).await, Ok(after_success.id));
     assert_eq!(failed_login_rows(db, "mp").await, 8);
-    assert_eq!(user_row(db, "mp").await.locked_until, None);
 }
 
 #[tokio::test]
@@ -127,7 +149,6 @@ async fn a_new_user_must_change_her_password_and_the_policy_applies() {
             password: None,
             view_roots: vec![MAOPING.into()],
             capture_roots: vec![MAOPING.into()],
-            must_change_password: true,
         },
     )
     .await
@@ -139,14 +160,14 @@ async fn a_new_user_must_change_her_password_and_the_policy_applies() {
     assert!(user_row(db, &name).await.must_change_password);
     assert_eq!(login(db, &name, &pw).await, Ok(id));
 
-    let weak = account::change_password(&db.conn, &ctx, id, &pw, "abc12345").await;
+    let weak = account::change_password(&db.conn, &ctx, id, &pw, "abc12345", None).await;
     assert_eq!(common::invalid_fields(weak), ["new_password"]);
     let wrong_old =
-        account::change_password(&db.conn, &ctx, id, "Not#TheOld1", "Str0ng#Pass2021").await;
+        account::change_password(&db.conn, &ctx, id, "Not#TheOld1", "Str0ng#Pass2021", None).await;
     assert_eq!(common::invalid_fields(wrong_old), ["old_password"]);
     assert!(user_row(db, &name).await.must_change_password);
 
-    account::change_password(&db.conn, &ctx, id, &pw, "Str0ng#Pass2021")
+    account::change_password(&db.conn, &ctx, id, &pw, "Str0ng#Pass2021", None)
         .await
         .expect("strong password accepted");
 
@@ -322,4 +343,26 @@ async fn the_account_list_pages_only_accounts_wholly_inside_the_admins_subtree()
         .await
         .unwrap();
     assert_eq!(names(rows), ["mp_chair"]);
+}
+
+#[tokio::test]
+async fn forgotten_throttle_rows_are_pruned_by_the_next_failure() {
+    let t = TestDb::new().await;
+    let db = &t.db;
+    let policy = ThrottlePolicy::default();
+    let now = chrono::Utc::now();
+    for name in ["old1", "old2"] {
+        login(db, name, "Wrong#Pass2020").await.unwrap_err();
+    }
+    assert!(throttle_failures(db, "account:old1").await.is_some());
+
+    let later = now + policy.forget_after + chrono::Duration::minutes(1);
+    account::authenticate_with(&db.conn, &policy, "new", "Wrong#Pass2020", None, later)
+        .await
+        .unwrap()
+        .unwrap_err();
+
+    assert_eq!(throttle_failures(db, "account:old1").await, None);
+    assert_eq!(throttle_failures(db, "account:old2").await, None);
+    assert_eq!(throttle_failures(db, "account:new").await, Some(1));
 }

@@ -1,5 +1,6 @@
 //! Password policy (MLPS 2.0 level-2 practice: ≥ 8 characters, ≥ 3 of 4
-//! character classes) and generation of initial passwords.
+//! character classes, not the username, not a common password) and generation
+//! of initial passwords.
 
 use rand::Rng;
 use rand::seq::SliceRandom;
@@ -40,7 +41,48 @@ pub fn check_password_policy(password: &str, username: &str) -> Result<(), Strin
     if !user.is_empty() && password.to_lowercase().contains(&user) {
         return Err("密码不能包含用户名".into());
     }
+    if is_common(password) {
+        return Err(
+            "密码过于常见（在常见密码表中，或是 Password1、Jinguo@2020 这类常见单词加数字、符号的组合），请换一个"
+                .into(),
+        );
+    }
     Ok(())
+}
+
+/// The bundled list (`common_passwords.txt`): whole passwords and the words
+/// they are built from, in lower case.
+const COMMON: &str = include_str!("common_passwords.txt");
+
+fn common_list() -> impl Iterator<Item = &'static str> {
+    COMMON
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+}
+
+/// Look-alike swaps undone: "P@ssw0rd" reads as "password".
+fn unleet(c: char) -> char {
+    match c {
+        '@' | '4' => 'a',
+        '0' => 'o',
+        '1' | '!' => 'i',
+        '3' => 'e',
+        '5' | '$' => 's',
+        c => c,
+    }
+}
+
+/// On the bundled list as it is, or once the digits and symbols around a
+/// common word are stripped ("Jinguo@2020" → "jinguo", "Password1" →
+/// "password", "P@ssw0rd!" → "password").
+pub fn is_common(password: &str) -> bool {
+    let lower = password.to_lowercase();
+    let core = lower.trim_matches(|c: char| !c.is_alphabetic());
+    let plain: String = core.chars().map(unleet).collect();
+    // "password" with its "1" or "0" read as "i"/"o" is checked both ways.
+    let plain_i_as_l: String = plain.replace('i', "l");
+    common_list().any(|w| w == lower || w == core || w == plain || w == plain_i_as_l)
 }
 
 /// A random 14-character password that satisfies the policy (all four
@@ -91,6 +133,38 @@ mod tests {
             check_password_policy("ZhangXm#2020", "zhangxm"),
             Err("密码不能包含用户名".to_string())
         );
+    }
+
+    #[test]
+    fn common_passwords_and_word_plus_year_patterns_are_rejected() {
+        for p in [
+            "Password1",
+            "P@ssw0rd!",
+            "Jinguo@2020",
+            "Jinguo@2021",
+            "@Jinguo2020",
+            "Admin@123",
+            "Qwer1234!",
+            "Aa123456",
+            "1qaz@WSX",
+            "Fulian#2019",
+            "Welcome1!",
+        ] {
+            let err = check_password_policy(p, "zhang").unwrap_err();
+            assert!(err.contains("过于常见"), "{p}: {err}");
+        }
+    }
+
+    #[test]
+    fn uncommon_words_with_digits_and_symbols_pass() {
+        for p in [
+            "Xinmima#2020",
+            "Str0ng#Pass2021",
+            "Jinguo#2020test",
+            "Maoping@Li42",
+        ] {
+            assert_eq!(check_password_policy(p, "zhang"), Ok(()), "{p}");
+        }
     }
 
     #[test]

@@ -36,17 +36,23 @@ pub fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
         .map(|(_, v)| v.to_string())
 }
 
-/// The client's address: the socket peer, or the first `X-Forwarded-For` hop
-/// when the app runs behind our own proxy.
-pub fn client_ip(parts: &Parts, trust_proxy: bool) -> Option<String> {
-    if trust_proxy
-        && let Some(ip) = parts
+/// The client's address: the socket peer, or, when the app runs behind our
+/// own proxy (`--trust-proxy`), the right-most `X-Forwarded-For` entry that
+/// isn't a trusted proxy. The left-most entry is whatever the client wrote
+/// (taking it let anyone pick the address the login throttle counts).
+pub fn client_ip(parts: &Parts, state: &AppState) -> Option<String> {
+    if state.config.trust_proxy {
+        let xff: Vec<&str> = parts
             .headers
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(',').next())
-    {
-        return Some(ip.trim().to_string());
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .collect();
+        if let Some(ip) =
+            crate::security::client_from_forwarded(&xff, &state.security.trusted_proxies)
+        {
+            return Some(ip.to_string());
+        }
     }
     parts
         .extensions
@@ -54,15 +60,19 @@ pub fn client_ip(parts: &Parts, trust_proxy: bool) -> Option<String> {
         .map(|c| c.0.ip().to_string())
 }
 
-/// True when the request arrived over HTTPS (directly or via a trusted proxy):
-/// only then is the cookie marked `Secure` (a Secure cookie over plain HTTP on
-/// a county intranet would silently break login).
+/// True when the request arrived over HTTPS via the trusted proxy (its
+/// `X-Forwarded-Proto`, the right-most value: the one our proxy set): only
+/// then is the cookie marked `Secure` (a Secure cookie over plain HTTP on a
+/// county intranet would silently break login) and HSTS sent.
 pub fn is_https(headers: &HeaderMap, trust_proxy: bool) -> bool {
     trust_proxy
         && headers
-            .get("x-forwarded-proto")
-            .and_then(|v| v.to_str().ok())
-            == Some("https")
+            .get_all("x-forwarded-proto")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .next_back()
+            .is_some_and(|p| p.trim().eq_ignore_ascii_case("https"))
 }
 
 pub fn session_cookie(token: &str, secure: bool) -> String {
@@ -78,7 +88,7 @@ pub fn clear_cookie() -> String {
 
 async fn resolve(parts: &Parts, state: &AppState) -> Result<Option<CurrentUser>, db::DbError> {
     let c = &state.db.read;
-    let ip = client_ip(parts, state.config.trust_proxy);
+    let ip = client_ip(parts, state);
     let bearer = parts
         .headers
         .get(header::AUTHORIZATION)
@@ -98,7 +108,9 @@ async fn resolve(parts: &Parts, state: &AppState) -> Result<Option<CurrentUser>,
     let Some(token) = cookie_value(&parts.headers, COOKIE) else {
         return Ok(None);
     };
-    let Some(s) = account::session::load_cached(&state.db, &token).await? else {
+    let Some(s) =
+        account::session::load_cached_with(&state.db, &token, &state.security.sessions).await?
+    else {
         return Ok(None);
     };
     let mut ctx = Ctx::new(s.scope, ip);
@@ -137,8 +149,15 @@ impl FromRequestParts<AppState> for PageUser {
                 Redirect::to(&to).into_response()
             });
         };
+        // Every page but the password page itself, until the password is
+        // changed (an initial or reset password is known to someone else).
         if current.user.must_change_password && parts.uri.path() != "/account/password" {
-            return Err(Redirect::to("/account/password").into_response());
+            let to = "/account/password";
+            return Err(if parts.headers.contains_key("hx-request") {
+                ([("hx-redirect", to)], "").into_response()
+            } else {
+                Redirect::to(to).into_response()
+            });
         }
         Ok(PageUser(current))
     }
@@ -182,12 +201,36 @@ pub fn urlencode(s: &str) -> String {
     out
 }
 
-/// Only local paths are followed after login (no open redirect).
+/// Only same-origin relative paths are followed after login (no open
+/// redirect, no broken `Location` header): one `/` then anything but a second
+/// `/` or `\\`, and no control character or space anywhere. Browsers drop TAB,
+/// CR and LF from URLs, so "/\t/evil.example" would be "//evil.example" to them;
+/// a newline would also make the `Location` header invalid (a 500). Anything
+/// else gives "/". Non-ASCII text (a Chinese search term) is percent-encoded.
 pub fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
-        _ => "/".into(),
+    let Some(n) = next else {
+        return "/".into();
+    };
+    let mut chars = n.chars();
+    let ok = chars.next() == Some('/')
+        && !matches!(chars.next(), Some('/' | '\\'))
+        && !n.contains('\\')
+        && !n.chars().any(|c| c.is_control() || c.is_whitespace());
+    if !ok {
+        return "/".into();
     }
+    let mut out = String::with_capacity(n.len());
+    for c in n.chars() {
+        if c.is_ascii() {
+            out.push(c);
+        } else {
+            let mut buf = [0u8; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        }
+    }
+    out
 }
 
 /// The caller's address as an extractor (for handlers without a signed-in user).
@@ -200,6 +243,31 @@ impl FromRequestParts<AppState> for ClientIp {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        Ok(ClientIp(client_ip(parts, state.config.trust_proxy)))
+        Ok(ClientIp(client_ip(parts, state)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn only_same_origin_relative_paths_are_followed() {
+        for bad in [
+            "//evil.example",
+            "/\\evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/a\r\nSet-Cookie: x=1",
+            "https://evil.example/",
+            "evil",
+            "/ /x",
+            "/\u{0}",
+        ] {
+            assert_eq!(safe_next(Some(bad)), "/", "{bad:?}");
+        }
+        assert_eq!(safe_next(Some("/people?q=1")), "/people?q=1");
+        assert_eq!(safe_next(Some("/people?q=张")), "/people?q=%E5%BC%A0");
+        assert_eq!(safe_next(None), "/");
     }
 }

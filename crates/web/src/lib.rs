@@ -61,7 +61,10 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn(input_guard::check))
         .layer(middleware::from_fn(rejections::rewrite))
         .layer(middleware::from_fn(csrf::check))
-        .layer(middleware::from_fn(security::headers))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            security::headers_with_state,
+        ))
         // Extractors (Form, Json, Bytes, Multipart) obey this; upload routes raise it.
         .layer(axum::extract::DefaultBodyLimit::max(2 * 1024 * 1024))
         .with_state(state)

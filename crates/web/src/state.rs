@@ -23,6 +23,9 @@ pub struct AppState {
     /// The org filter of list pages per scope, rendered (weighed by org: at
     /// most 200,000 options in all).
     pub org_choices: Arc<Cache<String, OrgChoices>>,
+    /// Sessions, login throttling and trusted proxies (defaults unless the
+    /// binary sets them with [`AppState::with_security`]).
+    pub security: Arc<crate::security::Settings>,
 }
 
 impl AppState {
@@ -32,6 +35,12 @@ impl AppState {
             config: Arc::new(config),
             limiter: Arc::new(LoginLimiter::default()),
             org_choices: Arc::new(Cache::new(200_000)),
+            security: Arc::new(crate::security::Settings::default()),
         }
+    }
+
+    pub fn with_security(mut self, settings: crate::security::Settings) -> AppState {
+        self.security = Arc::new(settings);
+        self
     }
 }

@@ -473,6 +473,29 @@ async fn county_dashboard_to_records_and_the_2020_review_downloads(viewport: Vie
     b.click("form.filters button[type=submit]").await;
     b.wait_text("h1.page-title", "2020年看板").await;
     b.find("#by-child .chart canvas").await;
+    // Each chart's tooltip, as a hover shows it: ECharts writes it as HTML
+    // with inline style attributes, which the CSP must let through (the
+    // checkpoint counts the violations: there must be none).
+    let tips = b
+        .js(
+            "var n = 0; document.querySelectorAll('.chart').forEach(function (el) { \
+               var c = echarts.getInstanceByDom(el); if (!c) return; \
+               c.dispatchAction({ type: 'showTip', seriesIndex: 0, dataIndex: 0 }); n++; }); \
+             return n;",
+        )
+        .await;
+    assert!(
+        tips.as_u64().unwrap_or(0) > 0,
+        "charts on the dashboard: {tips}"
+    );
+    driver::until("a chart tooltip to show", Duration::from_secs(10), || async {
+        let shown = b
+            .js("return Array.from(document.querySelectorAll('.chart div')).some(function (d) { \
+                   return d.style.position === 'absolute' && d.innerHTML.indexOf('<span') >= 0; });")
+            .await;
+        (shown == serde_json::json!(true)).then_some(())
+    })
+    .await;
     b.checkpoint("1-dashboard").await;
 
     // 茅坪镇's count in the table under the bar chart, and its bar: the bar

@@ -112,9 +112,10 @@ pub async fn run(data: Option<PathBuf>, listen: &str, no_serve: bool) -> anyhow:
             } else {
                 vec![(*org).into()]
             },
-            must_change_password: false,
         };
-        account::create_user(&db.conn, &ctx, &input).await?;
+        // The demo's password is printed for everyone: seeded accounts, which
+        // skip the policy and the forced change (only the CLI can create them).
+        account::create_seeded_user(&db.conn, &ctx, &input).await?;
     }
     println!();
     println!("示范账号（密码均为 {DEMO_PASSWORD}）：");
@@ -124,5 +125,5 @@ pub async fn run(data: Option<PathBuf>, listen: &str, no_serve: bool) -> anyhow:
     if no_serve {
         return Ok(ExitCode::SUCCESS);
     }
-    super::serve::serve(db, dir, listen, false).await
+    super::serve::serve(db, dir, listen, false, Default::default()).await
 }

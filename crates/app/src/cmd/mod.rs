@@ -5,6 +5,7 @@ pub mod bench_data;
 pub mod demo;
 pub mod ledger;
 pub mod review;
+pub mod security_args;
 pub mod serve;
 pub mod stats;
 pub mod user;

@@ -17,7 +17,9 @@ pub async fn run(
     data: Option<PathBuf>,
     listen: &str,
     trust_proxy: bool,
+    security: &super::security_args::SecurityArgs,
 ) -> anyhow::Result<ExitCode> {
+    let settings = security.settings()?;
     let dir = setup::data_dir(data, "data");
     let db = setup::open(&dir).await?;
     if let Some((user, pw)) = db::account::bootstrap_admin(&db.conn).await? {
@@ -25,7 +27,7 @@ pub async fn run(
         println!("  用户名：{user}");
         println!("  初始密码：{pw}   （只显示这一次，首次登录须修改）");
     }
-    serve(db, dir, listen, trust_proxy).await
+    serve(db, dir, listen, trust_proxy, settings).await
 }
 
 pub async fn serve(
@@ -33,6 +35,7 @@ pub async fn serve(
     dir: PathBuf,
     listen: &str,
     trust_proxy: bool,
+    security: web::security::Settings,
 ) -> anyhow::Result<ExitCode> {
     let state = web::AppState::new(
         db,
@@ -40,7 +43,8 @@ pub async fn serve(
             data_dir: dir,
             trust_proxy,
         },
-    );
+    )
+    .with_security(security);
     let app = web::router(state);
     let listener = tokio::net::TcpListener::bind(listen)
         .await

@@ -34,7 +34,7 @@ pub enum UserCommand {
     ResetPassword { username: String },
     /// 停用账号 (lock an account).
     Lock { username: String },
-    /// 启用账号 (unlock an account).
+    /// 启用账号，并解除登录失败造成的暂停 (unlock an account and lift its login delay).
     Unlock { username: String },
 }
 
@@ -62,7 +62,6 @@ pub async fn run(data: Option<PathBuf>, cmd: UserCommand) -> anyhow::Result<Exit
                 password: None,
                 view_roots,
                 capture_roots: orgs,
-                must_change_password: true,
             };
             let (u, pw) = account::create_user(c, &ctx, &input).await?;
             println!(
@@ -73,7 +72,9 @@ pub async fn run(data: Option<PathBuf>, cmd: UserCommand) -> anyhow::Result<Exit
         }
         UserCommand::ResetPassword { username } => {
             let pw = account::reset_password(c, &ctx, &username).await?;
-            println!("已重置 {username} 的密码：{pw}（下次登录须修改）");
+            println!(
+                "已重置 {username} 的密码：{pw}（下次登录须修改；其登录会话已全部退出，API令牌已全部吊销）"
+            );
         }
         UserCommand::Lock { username } => {
             account::set_disabled(c, &ctx, &username, true).await?;

@@ -100,6 +100,21 @@ pub async fn revoke(c: &impl ConnectionTrait, ctx: &Ctx, id: i64) -> DbResult<()
     Ok(())
 }
 
+/// Revokes every live token of a user (a password change or reset); returns
+/// how many. The caller's audit row says so.
+pub async fn revoke_all_for_user(c: &impl ConnectionTrait, user_id: i64) -> DbResult<u64> {
+    let res = api_token::Entity::update_many()
+        .col_expr(
+            api_token::Column::RevokedAt,
+            sea_orm::sea_query::Expr::value(Some(now())),
+        )
+        .filter(api_token::Column::UserId.eq(user_id))
+        .filter(api_token::Column::RevokedAt.is_null())
+        .exec(c)
+        .await?;
+    Ok(res.rows_affected)
+}
+
 /// The user behind a bearer token, if it is valid and not revoked (read
 /// through the read pool; the once-a-minute touch writes).
 pub async fn authenticate(db: &crate::Db, token: &str) -> DbResult<Option<app_user::Model>> {

@@ -11,6 +11,7 @@ pub mod checklist_entry;
 pub mod checklist_item;
 pub mod household;
 pub mod household_member;
+pub mod login_throttle;
 pub mod officer;
 pub mod org;
 pub mod org_tree_history;

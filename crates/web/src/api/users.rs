@@ -226,7 +226,6 @@ pub async fn create_user(
         password: None,
         view_roots: body.view_roots,
         capture_roots: body.capture_roots,
-        must_change_password: true,
     };
     let tx = begin(&state).await?;
     let (user, password) = account::create_user(&tx, &cu.ctx, &input).await?;

@@ -76,18 +76,27 @@ async fn login(
         next: next.clone(),
         username: f.username.clone(),
     };
-    if !state.limiter.allow(&f.username) {
-        return Ok((
-            axum::http::StatusCode::TOO_MANY_REQUESTS,
-            page("登录尝试过于频繁，请15分钟后再试".into()),
-        )
-            .into_response());
-    }
     let c = &state.db.conn;
-    match account::authenticate(c, &f.username, &f.password, ip.clone()).await? {
-        Err(e) => Ok((axum::http::StatusCode::UNAUTHORIZED, page(e.message())).into_response()),
+    // Throttled per username and per address in the database (no hard lock,
+    // no sleeping here): see `db::account::throttle`.
+    let outcome = account::authenticate_with(
+        c,
+        &state.security.throttle,
+        &f.username,
+        &f.password,
+        ip.clone(),
+        db::time::now(),
+    )
+    .await?;
+    match outcome {
+        Err(e) => {
+            let status = match e {
+                account::LoginError::Throttled { .. } => axum::http::StatusCode::TOO_MANY_REQUESTS,
+                _ => axum::http::StatusCode::UNAUTHORIZED,
+            };
+            Ok((status, page(e.message())).into_response())
+        }
         Ok((user, last)) => {
-            state.limiter.clear(&f.username);
             let ua = headers
                 .get(header::USER_AGENT)
                 .and_then(|v| v.to_str().ok())
@@ -148,6 +157,7 @@ struct PasswordForm {
 async fn change_password(
     State(state): State<AppState>,
     PageUser(cu): PageUser,
+    headers: HeaderMap,
     Form(f): Form<PasswordForm>,
 ) -> PageResult<Response> {
     let again = |errors: FormErrors| PasswordPage {
@@ -166,6 +176,8 @@ async fn change_password(
         cu.user.id,
         &f.old_password,
         &f.new_password,
+        // This session stays; every other one and every API token ends.
+        cookie_value(&headers, COOKIE).as_deref(),
     )
     .await
     {

@@ -109,7 +109,7 @@ async fn list_users(
                 .user
                 .last_login_at
                 .map_or_else(|| "从未登录".into(), beijing),
-            locked_until: r.user.locked_until.filter(|u| *u > t).map(beijing),
+            locked_until: r.login_paused_until.filter(|u| *u > t).map(beijing),
             disabled: r.user.disabled,
             must_change: r.user.must_change_password,
             username: r.user.username,
@@ -229,7 +229,6 @@ async fn create_user(
         password: None,
         view_roots: form.view_roots.clone(),
         capture_roots: form.capture_roots.clone(),
-        must_change_password: true,
     };
     let txn = begin(&state).await?;
     match account::create_user(&txn, &cu.ctx, &input).await {

@@ -54,6 +54,19 @@ document.querySelectorAll('input, select, textarea').forEach(function (el) {
 return bad;
 "#;
 
+/// Runs before any script of every document (a DevTools script, outside the
+/// page's CSP): collects the page's CSP violations, which a checkpoint reads.
+/// The console also reports them, but only as text among other errors; the
+/// event says which directive refused what.
+const CSP_LISTENER_JS: &str = r#"
+window.__cspViolations = [];
+document.addEventListener('securitypolicyviolation', function (e) {
+  window.__cspViolations.push(e.violatedDirective + ' refused ' + (e.blockedURI || 'inline') +
+    ' at ' + (e.sourceFile || document.location.pathname) + ':' + e.lineNumber +
+    (e.sample ? ' (' + e.sample + ')' : ''));
+});
+"#;
+
 const OVERFLOW_JS: &str = r#"
 var d = document.documentElement;
 if (d.scrollWidth <= window.innerWidth) return null;
@@ -80,6 +93,16 @@ impl Browser {
         let driver = Driver::start(chromedriver).await;
         let profile = tempfile::tempdir().expect("profile dir");
         let client = driver::connect(&driver, viewport, profile.path()).await;
+        client
+            .issue_cmd(SessionPost {
+                path: "goog/cdp/execute",
+                body: json!({
+                    "cmd": "Page.addScriptToEvaluateOnNewDocument",
+                    "params": { "source": CSP_LISTENER_JS }
+                }),
+            })
+            .await
+            .expect("install the CSP violation listener");
         Browser {
             client,
             viewport,
@@ -279,6 +302,18 @@ impl Browser {
             .collect()
     }
 
+    /// The CSP violations of the current document since the last call.
+    pub async fn csp_violations(&self) -> Vec<String> {
+        let v = self
+            .js("return window.__cspViolations ? window.__cspViolations.splice(0) : ['no CSP listener on this page'];")
+            .await;
+        v.as_array()
+            .into_iter()
+            .flatten()
+            .map(|m| m.as_str().unwrap_or_default().to_string())
+            .collect()
+    }
+
     /// Saves a full-page screenshot of the tab as `<journey>-<viewport>-<step>.png`.
     pub async fn screenshot(&mut self, step: &str) -> PathBuf {
         let metrics = self
@@ -342,6 +377,14 @@ impl Browser {
             self.journey,
             self.viewport.name(),
             self.started.elapsed().as_secs_f64()
+        );
+        // Never tolerated, whatever the step expects in the console.
+        let violations = self.csp_violations().await;
+        assert!(
+            violations.is_empty(),
+            "{} CSP violations on {at} ({}): {violations:#?}",
+            violations.len(),
+            shot.display()
         );
         let errors: Vec<String> = self
             .console_errors()

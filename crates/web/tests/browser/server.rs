@@ -81,7 +81,6 @@ pub async fn new_account(
             password: Some(password.into()),
             view_roots: vec![root.into()],
             capture_roots: vec![root.into()],
-            must_change_password: true,
         },
     )
     .await

@@ -59,6 +59,15 @@ impl Res {
 impl TestApp {
     /// The app on a fresh database holding the fixture county.
     pub async fn with_county() -> TestApp {
+        Self::with_county_configured(false, web::security::Settings::default()).await
+    }
+
+    /// [`with_county`](Self::with_county) behind a proxy (`--trust-proxy`)
+    /// or not, with these session, throttle and proxy settings.
+    pub async fn with_county_configured(
+        trust_proxy: bool,
+        security: web::security::Settings,
+    ) -> TestApp {
         let t = TestDb::new().await;
         db::testing::county(&t.db).await;
         let dir = tempfile::tempdir().expect("temp dir");
@@ -66,9 +75,10 @@ impl TestApp {
             t.db.clone(),
             web::Config {
                 data_dir: dir.path().to_path_buf(),
-                trust_proxy: false,
+                trust_proxy,
             },
-        );
+        )
+        .with_security(security);
         let router = web::router(state);
         TestApp {
             t,

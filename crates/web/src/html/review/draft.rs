@@ -211,9 +211,24 @@ async fn save(
         .iter()
         .flat_map(|p| p.highlights.iter().map(|h| h.key.clone()))
         .collect();
+    // A move is "up:<key>" or "down:<key>" of a highlight of this review;
+    // anything else (a crafted value, a newline) is refused in Chinese
+    // instead of reaching the redirect's Location header.
     let mv = f.one("move");
-    if let Some((dir, key)) = mv.split_once(':') {
-        order = moved(&c.review, key, dir == "up");
+    let mv = match mv.split_once(':') {
+        None if mv.is_empty() => None,
+        Some((dir @ ("up" | "down"), key)) if order.iter().any(|k| k == key) => {
+            Some((dir == "up", key.to_string()))
+        }
+        _ => {
+            return Err(PageError::bad_request(format!(
+                "移动看点的参数「{}」无效：应为 up:看点标识 或 down:看点标识，且看点属于本盘点",
+                mv.escape_debug()
+            )));
+        }
+    };
+    if let Some((up, key)) = &mv {
+        order = moved(&c.review, key, *up);
     }
     let edits = Edits {
         title: text(f.one("title")),
@@ -226,9 +241,9 @@ async fn save(
     let txn = begin(&state).await?;
     db::review::store::save_draft(&txn, &cu.ctx, &c.org.code, &c.key, &json).await?;
     commit(txn).await?;
+    // Keys come from the outline (any text): percent-encoded for the header.
     let anchor = mv
-        .split_once(':')
-        .map(|(_, k)| format!("#h-{k}"))
+        .map(|(_, k)| format!("#h-{}", crate::auth::urlencode(&k)))
         .unwrap_or_default();
     Ok(Redirect::to(&format!(
         "{}?saved=1{anchor}",

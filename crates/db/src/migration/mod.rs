@@ -9,6 +9,7 @@ mod m0004_data_version;
 mod m0005_roster_summary;
 mod m0006_activity_status_index;
 pub(crate) mod m0007_search_chars_index;
+mod m0008_masks;
 
 /// The character indexes' names, for upkeep outside the migration.
 pub(crate) use m0007_search_chars_index as search_chars;
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0005_roster_summary::Migration),
             Box::new(m0006_activity_status_index::Migration),
             Box::new(m0007_search_chars_index::Migration),
+            Box::new(m0008_masks::Migration),
         ]
     }
 }

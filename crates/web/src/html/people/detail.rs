@@ -142,10 +142,13 @@ struct Revealed {
 #[derive(Deserialize)]
 struct RevealForm {
     field: String,
+    #[serde(default)]
+    purpose: String,
 }
 
-/// The plaintext of one field as an htmx fragment. The repository checks the
-/// `sensitive` permission and writes the access-log row.
+/// The plaintext of one field as an htmx fragment. The 用途 the user typed is
+/// required and goes into the access-log row the repository writes (after
+/// checking the `sensitive` permission).
 async fn reveal(
     State(state): State<AppState>,
     PageUser(cu): PageUser,
@@ -155,18 +158,29 @@ async fn reveal(
     let field = match f.field.as_str() {
         "id_number" => SensitiveField::IdNumber,
         "phone" => SensitiveField::Phone,
-        _ => return Err(PageError::bad_request("要查看的字段无效")),
+        "name" => SensitiveField::Name,
+        other => {
+            return Err(PageError::bad_request(format!(
+                "要查看的字段「{other}」无效，可选：身份证号、手机号、姓名"
+            )));
+        }
     };
+    let purpose = f.purpose.trim();
+    if purpose.is_empty() {
+        return Err(PageError::bad_request(
+            "请填写查看用途：用途会和查看人、时间一并记入访问日志",
+        ));
+    }
+    let n = purpose.chars().count();
+    if n > 200 {
+        return Err(PageError::bad_request(format!(
+            "查看用途最多200个字，现有{n}个字"
+        )));
+    }
     let id = person_id(&id)?;
-    let value = people::reveal(
-        &state.db.conn,
-        &state.db,
-        &cu.ctx,
-        id,
-        field,
-        "人员详情页查看明文",
-    )
-    .await?;
+    let txn = begin(&state).await?;
+    let value = people::reveal(&txn, &state.db, &cu.ctx, id, field, purpose).await?;
+    commit(txn).await?;
     Ok(Revealed {
         field: field.code(),
         value: value.unwrap_or_else(|| "—".into()),

@@ -165,6 +165,10 @@ async fn reveal(
             )));
         }
     };
+    // Permission first: without it the answer is 403 whatever was typed.
+    cu.ctx
+        .require(Module::People, Permission::Sensitive)
+        .map_err(PageError::from)?;
     let purpose = f.purpose.trim();
     if purpose.is_empty() {
         return Err(PageError::bad_request(

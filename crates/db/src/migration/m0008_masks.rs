@@ -6,6 +6,7 @@
 //! the key. This migration
 //! - replaces `person.birth_date` by `person.birth_year` (all a page shows
 //!   without a logged reveal; the full date stays inside the encrypted number);
+//! - adds `attendance.birth_year` (from the number a roster line was given);
 //! - recomputes every stored mask to the region code plus the check character
 //!   (`420527***********X`): `person.id_masked`, `attendance.id_masked`, and the
 //!   copies in audit rows (their summaries and before/after JSON), which are
@@ -49,6 +50,16 @@ impl MigrationTrait for Migration {
             .await?;
         c.execute_unprepared("ALTER TABLE person DROP COLUMN birth_date")
             .await?;
+        // A roster line keeps the birth year of the number it was given, so
+        // a walk-in child (no person record) is masked too; old lines take
+        // their person's.
+        c.execute_unprepared("ALTER TABLE attendance ADD COLUMN birth_year INTEGER NULL")
+            .await?;
+        c.execute_unprepared(
+            "UPDATE attendance SET birth_year = (SELECT p.birth_year FROM person p \
+             WHERE p.id = attendance.person_id) WHERE person_id IS NOT NULL",
+        )
+        .await?;
         for table in ["person", "attendance"] {
             c.execute_unprepared(&format!(
                 "UPDATE {table} SET id_masked = substr(id_masked, 1, 6) || '***********' || \
@@ -82,6 +93,8 @@ impl MigrationTrait for Migration {
         m.drop_table(Table::drop().table("search_log").to_owned())
             .await?;
         let c = m.get_connection();
+        c.execute_unprepared("ALTER TABLE attendance DROP COLUMN birth_year")
+            .await?;
         c.execute_unprepared("ALTER TABLE person ADD COLUMN birth_date DATE NULL")
             .await?;
         c.execute_unprepared("ALTER TABLE person DROP COLUMN birth_year")

@@ -703,16 +703,25 @@ pub async fn minors_among(
 }
 
 /// A roster as rosters, activity pages and the roster API show it: a child's
-/// name (a person on file under 18) as surname + `*`. These views are not
-/// logged, so no permission shows more; the full name is on the person's
-/// page through a logged reveal.
+/// name (under 18 by the birth year of the number given, or of her person
+/// record) as surname + `*`. These views are not logged, so no permission
+/// shows more; the full name is on the person's page through a logged reveal.
 pub async fn mask_roster_children(
     c: &impl ConnectionTrait,
     rows: &mut [crate::entity::attendance::Model],
 ) -> DbResult<()> {
-    let minors = minors_among(c, rows.iter().filter_map(|r| r.person_id), today_beijing()).await?;
+    let today = today_beijing();
+    let unknown = rows
+        .iter()
+        .filter(|r| r.birth_year.is_none())
+        .filter_map(|r| r.person_id);
+    let minors = minors_among(c, unknown, today).await?;
     for r in rows.iter_mut() {
-        if r.person_id.is_some_and(|p| minors.contains(&p)) {
+        let child = match r.birth_year {
+            Some(y) => may_be_minor(y, today),
+            None => r.person_id.is_some_and(|p| minors.contains(&p)),
+        };
+        if child {
             r.name = mask_child_name(&r.name);
         }
     }

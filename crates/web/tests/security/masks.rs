@@ -147,6 +147,15 @@ async fn fixture() -> Fixture {
             .await
             .expect("attendee");
     }
+    // A walk-in child: her number given on the roster, no person record.
+    let walk_in = attendance::AttendeeInput {
+        name: "孙小宝".into(),
+        id_number: Some(IdNumber::parse(&id_born(child_birth, "062")).unwrap()),
+        unit: None,
+    };
+    attendance::add(&db.conn, &db, &op, a.id, &walk_in)
+        .await
+        .expect("walk-in");
     Fixture {
         app,
         people,
@@ -425,10 +434,12 @@ async fn a_child_is_shown_by_surname_and_star_in_the_roster_its_api_the_people_p
                 !text.contains("刘佳怡"),
                 "{user} sees the 17-year-old's name"
             );
+            assert!(!text.contains("孙小宝"), "{user} sees the walk-in child");
             assert!(text.contains("陈*"), "{user}: {text}");
         }
-        // An adult keeps her name on the roster.
+        // An adult keeps her name on the roster; the walk-in child is masked.
         assert!(views[0].body.contains("王秀梅"));
+        assert!(views[0].body.contains("孙*") && views[1].body.contains("孙*"));
     }
     // The permission and a logged view: the full name, with its 用途.
     let admin = f.app.login_as("admin2", Role::CountyAdmin, COUNTY).await;

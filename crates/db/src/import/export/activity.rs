@@ -132,13 +132,17 @@ pub async fn add_sheets(
     let mut rows = Vec::with_capacity(roster.len());
     let today = crate::time::today_beijing();
     for r in &roster {
-        let mut name = r.name.clone();
-        let id = match r.person_id.and_then(|p| people.get(&p)) {
+        let person = r.person_id.and_then(|p| people.get(&p));
+        let year = r.birth_year.or(person.map(|p| p.birth_year));
+        let name = match year {
+            Some(y) if !plaintext && domain::idcard::may_be_minor(y, today) => {
+                domain::mask::mask_child_name(&r.name)
+            }
+            _ => r.name.clone(),
+        };
+        let id = match person {
             Some(p) => {
                 revealed += 1;
-                if !plaintext && domain::idcard::may_be_minor(p.birth_year, today) {
-                    name = domain::mask::mask_child_name(&name);
-                }
                 reveal(&p.id_cipher, &p.id_masked)?
             }
             None => r.id_masked.clone().unwrap_or_default(),

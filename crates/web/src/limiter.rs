@@ -112,14 +112,38 @@ impl SearchLimiter {
         self.allow_at(account, ip, Instant::now())
     }
 
+    /// Refuses when `account` or `ip` is already over a limit, without
+    /// counting: a registration checks this before it looks the number up, so
+    /// the refusal depends on earlier look-ups and never on this number.
+    pub fn check(&self, account: i64, ip: Option<&str>) -> Result<(), String> {
+        self.run(account, ip, Instant::now(), false)
+    }
+
+    /// Counts one look-up that told whether a number is on file.
+    pub fn record(&self, account: i64, ip: Option<&str>) {
+        let now = Instant::now();
+        let mut map = self.hits.lock().unwrap_or_else(|e| e.into_inner());
+        for key in Self::keys(account, ip) {
+            map.entry(key.0).or_default().push(now);
+        }
+    }
+
+    fn keys(account: i64, ip: Option<&str>) -> Vec<(String, &'static str)> {
+        std::iter::once((format!("u:{account}"), "本账号"))
+            .chain(ip.map(|ip| (format!("ip:{ip}"), "本IP地址")))
+            .collect()
+    }
+
     fn allow_at(&self, account: i64, ip: Option<&str>, now: Instant) -> Result<(), String> {
+        self.run(account, ip, now, true)
+    }
+
+    fn run(&self, account: i64, ip: Option<&str>, now: Instant, count: bool) -> Result<(), String> {
         let mut map = self.hits.lock().unwrap_or_else(|e| e.into_inner());
         if map.len() > 10_000 {
             map.retain(|_, v| v.last().is_some_and(|t| now.duration_since(*t) < DAY));
         }
-        let keys: Vec<(String, &str)> = std::iter::once((format!("u:{account}"), "本账号"))
-            .chain(ip.map(|ip| (format!("ip:{ip}"), "本IP地址")))
-            .collect();
+        let keys = Self::keys(account, ip);
         for (key, who) in &keys {
             let v = map.entry(key.clone()).or_default();
             v.retain(|t| now.duration_since(*t) < DAY);
@@ -140,8 +164,10 @@ impl SearchLimiter {
                 ));
             }
         }
-        for (key, _) in keys {
-            map.entry(key).or_default().push(now);
+        if count {
+            for (key, _) in keys {
+                map.entry(key).or_default().push(now);
+            }
         }
         Ok(())
     }
@@ -177,6 +203,36 @@ pub(crate) fn admit_exact_search(
         .allow(ctx.user_id().unwrap_or_default(), ctx.ip.as_deref())
         .map_err(SearchRefusal::TooMany)?;
     Ok(Some(exact))
+}
+
+/// Before a look-up by 身份证号 inside a write (registering a person, adding
+/// a household member): refuses when the caller is already over her
+/// exact-search limits. Checked before the number is looked up, so the
+/// refusal never depends on whether this number exists.
+pub(crate) fn check_lookup(state: &crate::AppState, ctx: &db::Ctx) -> Result<(), SearchRefusal> {
+    state
+        .search_limiter
+        .check(ctx.user_id().unwrap_or_default(), ctx.ip.as_deref())
+        .map_err(SearchRefusal::TooMany)
+}
+
+/// After such a look-up told whether the number is on file ("已登记",
+/// "已在其他组织登记", "未找到"): counts it against the limits and logs it
+/// like a search (`hits`: found in the caller's scope).
+pub(crate) async fn record_lookup(
+    state: &crate::AppState,
+    ctx: &db::Ctx,
+    id: &domain::idcard::IdNumber,
+    hits: u64,
+) -> db::DbResult<()> {
+    state
+        .search_limiter
+        .record(ctx.user_id().unwrap_or_default(), ctx.ip.as_deref());
+    let search = db::people::ExactSearch {
+        field: db::people::SensitiveField::IdNumber,
+        index: state.db.keys.blind_index("id_number", id.as_str()),
+    };
+    db::people::log_exact_search(&state.db.conn, ctx, &search, hits).await
 }
 
 impl From<SearchRefusal> for crate::error::PageError {

@@ -203,10 +203,25 @@ pub async fn create_person(
         org_code,
         tags: body.tags,
     };
+    // "已登记" (200) and "已在其他组织登记" (409) tell whether a number is on
+    // file: limited and then logged like an exact search (docs/security.md §3).
+    crate::limiter::check_lookup(&state, &cu.ctx)?;
     let tx = begin(&state).await?;
-    let (p, created) = people::find_or_create(&tx, &state.db, &cu.ctx, &input).await?;
+    let (p, created) = match people::find_or_create(&tx, &state.db, &cu.ctx, &input).await {
+        Ok(v) => v,
+        Err(e) => {
+            drop(tx);
+            if matches!(e, db::DbError::Conflict(_)) {
+                crate::limiter::record_lookup(&state, &cu.ctx, &input.id_number, 0).await?;
+            }
+            return Err(e.into());
+        }
+    };
     let (_, view) = people::get(&tx, &cu.ctx, p.id).await?;
     commit(tx).await?;
+    if !created {
+        crate::limiter::record_lookup(&state, &cu.ctx, &input.id_number, 1).await?;
+    }
     let status = if created {
         StatusCode::CREATED
     } else {

@@ -269,3 +269,67 @@ async fn the_daily_limit_is_configurable_and_refuses_with_a_chinese_429() {
     assert_eq!(api.status, StatusCode::TOO_MANY_REQUESTS);
     assert!(api.body.contains("最多3次"), "{}", api.body);
 }
+
+#[tokio::test]
+async fn registering_or_adding_a_member_by_a_number_on_file_counts_and_is_logged_like_a_search() {
+    let (mut app, wang) = app_with_wang().await;
+    let dir = tempfile::tempdir().unwrap();
+    let state = web::AppState::new(
+        app.db().clone(),
+        web::Config {
+            data_dir: dir.path().to_path_buf(),
+            trust_proxy: false,
+        },
+    )
+    .with_search_limits(SearchLimits {
+        per_minute: 2,
+        per_day: 100,
+    });
+    app.router = web::router(state);
+    let mp = app.login_as("mp", Role::TownshipChair, MAOPING).await;
+    // "该身份证号已登记": the registration told that the number is on file.
+    let form = [
+        ("name", "王某"),
+        ("id_number", WANG_ID),
+        ("org_code", MAOPING_VILLAGE),
+    ];
+    let res = app.post_form("/people/new", &form, Some(&mp)).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    assert!(res.location().unwrap().contains("existing=1"));
+    // "未找到该身份证号的人员": a household look-up told that it is not.
+    let res = app
+        .post_form(
+            &format!("/people/{wang}/household/members"),
+            &[("id_number", "420527199001010013"), ("relation", "子女")],
+            Some(&mp),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::BAD_REQUEST, "{}", res.body);
+    let rows = log_rows(&app).await;
+    assert_eq!(
+        rows.iter()
+            .map(|r| (r.field.as_str(), r.hits))
+            .collect::<Vec<_>>(),
+        [("id_number", 1), ("id_number", 0)]
+    );
+    // Over the limit, any registration is refused before the look-up, so
+    // the refusal says nothing about this number.
+    let new = [
+        ("name", "李德明"),
+        ("id_number", "420527199001010013"),
+        ("org_code", MAOPING_VILLAGE),
+    ];
+    let res = app.post_form("/people/new", &new, Some(&mp)).await;
+    assert_eq!(res.status, StatusCode::TOO_MANY_REQUESTS, "{}", res.body);
+    assert!(res.body.contains("每分钟最多2次"), "{}", res.body);
+    let api = app
+        .json(
+            "POST",
+            "/api/v1/people",
+            serde_json::json!({"name": "王某", "id_number": WANG_ID, "org_code": MAOPING_VILLAGE}),
+            Some(&mp),
+        )
+        .await;
+    assert_eq!(api.status, StatusCode::TOO_MANY_REQUESTS, "{}", api.body);
+    assert_eq!(log_rows(&app).await.len(), 2);
+}

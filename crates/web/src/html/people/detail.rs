@@ -388,10 +388,14 @@ async fn add_member(
     let (Some(number), true) = (number, inv.is_empty()) else {
         return again(member, inv.into()).await;
     };
+    // A look-up by exact number: limited and logged like a search (§3).
+    crate::limiter::check_lookup(&state, &cu.ctx).map_err(PageError::from)?;
     let txn = begin(&state).await?;
-    let Some(person) = people::find_visible_by_id_number(&txn, &state.db, &cu.ctx, &number).await?
-    else {
+    let found = people::find_visible_by_id_number(&txn, &state.db, &cu.ctx, &number).await?;
+    let Some(person) = found else {
         drop(txn);
+        // Logged once the transaction is gone (SQLite has one writer).
+        crate::limiter::record_lookup(&state, &cu.ctx, &number, 0).await?;
         let mut e = FormErrors::default();
         e.set(
             "member_id_number",
@@ -410,10 +414,12 @@ async fn add_member(
     match result {
         Ok(()) => {
             commit(txn).await?;
+            crate::limiter::record_lookup(&state, &cu.ctx, &number, 1).await?;
             Ok(Redirect::to(&format!("/people/{id}?saved=1")).into_response())
         }
         Err(e) => {
             drop(txn);
+            crate::limiter::record_lookup(&state, &cu.ctx, &number, 1).await?;
             again(member, FormErrors::from_db(e)?).await
         }
     }

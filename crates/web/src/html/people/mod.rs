@@ -260,15 +260,24 @@ async fn create_person(
         org_code: data.org_code.clone(),
         tags: tags.clone(),
     };
+    // "已登记" and "已在其他组织登记" tell whether a number is on file: a
+    // registration is limited and, when it tells, logged like a search (§3).
+    crate::limiter::check_lookup(&state, &cu.ctx).map_err(PageError::from)?;
     let txn = begin(&state).await?;
     match people::find_or_create(&txn, &state.db, &cu.ctx, &input).await {
         Ok((p, created)) => {
             commit(txn).await?;
+            if !created {
+                crate::limiter::record_lookup(&state, &cu.ctx, &input.id_number, 1).await?;
+            }
             let flag = if created { "created" } else { "existing" };
             Ok(Redirect::to(&format!("/people/{}?{flag}=1", p.id)).into_response())
         }
         Err(e) => {
             drop(txn);
+            if matches!(e, DbError::Conflict(_)) {
+                crate::limiter::record_lookup(&state, &cu.ctx, &input.id_number, 0).await?;
+            }
             let errors = match e {
                 // The 身份证号 belongs to someone registered elsewhere: say so
                 // next to the field.

@@ -24,6 +24,12 @@ pub const PG_PREFIX: &str = "jinguo_test_";
 
 impl TestDb {
     pub async fn new() -> TestDb {
+        Self::migrated_to(None).await
+    }
+
+    /// A database with only the first `steps` migrations applied (all when
+    /// `None`): tests of a migration fill it the old way, then migrate.
+    pub async fn migrated_to(steps: Option<u32>) -> TestDb {
         let mut b = [0u8; 6];
         rand::rng().fill_bytes(&mut b);
         let (url, dir) = match std::env::var("TEST_DATABASE_URL")
@@ -59,7 +65,12 @@ impl TestDb {
         // Photo files go to the test's own temp directory, on both backends.
         let db = Db::new(conn, Keyring::generate()).with_files(dir.path());
         let dir = Some(dir);
-        db.migrate().await.expect("migrate");
+        {
+            use sea_orm_migration::MigratorTrait;
+            crate::migration::Migrator::up(&db.conn, steps)
+                .await
+                .expect("migrate");
+        }
         // Tests read as the server does: SQLite through its read-only pool.
         let read = crate::conn::connect_reader(&url)
             .await

@@ -145,13 +145,13 @@ async fn the_id_number_is_stored_encrypted_and_masked() {
     );
     assert!(!stored.id_cipher.contains("19850315"));
     assert!(!stored.id_index.contains(WANG_PING_ID));
-    assert_eq!(stored.id_masked, "420527********002X");
+    assert_eq!(stored.id_masked, "420527***********X");
     assert_eq!(db.keys.decrypt(&stored.id_cipher).unwrap(), WANG_PING_ID);
     let phone_cipher = stored.phone_cipher.expect("phone stored");
     assert!(!phone_cipher.contains(phone));
     assert_eq!(stored.phone_masked.as_deref(), Some("138****5678"));
     assert_eq!(stored.sex, "F");
-    assert_eq!(stored.birth_date, common::date(1985, 3, 15));
+    assert_eq!(stored.birth_year, 1985);
     // The audit row holds neither plaintext nor ciphertext.
     let audit = audit_rows(db, "create", "person", &p.id.to_string()).await;
     let after = audit[0].after_json.clone().unwrap_or_default();
@@ -208,8 +208,10 @@ async fn people_are_found_by_a_two_character_name_exact_id_number_or_phone() {
             [wang.id],
             "query {q}"
         );
-        assert_eq!(rows[0].name, "王平");
-        assert_eq!(rows[0].id_masked, "420527********002X");
+        // An exact-identifier search answers with masked data only.
+        let name = if q == "王平" { "王平" } else { "王*" };
+        assert_eq!(rows[0].name, name, "query {q}");
+        assert_eq!(rows[0].id_masked, "420527***********X");
     }
     // A one-character fragment finds both 平s; an unknown number finds nobody.
     let (rows, _) = people::list(&db.conn, db, &op, &search("平"), 1, 50)
@@ -267,7 +269,7 @@ async fn a_name_fragment_finds_the_names_holding_it_in_order_not_just_its_charac
 }
 
 #[tokio::test]
-async fn a_childs_name_is_masked_for_a_user_without_the_sensitive_permission() {
+async fn a_childs_name_is_masked_in_lists_and_shown_only_by_a_logged_reveal() {
     let t = TestDb::new().await;
     let db = &t.db;
     testing::county(db).await;
@@ -285,19 +287,24 @@ async fn a_childs_name_is_masked_for_a_user_without_the_sensitive_permission() {
         .unwrap();
     let c = rows.iter().find(|r| r.id == child).expect("child listed");
     assert!(c.is_child);
-    assert_eq!(c.name, "王*红");
-    assert_eq!(c.birth_date, None);
+    assert_eq!(c.name, "王*");
+    assert_eq!(c.birth_year, chrono::Datelike::year(&birth));
     let a = rows.iter().find(|r| r.id == adult).expect("adult listed");
     assert_eq!((a.name.as_str(), a.is_child), ("王平", false));
 
     let (rows, _) = people::list(&db.conn, db, &admin, &PeopleQuery::default(), 1, 50)
         .await
         .unwrap();
+    // The permission alone does not unmask a list (it is not logged): the
+    // full name is a logged reveal.
     let c = rows.iter().find(|r| r.id == child).expect("child listed");
-    assert_eq!(c.name, "王小红");
-    assert_eq!(c.birth_date, Some(birth));
-    // Masking in a list is not a plaintext view of a sensitive field.
+    assert_eq!(c.name, "王*");
     assert!(access_rows(db).await.is_empty());
+    let name = people::reveal(&db.conn, db, &admin, child, SensitiveField::Name, "核对")
+        .await
+        .unwrap();
+    assert_eq!(name.as_deref(), Some("王小红"));
+    assert_eq!(access_rows(db).await.len(), 1);
 }
 
 #[tokio::test]

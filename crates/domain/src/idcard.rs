@@ -147,10 +147,90 @@ impl IdNumber {
         d.years_since(birth).unwrap_or(0)
     }
 
-    /// First 6 and last 4 characters with 8 stars between: `420527********123X`.
+    /// The region code and the check character with 11 stars between:
+    /// `420527***********X`. The old mask (first 6 and last 4) hid exactly the
+    /// birth date, which pages showed beside it; this one, with the birth year
+    /// and sex that pages show, leaves ≥ 10,000 candidates (see
+    /// [`candidates_for_mask`] and docs/security.md §2).
     pub fn masked(&self) -> String {
-        format!("{}********{}", &self.0[..6], &self.0[14..])
+        format!("{}***********{}", &self.0[..6], &self.0[17..])
     }
+
+    /// Year of birth from digits 7–10.
+    pub fn birth_year(&self) -> i32 {
+        self.birth_date().year()
+    }
+}
+
+/// Age counted by calendar year only (`today`'s year minus the birth year):
+/// what a page may show without a logged reveal, since it tells nothing
+/// beyond the birth year. Within a year it is the exact age or one more.
+pub fn age_by_year(birth_year: i32, today: NaiveDate) -> u32 {
+    (today.year() - birth_year).max(0) as u32
+}
+
+/// True when someone born in `birth_year` is, or may still be, under 18
+/// today. Judged by the year alone, so the day a name stops being masked
+/// never gives the birthday away: in the year of her 18th birthday a person
+/// still counts as a child (on the safe side) until the next 1 January.
+pub fn may_be_minor(birth_year: i32, today: NaiveDate) -> bool {
+    today.year() - birth_year <= 18
+}
+
+/// How many valid 18-character numbers fit a mask (`*` = unknown) given the
+/// birth year and sex that are shown beside it: every date of that year,
+/// every sequence number of that sex, checked against the mask's visible
+/// characters and the check character. A birth date outside the mask's
+/// visible digits is not assumed known. Used by the tests that hold masks to
+/// the ≥ 10,000 rule.
+pub fn candidates_for_mask(mask: &str, birth_year: i32, sex: Sex) -> u64 {
+    let m: Vec<u8> = mask.bytes().collect();
+    if m.len() != 18 {
+        return 0;
+    }
+    let fits = |i: usize, c: u8| m[i] == b'*' || m[i] == c;
+    let region = &m[..6];
+    if region.iter().any(|c| !c.is_ascii_digit()) {
+        // An unknown region is far more than 10,000 on its own.
+        return u64::MAX;
+    }
+    let year = format!("{birth_year:04}");
+    if !year.bytes().enumerate().all(|(i, c)| fits(6 + i, c)) {
+        return 0;
+    }
+    let mut n = 0;
+    let mut d = match NaiveDate::from_ymd_opt(birth_year, 1, 1) {
+        Some(d) => d,
+        None => return 0,
+    };
+    while d.year() == birth_year {
+        let md = d.format("%m%d").to_string();
+        if md.bytes().enumerate().all(|(i, c)| fits(10 + i, c)) {
+            for seq in 0..1000u32 {
+                let s = format!("{seq:03}");
+                let odd = (seq % 10) % 2 == 1;
+                if odd != (sex == Sex::Male) {
+                    continue;
+                }
+                if !s.bytes().enumerate().all(|(i, c)| fits(14 + i, c)) {
+                    continue;
+                }
+                let mut body = String::with_capacity(18);
+                body.push_str(std::str::from_utf8(region).unwrap_or_default());
+                body.push_str(&year);
+                body.push_str(&md);
+                body.push_str(&s);
+                if fits(17, check_char(&body)) {
+                    n += 1;
+                }
+            }
+        }
+        d = match d.succ_opt() {
+            Some(d) => d,
+            None => break,
+        };
+    }
+    n
 }
 
 /// Birth date encoded at positions 7–14 of an 17- or 18-digit string.
@@ -283,11 +363,49 @@ mod tests {
     }
 
     #[test]
-    fn masked_form_keeps_first_six_and_last_four() {
+    fn masked_form_keeps_the_region_and_the_check_character() {
         assert_eq!(
             parse("42052719850315002X").unwrap().masked(),
-            "420527********002X"
+            "420527***********X"
         );
+    }
+
+    #[test]
+    fn the_mask_with_birth_year_and_sex_leaves_ten_thousand_candidates() {
+        // Every check character, both sexes, a leap year and a common one.
+        for (input, year) in [
+            ("42052719850315002X", 1985),
+            ("420527199001010013", 1990),
+            ("110105200002290021", 2000),
+        ] {
+            let id = parse(&fix_check(input)).unwrap();
+            let n = candidates_for_mask(&id.masked(), year, id.sex());
+            assert!(n >= 10_000, "{input}: {n}");
+        }
+        for check in "0123456789X".bytes() {
+            let mask = format!("420527***********{}", check as char);
+            for sex in [Sex::Male, Sex::Female] {
+                let n = candidates_for_mask(&mask, 1985, sex);
+                assert!(n >= 10_000, "{mask} {sex:?}: {n}");
+            }
+        }
+        // The old mask beside a shown birth date: one candidate.
+        let old = "42052719850315002X";
+        assert_eq!(candidates_for_mask(old, 1985, Sex::Female), 1);
+    }
+
+    #[test]
+    fn age_and_childhood_are_judged_by_the_birth_year_alone() {
+        let d = NaiveDate::from_ymd_opt(2026, 12, 3).unwrap();
+        assert_eq!(age_by_year(1985, d), 41);
+        assert!(may_be_minor(2008, d));
+        assert!(!may_be_minor(2007, d));
+        assert!(may_be_minor(2020, d));
+    }
+
+    fn fix_check(s: &str) -> String {
+        let body = &s[..17];
+        format!("{body}{}", check_char(body) as char)
     }
 
     #[test]

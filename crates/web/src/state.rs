@@ -4,7 +4,10 @@ use std::{path::PathBuf, sync::Arc};
 
 use db::{Db, cache::Cache};
 
-use crate::{limiter::LoginLimiter, org_choices::OrgChoices};
+use crate::{
+    limiter::{LoginLimiter, SearchLimiter, SearchLimits},
+    org_choices::OrgChoices,
+};
 
 /// Settings the binary passes in.
 #[derive(Clone, Debug)]
@@ -20,6 +23,8 @@ pub struct AppState {
     pub db: Db,
     pub config: Arc<Config>,
     pub limiter: Arc<LoginLimiter>,
+    /// Exact 身份证号/phone searches, per account and per IP.
+    pub search_limiter: Arc<SearchLimiter>,
     /// The org filter of list pages per scope, rendered (weighed by org: at
     /// most 200,000 options in all).
     pub org_choices: Arc<Cache<String, OrgChoices>>,
@@ -34,6 +39,7 @@ impl AppState {
             db,
             config: Arc::new(config),
             limiter: Arc::new(LoginLimiter::default()),
+            search_limiter: Arc::new(SearchLimiter::new(SearchLimits::from_env())),
             org_choices: Arc::new(Cache::new(200_000)),
             security: Arc::new(crate::security::Settings::default()),
         }
@@ -41,6 +47,12 @@ impl AppState {
 
     pub fn with_security(mut self, settings: crate::security::Settings) -> AppState {
         self.security = Arc::new(settings);
+        self
+    }
+
+    /// The same state with other exact-search limits (tests, embedding).
+    pub fn with_search_limits(mut self, limits: SearchLimits) -> AppState {
+        self.search_limiter = Arc::new(SearchLimiter::new(limits));
         self
     }
 }

@@ -97,6 +97,7 @@ pub async fn add_row(
         name: Set(name.into()),
         unit: Set(unit),
         id_masked: Set(input.id_number.as_ref().map(|i| i.masked())),
+        birth_year: Set(input.id_number.as_ref().map(|i| i.birth_year())),
         created_at: Set(now()),
         ..Default::default()
     }
@@ -285,6 +286,7 @@ pub async fn add_many(
             name: Set(name.into()),
             unit: Set(unit),
             id_masked: Set(l.input.id_number.as_ref().map(|i| i.masked())),
+            birth_year: Set(l.input.id_number.as_ref().map(|i| i.birth_year())),
             created_at: Set(t),
             ..Default::default()
         });

@@ -13,6 +13,9 @@ pub struct Model {
     pub name: String,
     pub unit: Option<String>,
     pub id_masked: Option<String>,
+    /// The year of birth from the 身份证号 given (m0008): a child's name is
+    /// shown as surname + * on rosters, walk-ins without a person record too.
+    pub birth_year: Option<i32>,
     pub created_at: DateTimeUtc,
 }
 

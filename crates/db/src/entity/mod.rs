@@ -24,6 +24,7 @@ pub mod repost;
 pub mod review_draft;
 pub mod review_outline;
 pub mod roster_summary;
+pub mod search_log;
 pub mod session;
 pub mod setting;
 pub mod survey;

@@ -12,7 +12,8 @@ pub struct Model {
     pub id_index: String,
     pub id_masked: String,
     pub sex: String,
-    pub birth_date: Date,
+    /// The year of birth only (m0008): the full date is in the encrypted number.
+    pub birth_year: i32,
     pub phone_cipher: Option<String>,
     pub phone_index: Option<String>,
     pub phone_masked: Option<String>,

@@ -153,6 +153,7 @@ pub async fn export_workbook(db: &Db, ctx: &Ctx, org_code: &str) -> DbResult<Vec
             Ok(masked.to_string())
         }
     };
+    let today = crate::time::today_beijing();
     let mut id_of = std::collections::HashMap::new();
     let mut person_rows = Vec::with_capacity(people.len());
     for p in &people {
@@ -162,8 +163,14 @@ pub async fn export_workbook(db: &Db, ctx: &Ctx, org_code: &str) -> DbResult<Vec
             _ => None,
         };
         id_of.insert(p.id, (p.name.clone(), id.clone()));
+        // Without the (logged) plaintext export, a child by surname + *.
+        let name = if plaintext {
+            p.name.clone()
+        } else {
+            crate::people::shown_name(&p.name, p.birth_year, today)
+        };
         person_rows.push(vec![
-            t(&p.name),
+            t(name),
             t(id),
             opt(phone),
             t(code_of(p.org_id)),
@@ -238,7 +245,7 @@ pub async fn export_workbook(db: &Db, ctx: &Ctx, org_code: &str) -> DbResult<Vec
         &survey_rows,
     );
 
-    let attendees = activity::add_sheets(c, &mut w, &orgs, &reveal).await?;
+    let attendees = activity::add_sheets(c, &mut w, &orgs, &reveal, plaintext).await?;
 
     if plaintext && (!people.is_empty() || attendees > 0) {
         log_plaintext_view(

@@ -9,6 +9,7 @@ mod m0004_data_version;
 mod m0005_roster_summary;
 mod m0006_activity_status_index;
 pub(crate) mod m0007_search_chars_index;
+mod m0008_masks;
 mod m0009_login_throttle;
 mod m0012_activity_code_per_org;
 
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0005_roster_summary::Migration),
             Box::new(m0006_activity_status_index::Migration),
             Box::new(m0007_search_chars_index::Migration),
+            Box::new(m0008_masks::Migration),
             Box::new(m0009_login_throttle::Migration),
             Box::new(m0012_activity_code_per_org::Migration),
         ]

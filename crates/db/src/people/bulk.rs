@@ -129,7 +129,7 @@ pub async fn upsert_many(
                 id_index: Set(index.clone()),
                 id_masked: Set(id.masked()),
                 sex: Set(id.sex().code().to_string()),
-                birth_date: Set(id.birth_date()),
+                birth_year: Set(id.birth_year()),
                 phone_cipher: Set(input.phone.as_ref().map(|p| db.keys.encrypt(p.as_str()))),
                 phone_index: Set(input
                     .phone

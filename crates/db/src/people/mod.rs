@@ -15,8 +15,8 @@ pub use edit::{
 use chrono::NaiveDate;
 use domain::{
     access::{Module, Permission},
-    idcard::IdNumber,
-    mask::mask_name,
+    idcard::{IdNumber, age_by_year, may_be_minor},
+    mask::{mask_child_name, mask_name},
     phone::Phone,
     search::normalize,
 };
@@ -44,65 +44,69 @@ pub struct PersonInput {
     pub tags: Vec<String>,
 }
 
-/// What lists and pages show: masked by default.
+/// What lists and pages show: masked by default. Nothing here, taken with the
+/// rest of a page, narrows a 身份证号 below 10,000 candidates (docs/security.md
+/// §2): the mask keeps the region code and the check character, and of the
+/// birth date only the year is shown.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct PersonView {
     pub id: i64,
     pub name: String,
     pub id_masked: String,
     pub sex: String,
-    pub birth_date: Option<NaiveDate>,
+    pub birth_year: i32,
+    /// Calendar years since the birth year (the exact age or one more).
     pub age: u32,
     pub phone_masked: Option<String>,
     pub org_code: String,
     pub org_name: String,
     pub tags: Vec<String>,
-    /// Under 14: the name is masked too unless the caller may see sensitive data.
+    /// Under 18 (judged by the birth year): the name shows as surname + `*`;
+    /// the full name only through a logged reveal.
     pub is_child: bool,
 }
 
-fn age_on(birth: NaiveDate, on: NaiveDate) -> u32 {
-    use chrono::Datelike;
-    let mut age = on.year() - birth.year();
-    if (on.month(), on.day()) < (birth.month(), birth.day()) {
-        age -= 1;
-    }
-    age.max(0) as u32
-}
-
 fn view_of(ctx: &Ctx, p: &person::Model, o: &org::Model, tags: Vec<String>) -> PersonView {
-    view_on(ctx, p, o, tags, today_beijing())
+    view_on(ctx, p, o, tags, today_beijing(), false)
 }
 
-/// [`view_of`] as of `today`.
+/// The name a list, roster or export shows without a logged view: a child's
+/// as surname + `*`.
+pub fn shown_name(name: &str, birth_year: i32, today: NaiveDate) -> String {
+    if may_be_minor(birth_year, today) {
+        mask_child_name(name)
+    } else {
+        name.to_string()
+    }
+}
+
+/// [`view_of`] as of `today`; `exact` (an exact 身份证号/phone search) masks
+/// every name, so a search answers "someone in your scope" and no more.
 fn view_on(
-    ctx: &Ctx,
+    _ctx: &Ctx,
     p: &person::Model,
     o: &org::Model,
     tags: Vec<String>,
     today: NaiveDate,
+    exact: bool,
 ) -> PersonView {
-    let age = age_on(p.birth_date, today);
-    let is_child = age < 14;
-    let sensitive = ctx.scope.allows(Module::People, Permission::Sensitive);
+    let is_child = may_be_minor(p.birth_year, today);
+    let name = if is_child {
+        mask_child_name(&p.name)
+    } else if exact {
+        mask_name(&p.name)
+    } else {
+        p.name.clone()
+    };
     PersonView {
         id: p.id,
-        name: if is_child && !sensitive {
-            mask_name(&p.name)
-        } else {
-            p.name.clone()
-        },
+        name,
         id_masked: p.id_masked.clone(),
         sex: domain::idcard::Sex::from_code(&p.sex)
             .map_or("", |s| s.label())
             .to_string(),
-        // A child's birth date is as identifying as the ID itself.
-        birth_date: if is_child && !sensitive {
-            None
-        } else {
-            Some(p.birth_date)
-        },
-        age,
+        birth_year: p.birth_year,
+        age: age_by_year(p.birth_year, today),
         phone_masked: p.phone_masked.clone(),
         org_code: o.code.clone(),
         org_name: o.name.clone(),
@@ -288,7 +292,7 @@ async fn insert_new(
         id_index: Set(db.keys.blind_index("id_number", id.as_str())),
         id_masked: Set(id.masked()),
         sex: Set(id.sex().code().to_string()),
-        birth_date: Set(id.birth_date()),
+        birth_year: Set(id.birth_year()),
         phone_cipher: Set(input.phone.as_ref().map(|p| db.keys.encrypt(p.as_str()))),
         phone_index: Set(input
             .phone
@@ -383,6 +387,70 @@ async fn tags_of(
     Ok(map)
 }
 
+/// An exact-identifier search: the field searched and the blind index of
+/// the value (what the search log keeps instead of the number).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExactSearch {
+    pub field: SensitiveField,
+    pub index: String,
+}
+
+/// The message when the caller lacks `people:search`.
+pub const MSG_NO_EXACT_SEARCH: &str =
+    "按身份证号或手机号精确查找需要「人员·精确检索」权限，请按姓名查找或联系管理员开通";
+
+/// The 身份证号 or phone that a search text is in full, if it is one: such a
+/// search says whether the number is on file and whose it is, so it needs
+/// `people:search`, is logged and (in the web layer) rate-limited.
+pub fn exact_identifier(db: &Db, text: &str) -> Option<ExactSearch> {
+    let text = text.trim();
+    if text.is_empty() {
+        return None;
+    }
+    if let Ok(id) = IdNumber::parse(text) {
+        return Some(ExactSearch {
+            field: SensitiveField::IdNumber,
+            index: db.keys.blind_index("id_number", id.as_str()),
+        });
+    }
+    Phone::parse(text).ok().map(|p| ExactSearch {
+        field: SensitiveField::Phone,
+        index: db.keys.blind_index("phone", p.as_str()),
+    })
+}
+
+/// Refuses an exact-identifier search to a caller without `people:search`.
+pub fn require_exact_search(ctx: &Ctx) -> DbResult<()> {
+    if ctx.scope.allows(Module::People, Permission::Search) {
+        Ok(())
+    } else {
+        Err(DbError::forbidden(MSG_NO_EXACT_SEARCH))
+    }
+}
+
+/// Writes the search-log row of an exact-identifier search: who, when, from
+/// where, which field, the blind index (never the number) and the hit count.
+pub async fn log_exact_search(
+    c: &impl ConnectionTrait,
+    ctx: &Ctx,
+    search: &ExactSearch,
+    hits: u64,
+) -> DbResult<()> {
+    crate::entity::search_log::ActiveModel {
+        at: Set(now()),
+        actor_id: Set(ctx.user_id()),
+        actor_name: Set(ctx.actor_name().to_string()),
+        ip: Set(ctx.ip.clone()),
+        field: Set(search.field.code().to_string()),
+        blind_index: Set(search.index.clone()),
+        hits: Set(i32::try_from(hits).unwrap_or(i32::MAX)),
+        ..Default::default()
+    }
+    .insert(c)
+    .await?;
+    Ok(())
+}
+
 /// Filters for the people list.
 #[derive(Debug, Default, Clone, serde::Deserialize)]
 pub struct PeopleQuery {
@@ -402,6 +470,10 @@ pub async fn list(
     per_page: u64,
 ) -> DbResult<(Vec<PersonView>, u64)> {
     ctx.require(Module::People, Permission::Read)?;
+    let exact = query.q.as_deref().and_then(|t| exact_identifier(db, t));
+    if exact.is_some() {
+        require_exact_search(ctx)?;
+    }
     let mut q = person::Entity::find()
         .join(
             JoinType::InnerJoin,
@@ -482,7 +554,7 @@ pub async fn list(
             format!("{key}|{from}..{to}|{sensitive}|{today}"),
             version,
             Vec::len,
-            async || page_views(c, ctx, q, ids, today).await,
+            async || page_views(c, ctx, q, ids, today, exact.is_some()).await,
         )
         .await?;
     Ok((views.as_ref().clone(), total))
@@ -495,6 +567,7 @@ async fn page_views(
     q: sea_orm::Select<person::Entity>,
     ids: &[i64],
     today: NaiveDate,
+    exact: bool,
 ) -> DbResult<Vec<PersonView>> {
     if ids.is_empty() {
         return Ok(Vec::new());
@@ -511,7 +584,7 @@ async fn page_views(
         .filter_map(|(p, o)| o.map(|o| (p, o)))
         .map(|(p, o)| {
             let t = tags.remove(&p.id).unwrap_or_default();
-            view_on(ctx, &p, &o, t, today)
+            view_on(ctx, &p, &o, t, today, exact)
         })
         .collect())
 }
@@ -600,4 +673,57 @@ pub async fn count_visible(c: &impl ConnectionTrait, ctx: &Ctx) -> DbResult<u64>
         .filter(view_condition(&ctx.scope, (org::Entity, org::Column::Path)))
         .count(c)
         .await?)
+}
+
+/// The people among `ids` who are, or may still be, under 18 today (judged
+/// by the birth year, see [`may_be_minor`]).
+pub async fn minors_among(
+    c: &impl ConnectionTrait,
+    ids: impl IntoIterator<Item = i64>,
+    today: NaiveDate,
+) -> DbResult<std::collections::HashSet<i64>> {
+    let ids: Vec<i64> = ids.into_iter().collect();
+    let mut out = std::collections::HashSet::new();
+    for chunk in ids.chunks(crate::batch::size(c, crate::batch::Rows::Keys)) {
+        let rows: Vec<(i64, i32)> = person::Entity::find()
+            .select_only()
+            .column(person::Column::Id)
+            .column(person::Column::BirthYear)
+            .filter(person::Column::Id.is_in(chunk.iter().copied()))
+            .into_tuple()
+            .all(c)
+            .await?;
+        out.extend(
+            rows.into_iter()
+                .filter(|(_, y)| may_be_minor(*y, today))
+                .map(|(id, _)| id),
+        );
+    }
+    Ok(out)
+}
+
+/// A roster as rosters, activity pages and the roster API show it: a child's
+/// name (under 18 by the birth year of the number given, or of her person
+/// record) as surname + `*`. These views are not logged, so no permission
+/// shows more; the full name is on the person's page through a logged reveal.
+pub async fn mask_roster_children(
+    c: &impl ConnectionTrait,
+    rows: &mut [crate::entity::attendance::Model],
+) -> DbResult<()> {
+    let today = today_beijing();
+    let unknown = rows
+        .iter()
+        .filter(|r| r.birth_year.is_none())
+        .filter_map(|r| r.person_id);
+    let minors = minors_among(c, unknown, today).await?;
+    for r in rows.iter_mut() {
+        let child = match r.birth_year {
+            Some(y) => may_be_minor(y, today),
+            None => r.person_id.is_some_and(|p| minors.contains(&p)),
+        };
+        if child {
+            r.name = mask_child_name(&r.name);
+        }
+    }
+    Ok(())
 }

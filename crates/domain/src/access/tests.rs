@@ -137,3 +137,24 @@ fn operator_reaches_everything() {
     assert_eq!(op.user_id, None);
     assert_eq!(op.username, "operator");
 }
+
+#[test]
+fn exact_people_search_is_for_staff_chairs_of_townships_and_rights_officers() {
+    let search: Vec<Role> = Role::ALL
+        .iter()
+        .copied()
+        .filter(|r| {
+            r.default_grants()
+                .allows(Module::People, Permission::Search)
+        })
+        .collect();
+    assert_eq!(
+        search,
+        vec![
+            Role::CountyAdmin,
+            Role::CountyStaff,
+            Role::TownshipChair,
+            Role::RightsOfficer
+        ]
+    );
+}

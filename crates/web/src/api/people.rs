@@ -3,7 +3,6 @@
 //! written to the access log by the repository.
 
 use axum::{Json, extract::State, http::StatusCode};
-use chrono::NaiveDate;
 use db::people::{self, PeopleQuery, PersonInput, PersonView, SensitiveField};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -27,25 +26,28 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(reveal))
 }
 
-/// A person, masked: the name of a child under 14 too, unless the caller may
-/// see sensitive data.
+/// A person, masked: what this shows leaves at least 10,000 candidates for
+/// the 身份证号 (docs/security.md §2); a child's name (under 18) is her
+/// surname + `*`, the full name only through a logged `/reveal`.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PersonDto {
     pub id: i64,
+    /// 姓名；未满18周岁显示为姓加 `*`；按身份证号或手机号精确查找的结果中脱敏
     pub name: String,
-    /// 身份证号（脱敏），如 `420527********123X`
+    /// 身份证号（脱敏：只留地址码和校验位），如 `420527***********X`
     pub id_masked: String,
     /// 性别（中文）
     pub sex: String,
-    /// 出生日期（未满14周岁且无敏感信息权限时为空）
-    pub birth_date: Option<NaiveDate>,
+    /// 出生年份（不提供出生日期）
+    pub birth_year: i32,
+    /// 按出生年份计算的年龄（当年年份减出生年份）
     pub age: u32,
     /// 手机号（脱敏），如 `138****5678`
     pub phone_masked: Option<String>,
     pub org_code: String,
     pub org_name: String,
     pub tags: Vec<String>,
-    /// 未满14周岁
+    /// 未满18周岁（按出生年份判断）
     pub is_child: bool,
 }
 
@@ -56,7 +58,7 @@ impl From<PersonView> for PersonDto {
             name: v.name,
             id_masked: v.id_masked,
             sex: v.sex,
-            birth_date: v.birth_date,
+            birth_year: v.birth_year,
             age: v.age,
             phone_masked: v.phone_masked,
             org_code: v.org_code,
@@ -70,7 +72,8 @@ impl From<PersonView> for PersonDto {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct PeopleListQuery {
-    /// 姓名片段（两个字的姓名也可），或完整的身份证号、手机号
+    /// 姓名片段（两个字的姓名也可），或完整的身份证号、手机号（精确查找：需「人员·精确检索」权限，
+    /// 记入查询日志，每账号每IP每分钟20次、每天200次，超出返回429）
     pub q: Option<String>,
     /// 组织编码：该组织及其下级的人员
     pub org: Option<String>,
@@ -87,7 +90,11 @@ pub struct PeopleListQuery {
     path = "/api/v1/people",
     tag = "people",
     params(PeopleListQuery),
-    responses((status = 200, description = "人员列表", body = ListResponse<PersonDto>), ReadErrors)
+    responses(
+        (status = 200, description = "人员列表", body = ListResponse<PersonDto>),
+        (status = 429, description = "按身份证号或手机号精确查找超过频率上限"),
+        ReadErrors
+    )
 )]
 pub async fn list_people(
     ApiUser(cu): ApiUser,
@@ -104,8 +111,12 @@ pub async fn list_people(
         org: q.org,
         tag: q.tag,
     };
+    let exact = crate::limiter::admit_exact_search(&state, &cu.ctx, query.q.as_deref())?;
     let (rows, total) =
         people::list(&state.db.conn, &state.db, &cu.ctx, &query, page, per_page).await?;
+    if let Some(e) = &exact {
+        people::log_exact_search(&state.db.conn, &cu.ctx, e, total).await?;
+    }
     Ok(Json(ListResponse {
         items: rows.into_iter().map(PersonDto::from).collect(),
         total,
@@ -192,10 +203,25 @@ pub async fn create_person(
         org_code,
         tags: body.tags,
     };
+    // "已登记" (200) and "已在其他组织登记" (409) tell whether a number is on
+    // file: limited and then logged like an exact search (docs/security.md §3).
+    crate::limiter::check_lookup(&state, &cu.ctx)?;
     let tx = begin(&state).await?;
-    let (p, created) = people::find_or_create(&tx, &state.db, &cu.ctx, &input).await?;
+    let (p, created) = match people::find_or_create(&tx, &state.db, &cu.ctx, &input).await {
+        Ok(v) => v,
+        Err(e) => {
+            drop(tx);
+            if matches!(e, db::DbError::Conflict(_)) {
+                crate::limiter::record_lookup(&state, &cu.ctx, &input.id_number, 0).await?;
+            }
+            return Err(e.into());
+        }
+    };
     let (_, view) = people::get(&tx, &cu.ctx, p.id).await?;
     commit(tx).await?;
+    if !created {
+        crate::limiter::record_lookup(&state, &cu.ctx, &input.id_number, 1).await?;
+    }
     let status = if created {
         StatusCode::CREATED
     } else {
@@ -212,7 +238,7 @@ pub async fn create_person(
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct RevealRequest {
-    /// 要查看明文的字段：`id_number`（身份证号）或 `phone`（手机号）
+    /// 要查看明文的字段：`id_number`（身份证号）、`phone`（手机号）或 `name`（未成年人的姓名）
     #[schema(required = true, example = "id_number")]
     pub field: Option<String>,
     /// 查看原因（记入访问日志）
@@ -248,10 +274,11 @@ pub async fn reveal(
         None => None,
         Some("id_number") => Some(SensitiveField::IdNumber),
         Some("phone") => Some(SensitiveField::Phone),
+        Some("name") => Some(SensitiveField::Name),
         Some(other) => {
             check.push(
                 "field",
-                format!("字段「{other}」不能查看明文，可选：id_number、phone"),
+                format!("字段「{other}」不能查看明文，可选：id_number、phone、name"),
             );
             None
         }

@@ -22,12 +22,14 @@ use crate::{
 };
 
 /// Writes the four sheets; `reveal(cipher, masked)` gives the 身份证号 as the
-/// caller may see it. Returns how many attendees' numbers were written.
+/// caller may see it, and without a `plaintext` (logged) export a child's
+/// name is her surname + `*`. Returns how many attendees' numbers were written.
 pub async fn add_sheets(
     c: &impl ConnectionTrait,
     w: &mut WorkbookWriter,
     orgs: &[org::Model],
     reveal: &(dyn Fn(&str, &str) -> DbResult<String> + Sync),
+    plaintext: bool,
 ) -> DbResult<usize> {
     let org_ids: Vec<i64> = orgs.iter().map(|o| o.id).collect();
     let mut codes: HashMap<i64, String> = orgs.iter().map(|o| (o.id, o.code.clone())).collect();
@@ -128,8 +130,17 @@ pub async fn add_sheets(
         .collect();
     let mut revealed = 0;
     let mut rows = Vec::with_capacity(roster.len());
+    let today = crate::time::today_beijing();
     for r in &roster {
-        let id = match r.person_id.and_then(|p| people.get(&p)) {
+        let person = r.person_id.and_then(|p| people.get(&p));
+        let year = r.birth_year.or(person.map(|p| p.birth_year));
+        let name = match year {
+            Some(y) if !plaintext && domain::idcard::may_be_minor(y, today) => {
+                domain::mask::mask_child_name(&r.name)
+            }
+            _ => r.name.clone(),
+        };
+        let id = match person {
             Some(p) => {
                 revealed += 1;
                 reveal(&p.id_cipher, &p.id_masked)?
@@ -141,7 +152,7 @@ pub async fn add_sheets(
                 .get(&r.activity_id)
                 .copied()
                 .unwrap_or_default()),
-            t(&r.name),
+            t(name),
             t(id),
             opt(r.unit.clone()),
         ]);

@@ -34,8 +34,9 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AttendeeDto {
     pub id: i64,
+    /// 姓名；未满18周岁的人员显示为姓加 `*`（如 `王*`）
     pub name: String,
-    /// 身份证号（脱敏），如 `420527********123X`；未登记身份证号时为空
+    /// 身份证号（脱敏），如 `420527***********X`；未登记身份证号时为空
     pub id_masked: Option<String>,
     /// 所在单位
     pub unit: Option<String>,
@@ -70,7 +71,9 @@ pub async fn list_attendees(
     ApiQuery(p): ApiQuery<PageParams>,
 ) -> ApiResult<Json<ListResponse<AttendeeDto>>> {
     let (page, per_page) = p.resolve()?;
-    let rows = attendance::roster(&state.db.conn, &cu.ctx, id).await?;
+    let mut rows = attendance::roster(&state.db.conn, &cu.ctx, id).await?;
+    // Children by surname + * (docs/security.md §2): the roster API is not logged.
+    db::people::mask_roster_children(&state.db.conn, &mut rows).await?;
     let rows = rows.into_iter().map(AttendeeDto::from).collect();
     Ok(Json(ListResponse::slice(rows, page, per_page)))
 }

@@ -76,7 +76,9 @@ async fn detail(
     let (a, o) = (d.activity.clone(), &d.org);
     let names: std::collections::HashMap<i64, String> =
         d.programme.iter().map(|p| (p.id, p.name.clone())).collect();
-    let roster = d.roster.clone();
+    let mut roster = d.roster.clone();
+    // Children by surname + * (docs/security.md §2): this page is not logged.
+    db::people::mask_roster_children(&state.db.read, &mut roster).await?;
     let units = roster
         .iter()
         .filter_map(|r| r.unit.as_deref().map(domain::search::normalize))

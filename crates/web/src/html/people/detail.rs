@@ -142,10 +142,13 @@ struct Revealed {
 #[derive(Deserialize)]
 struct RevealForm {
     field: String,
+    #[serde(default)]
+    purpose: String,
 }
 
-/// The plaintext of one field as an htmx fragment. The repository checks the
-/// `sensitive` permission and writes the access-log row.
+/// The plaintext of one field as an htmx fragment. The 用途 the user typed is
+/// required and goes into the access-log row the repository writes (after
+/// checking the `sensitive` permission).
 async fn reveal(
     State(state): State<AppState>,
     PageUser(cu): PageUser,
@@ -155,18 +158,33 @@ async fn reveal(
     let field = match f.field.as_str() {
         "id_number" => SensitiveField::IdNumber,
         "phone" => SensitiveField::Phone,
-        _ => return Err(PageError::bad_request("要查看的字段无效")),
+        "name" => SensitiveField::Name,
+        other => {
+            return Err(PageError::bad_request(format!(
+                "要查看的字段「{other}」无效，可选：身份证号、手机号、姓名"
+            )));
+        }
     };
+    // Permission first: without it the answer is 403 whatever was typed.
+    cu.ctx
+        .require(Module::People, Permission::Sensitive)
+        .map_err(PageError::from)?;
+    let purpose = f.purpose.trim();
+    if purpose.is_empty() {
+        return Err(PageError::bad_request(
+            "请填写查看用途：用途会和查看人、时间一并记入访问日志",
+        ));
+    }
+    let n = purpose.chars().count();
+    if n > 200 {
+        return Err(PageError::bad_request(format!(
+            "查看用途最多200个字，现有{n}个字"
+        )));
+    }
     let id = person_id(&id)?;
-    let value = people::reveal(
-        &state.db.conn,
-        &state.db,
-        &cu.ctx,
-        id,
-        field,
-        "人员详情页查看明文",
-    )
-    .await?;
+    let txn = begin(&state).await?;
+    let value = people::reveal(&txn, &state.db, &cu.ctx, id, field, purpose).await?;
+    commit(txn).await?;
     Ok(Revealed {
         field: field.code(),
         value: value.unwrap_or_else(|| "—".into()),
@@ -370,10 +388,14 @@ async fn add_member(
     let (Some(number), true) = (number, inv.is_empty()) else {
         return again(member, inv.into()).await;
     };
+    // A look-up by exact number: limited and logged like a search (§3).
+    crate::limiter::check_lookup(&state, &cu.ctx).map_err(PageError::from)?;
     let txn = begin(&state).await?;
-    let Some(person) = people::find_visible_by_id_number(&txn, &state.db, &cu.ctx, &number).await?
-    else {
+    let found = people::find_visible_by_id_number(&txn, &state.db, &cu.ctx, &number).await?;
+    let Some(person) = found else {
         drop(txn);
+        // Logged once the transaction is gone (SQLite has one writer).
+        crate::limiter::record_lookup(&state, &cu.ctx, &number, 0).await?;
         let mut e = FormErrors::default();
         e.set(
             "member_id_number",
@@ -392,10 +414,12 @@ async fn add_member(
     match result {
         Ok(()) => {
             commit(txn).await?;
+            crate::limiter::record_lookup(&state, &cu.ctx, &number, 1).await?;
             Ok(Redirect::to(&format!("/people/{id}?saved=1")).into_response())
         }
         Err(e) => {
             drop(txn);
+            crate::limiter::record_lookup(&state, &cu.ctx, &number, 1).await?;
             again(member, FormErrors::from_db(e)?).await
         }
     }

@@ -82,6 +82,8 @@ pub(crate) fn tags_from(f: &FormPairs) -> Vec<String> {
 struct ListPage {
     layout: Layout,
     items: Vec<PersonView>,
+    /// "按身份证号 420527***********X 精确查找" after an exact search.
+    exact_note: Option<String>,
     q: String,
     org: String,
     tag: String,
@@ -111,8 +113,26 @@ async fn list_people(
         org: lq.org.clone(),
         tag: lq.tag.clone(),
     };
+    let exact = crate::limiter::admit_exact_search(&state, &cu.ctx, lq.q.as_deref())
+        .map_err(PageError::from)?;
     let c = &state.db.read;
     let (items, total) = people::list(c, &state.db, &cu.ctx, &query, page, PER_PAGE).await?;
+    // An exact search is logged by its blind index, and the number is not
+    // echoed back (box, pager links): the page shows only its mask.
+    let mut lq = lq;
+    let exact_note = match &exact {
+        Some(e) => {
+            people::log_exact_search(&state.db.conn, &cu.ctx, e, total).await?;
+            let q = lq.q.take().unwrap_or_default();
+            Some(match e.field {
+                people::SensitiveField::Phone => {
+                    format!("按手机号 {} 精确查找", domain::mask::mask_phone(&q))
+                }
+                _ => format!("按身份证号 {} 精确查找", domain::mask::mask_id(&q)),
+            })
+        }
+        None => None,
+    };
     let mut tags: Vec<String> = COMMON_TAGS.iter().map(|t| (*t).to_string()).collect();
     for t in people::tags_in_use_cached(&state.db, &cu.ctx).await?.iter() {
         if !tags.contains(t) {
@@ -127,6 +147,7 @@ async fn list_people(
     Ok(ListPage {
         layout: Layout::new(&cu, "人员", "people"),
         items,
+        exact_note,
         q: lq.q.unwrap_or_default(),
         org: lq.org.unwrap_or_default(),
         tag: lq.tag.unwrap_or_default(),
@@ -239,15 +260,24 @@ async fn create_person(
         org_code: data.org_code.clone(),
         tags: tags.clone(),
     };
+    // "已登记" and "已在其他组织登记" tell whether a number is on file: a
+    // registration is limited and, when it tells, logged like a search (§3).
+    crate::limiter::check_lookup(&state, &cu.ctx).map_err(PageError::from)?;
     let txn = begin(&state).await?;
     match people::find_or_create(&txn, &state.db, &cu.ctx, &input).await {
         Ok((p, created)) => {
             commit(txn).await?;
+            if !created {
+                crate::limiter::record_lookup(&state, &cu.ctx, &input.id_number, 1).await?;
+            }
             let flag = if created { "created" } else { "existing" };
             Ok(Redirect::to(&format!("/people/{}?{flag}=1", p.id)).into_response())
         }
         Err(e) => {
             drop(txn);
+            if matches!(e, DbError::Conflict(_)) {
+                crate::limiter::record_lookup(&state, &cu.ctx, &input.id_number, 0).await?;
+            }
             let errors = match e {
                 // The 身份证号 belongs to someone registered elsewhere: say so
                 // next to the field.

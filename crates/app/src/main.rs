@@ -47,6 +47,12 @@ enum Command {
     },
     /// 执行数据库迁移 (apply migrations and exit).
     Migrate,
+    /// 检查数据目录：收紧文件权限，清除孤立文件 (file modes and orphaned files).
+    Check {
+        /// 只报告孤立文件，不删除（权限照常收紧）(report orphans, delete none).
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// 账号管理 (accounts).
     #[command(subcommand)]
     User(cmd::user::UserCommand),
@@ -157,6 +163,7 @@ async fn main() -> std::process::ExitCode {
         Command::Serve { trust_proxy } => cmd::serve::run(cli.data, &cli.listen, trust_proxy).await,
         Command::Demo { no_serve } => cmd::demo::run(cli.data, &cli.listen, no_serve).await,
         Command::Migrate => cmd::serve::migrate_only(cli.data).await,
+        Command::Check { dry_run } => cmd::check::run(cli.data, dry_run).await,
         Command::User(u) => cmd::user::run(cli.data, u).await,
         Command::Import { file, dry_run } => cmd::ledger::import(cli.data, &file, dry_run).await,
         Command::Export { org, out } => cmd::ledger::export(cli.data, &org, &out).await,

@@ -72,6 +72,9 @@ enum Command {
         /// 输出文件 (.xlsx).
         #[arg(long)]
         out: PathBuf,
+        /// 导出用途（记入查看记录）(purpose, written to the access log).
+        #[arg(long)]
+        purpose: String,
     },
     /// 统计数据（JSON）(statistics document of an org subtree for a period).
     Stats {
@@ -166,7 +169,9 @@ async fn main() -> std::process::ExitCode {
         Command::Check { dry_run } => cmd::check::run(cli.data, dry_run).await,
         Command::User(u) => cmd::user::run(cli.data, u).await,
         Command::Import { file, dry_run } => cmd::ledger::import(cli.data, &file, dry_run).await,
-        Command::Export { org, out } => cmd::ledger::export(cli.data, &org, &out).await,
+        Command::Export { org, out, purpose } => {
+            cmd::ledger::export(cli.data, &org, &out, &purpose).await
+        }
         Command::Template { out } => cmd::ledger::template(&out),
         Command::Stats { org, period } => cmd::stats::run(cli.data, &org, &period).await,
         Command::Review {

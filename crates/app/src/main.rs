@@ -49,6 +49,12 @@ enum Command {
     },
     /// 执行数据库迁移 (apply migrations and exit).
     Migrate,
+    /// 检查数据目录：收紧文件权限，清除孤立文件 (file modes and orphaned files).
+    Check {
+        /// 只报告孤立文件，不删除（权限照常收紧）(report orphans, delete none).
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// 账号管理 (accounts).
     #[command(subcommand)]
     User(cmd::user::UserCommand),
@@ -68,6 +74,9 @@ enum Command {
         /// 输出文件 (.xlsx).
         #[arg(long)]
         out: PathBuf,
+        /// 导出用途（记入查看记录）(purpose, written to the access log).
+        #[arg(long)]
+        purpose: String,
     },
     /// 统计数据（JSON）(statistics document of an org subtree for a period).
     Stats {
@@ -162,9 +171,12 @@ async fn main() -> std::process::ExitCode {
         } => cmd::serve::run(cli.data, &cli.listen, trust_proxy, &security).await,
         Command::Demo { no_serve } => cmd::demo::run(cli.data, &cli.listen, no_serve).await,
         Command::Migrate => cmd::serve::migrate_only(cli.data).await,
+        Command::Check { dry_run } => cmd::check::run(cli.data, dry_run).await,
         Command::User(u) => cmd::user::run(cli.data, u).await,
         Command::Import { file, dry_run } => cmd::ledger::import(cli.data, &file, dry_run).await,
-        Command::Export { org, out } => cmd::ledger::export(cli.data, &org, &out).await,
+        Command::Export { org, out, purpose } => {
+            cmd::ledger::export(cli.data, &org, &out, &purpose).await
+        }
         Command::Template { out } => cmd::ledger::template(&out),
         Command::Stats { org, period } => cmd::stats::run(cli.data, &org, &period).await,
         Command::Review {

@@ -10,8 +10,10 @@ use sea_orm::{
 };
 use serde::Serialize;
 
+pub mod scope;
+
 use crate::{
-    Ctx, DbResult,
+    Ctx, DbError, DbResult,
     entity::{access_log, audit_log},
     time::now,
 };
@@ -160,7 +162,7 @@ pub async fn list_changes(
     per_page: u64,
 ) -> DbResult<Page<audit_log::Model>> {
     ctx.require(Module::Audit, Permission::Read)?;
-    let mut q = audit_log::Entity::find();
+    let mut q = audit_log::Entity::find().filter(scope::changes(&ctx.scope));
     if let Some(a) = non_empty(&f.actor) {
         q = q.filter(audit_log::Column::ActorName.eq(a));
     }
@@ -194,7 +196,7 @@ pub async fn list_views(
     per_page: u64,
 ) -> DbResult<Page<access_log::Model>> {
     ctx.require(Module::Audit, Permission::Read)?;
-    let mut q = access_log::Entity::find();
+    let mut q = access_log::Entity::find().filter(scope::views(&ctx.scope));
     if let Some(a) = non_empty(&f.actor) {
         q = q.filter(access_log::Column::ActorName.eq(a));
     }
@@ -215,4 +217,28 @@ pub async fn list_views(
         .all(c)
         .await?;
     Ok(Page { items, total })
+}
+
+/// One change row, if the reader may see it (out of scope reads as absent).
+pub async fn get_change(
+    c: &impl ConnectionTrait,
+    ctx: &Ctx,
+    id: i64,
+) -> DbResult<audit_log::Model> {
+    ctx.require(Module::Audit, Permission::Read)?;
+    audit_log::Entity::find_by_id(id)
+        .filter(scope::changes(&ctx.scope))
+        .one(c)
+        .await?
+        .ok_or(DbError::NotFound)
+}
+
+/// One plaintext-view row, if the reader may see it.
+pub async fn get_view(c: &impl ConnectionTrait, ctx: &Ctx, id: i64) -> DbResult<access_log::Model> {
+    ctx.require(Module::Audit, Permission::Read)?;
+    access_log::Entity::find_by_id(id)
+        .filter(scope::views(&ctx.scope))
+        .one(c)
+        .await?
+        .ok_or(DbError::NotFound)
 }

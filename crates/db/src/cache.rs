@@ -140,8 +140,10 @@ pub struct Caches {
         Cache<ListKey, Vec<(crate::entity::activity::Model, crate::entity::org::Model)>>,
     /// Activity pages per caller (weighed by roster line: at most 200,000).
     pub details: Cache<String, crate::activity::Detail>,
-    /// Every programme's name by id (weighed by programme).
-    pub programme_names: Cache<(), HashMap<i64, String>>,
+    /// The names of the programmes each scope may see, by id (weighed by
+    /// programme; keyed by `scope::key`, so one reader's names are never
+    /// another's).
+    pub programme_names: Cache<String, HashMap<i64, String>>,
     /// Ids of the people matching a scoped query, in list order (as above).
     pub people_ids: Cache<ListKey, Vec<i64>>,
     /// A page of those people as shown to the caller (masked for her rights

@@ -30,6 +30,9 @@ pub struct Db {
     /// Where photo files live (the data directory). `None`: files are checked
     /// but never written — a dry-run import, or a tool without file storage.
     pub files_dir: Option<PathBuf>,
+    /// Photo files written inside an import's transaction, moved into place
+    /// after its commit (see [`Db::staging_files`]).
+    pub(crate) staged: Option<Arc<media::store::Staged>>,
 }
 
 impl Db {
@@ -41,6 +44,7 @@ impl Db {
             seen: Arc::default(),
             keys: Arc::new(keys),
             files_dir: None,
+            staged: None,
         }
     }
 
@@ -62,6 +66,20 @@ impl Db {
     pub fn without_files(&self) -> Db {
         Db {
             files_dir: None,
+            staged: None,
+            ..self.clone()
+        }
+    }
+
+    /// The same database, staging the files it writes until
+    /// [`crate::activity::photo::place`] is called on `staged` after the
+    /// commit; dropped unplaced, they are removed.
+    pub(crate) fn staging_files(&self) -> Db {
+        Db {
+            staged: self
+                .files_dir
+                .as_ref()
+                .map(|d| Arc::new(media::store::Staged::new(d))),
             ..self.clone()
         }
     }

@@ -94,7 +94,7 @@ async fn an_export_of_a_township_reimports_with_nothing_created() {
     let first = import(db, &demo, false).await;
     assert!(first.committed, "{:?}", first.report.errors.first());
 
-    let bytes = export_workbook(db, &op, testing::MAOPING)
+    let bytes = export_workbook(db, &op, testing::MAOPING, "测试：导出再导入")
         .await
         .expect("export");
     let wb = ledger::read_bytes("茅坪镇.xlsx", &bytes).expect("export reads back");

@@ -201,7 +201,7 @@ async fn photos_come_with_their_activity_and_load_only_within_scope() {
         &[&["P-1", "有照片的活动", "宣讲", GUIZHOU, "2020-05-01", "30"]],
     )
     .await;
-    let root = t.db.files_dir.clone().expect("test files dir");
+    let files = db::activity::photo::Staged::new(t.db.files_dir.clone().expect("test files dir"));
     let act = db::entity::activity::Entity::find()
         .one(&t.db.conn)
         .await
@@ -210,7 +210,7 @@ async fn photos_come_with_their_activity_and_load_only_within_scope() {
     let ph = db::activity::photo::add(
         &t.db.conn,
         &operator(),
-        &root,
+        &files,
         act.id,
         db::activity::photo::NewPhoto {
             full_jpeg: b"full-bytes",
@@ -223,6 +223,7 @@ async fn photos_come_with_their_activity_and_load_only_within_scope() {
     )
     .await
     .expect("photo");
+    db::activity::photo::place(&files);
     let recs = review::records(&t.db.conn, &operator(), COUNTY, Period::year(2020))
         .await
         .unwrap();
@@ -230,7 +231,7 @@ async fn photos_come_with_their_activity_and_load_only_within_scope() {
     assert_eq!(photos.len(), 1);
     assert!(photos[0].is_cover);
     assert_eq!(photos[0].caption.as_deref(), Some("姐妹们学习电商直播"));
-    let bytes = review::photo_bytes(&t.db.conn, &operator(), &root, &[ph.id])
+    let bytes = review::photo_bytes(&t.db.conn, &operator(), files.root(), &[ph.id])
         .await
         .unwrap();
     assert_eq!(
@@ -241,7 +242,7 @@ async fn photos_come_with_their_activity_and_load_only_within_scope() {
     testing::user(&t.db, "mp", Role::TownshipChair, MAOPING).await;
     let mp = testing::ctx_of(&t.db, "mp").await;
     assert!(
-        review::photo_bytes(&t.db.conn, &mp, &root, &[ph.id])
+        review::photo_bytes(&t.db.conn, &mp, files.root(), &[ph.id])
             .await
             .unwrap()
             .is_empty()

@@ -260,12 +260,12 @@ async fn a_township_chair_exports_only_her_own_township() {
     let f = fixture().await;
     let db = &f.t.db;
 
-    let r = export_workbook(db, &f.chair, GUIZHOU).await;
+    let r = export_workbook(db, &f.chair, GUIZHOU, "测试").await;
     assert!(matches!(r, Err(DbError::NotFound)), "{r:?}");
-    let r = export_workbook(db, &f.chair, GUIZHOU_VILLAGE).await;
+    let r = export_workbook(db, &f.chair, GUIZHOU_VILLAGE, "测试").await;
     assert!(matches!(r, Err(DbError::NotFound)), "{r:?}");
 
-    let bytes = export_workbook(db, &f.chair, MAOPING)
+    let bytes = export_workbook(db, &f.chair, MAOPING, "测试")
         .await
         .expect("own township exports");
     let book = ledger::read_bytes("茅坪镇.xlsx", &bytes).expect("export reads back");

@@ -284,6 +284,14 @@ impl Scope {
         self.operator || self.capture_roots.iter().any(|root| path_under(path, root))
     }
 
+    /// True when the caller may see who people are: their names (and masked
+    /// numbers) in rosters, officer lists, activity pages and exports. It
+    /// takes `people:read`; without it a caller is aggregate-only, like the
+    /// 上级查看 role, and sees counts, never a person's name.
+    pub fn sees_person_names(&self) -> bool {
+        self.allows(Module::People, Permission::Read)
+    }
+
     /// True when the grants (or operator status) allow `p` on `m`.
     pub fn allows(&self, m: Module, p: Permission) -> bool {
         self.operator || self.grants.allows(m, p)

@@ -62,6 +62,23 @@ fn column_width<'a>(texts: impl Iterator<Item = &'a str>) -> f64 {
     (widest + 2).min(60) as f64
 }
 
+/// True for text a spreadsheet could take for a formula or a command
+/// (CSV/formula injection): it starts with `=`, `+`, `-`, `@`, a TAB or a CR.
+pub fn is_formula_like(s: &str) -> bool {
+    matches!(s.chars().next(), Some('=' | '+' | '-' | '@' | '\t' | '\r'))
+}
+
+/// The text of a CSV cell: formula-like text gets a leading apostrophe, which
+/// spreadsheets show as text and never evaluate. (Numbers are written as
+/// numbers, so a negative amount keeps its sign.)
+pub fn csv_text(s: &str) -> std::borrow::Cow<'_, str> {
+    if is_formula_like(s) {
+        std::borrow::Cow::Owned(format!("'{s}"))
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    }
+}
+
 /// Builds an xlsx workbook sheet by sheet.
 pub struct WorkbookWriter {
     book: Workbook,
@@ -131,12 +148,19 @@ fn write_sheet(
     ws.set_freeze_panes(1, 0)?;
     let money = Format::new().set_num_format("0.00");
     let date = Format::new().set_num_format("yyyy-mm-dd");
+    // Formula-like text is a string cell with Excel's quote prefix: shown and
+    // kept as text even when the cell is edited, and its value unchanged, so
+    // the file re-imports into exactly what was exported.
+    let quoted = Format::new().set_quote_prefix();
     for (r, row) in rows.iter().enumerate() {
         let r = (r + 1) as u32;
         for (c, cell) in row.iter().enumerate() {
             let c = c as u16;
             match cell {
                 OutCell::Empty => {}
+                OutCell::Text(s) if is_formula_like(s) => {
+                    ws.write_string_with_format(r, c, s, &quoted)?;
+                }
                 OutCell::Text(s) => {
                     ws.write_string(r, c, s)?;
                 }
@@ -173,6 +197,7 @@ fn write_sheet(
 }
 
 /// CSV bytes, UTF-8 with a BOM so Excel opens Chinese text correctly.
+/// Formula-like text cells are neutralised with [`csv_text`].
 pub fn to_csv_bytes(headers: &[&str], rows: &[Vec<OutCell>]) -> Vec<u8> {
     let mut out = b"\xEF\xBB\xBF".to_vec();
     {
@@ -182,7 +207,10 @@ pub fn to_csv_bytes(headers: &[&str], rows: &[Vec<OutCell>]) -> Vec<u8> {
         // Writing to a Vec cannot fail.
         let _ = w.write_record(headers);
         for row in rows {
-            let _ = w.write_record(row.iter().map(OutCell::display));
+            let _ = w.write_record(row.iter().map(|cell| match cell {
+                OutCell::Text(s) => csv_text(s).into_owned(),
+                other => other.display(),
+            }));
         }
         let _ = w.flush();
     }
@@ -248,4 +276,21 @@ fn write_template_sheet(ws: &mut Worksheet, spec: &SheetSpec) -> Result<(), Xlsx
     }
     ws.set_freeze_panes(1, 0)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod neutralising {
+    use super::*;
+
+    #[test]
+    fn formula_like_text_is_caught_and_csv_gets_an_apostrophe() {
+        for s in ["=1+1", "+1", "-1", "@A1", "\tx", "\rx"] {
+            assert!(is_formula_like(s), "{s:?}");
+            assert_eq!(csv_text(s), format!("'{s}"));
+        }
+        for s in ["", "张三", "1-2", "a=b", " =x"] {
+            assert!(!is_formula_like(s), "{s:?}");
+            assert_eq!(csv_text(s), s);
+        }
+    }
 }

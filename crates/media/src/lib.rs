@@ -3,6 +3,8 @@
 //! is re-encoded as JPEG — which also drops EXIF metadata such as the GPS
 //! position of a village household. A thumbnail is made for lists.
 
+pub mod store;
+
 use std::io::Cursor;
 
 use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};

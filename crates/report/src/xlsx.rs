@@ -31,6 +31,15 @@ impl Sheet<'_> {
         for r in rows {
             for (c, cell) in r.iter().enumerate() {
                 match cell {
+                    // Formula-like text (an org or programme name starting
+                    // with = + - @ TAB CR) stays text: Excel's quote prefix,
+                    // as in the ledger export.
+                    Cell::Text(s) if formula_like(s) => self.ws.write_string_with_format(
+                        self.row,
+                        c as u16,
+                        s,
+                        &Format::new().set_quote_prefix(),
+                    )?,
                     Cell::Text(s) => self.ws.write_string(self.row, c as u16, s)?,
                     Cell::Num(n) => self.ws.write_number(self.row, c as u16, *n)?,
                 };
@@ -44,6 +53,11 @@ impl Sheet<'_> {
         self.row += 1;
         Ok(())
     }
+}
+
+/// Text a spreadsheet could run as a formula (see `ledger::write`).
+fn formula_like(s: &str) -> bool {
+    matches!(s.chars().next(), Some('=' | '+' | '-' | '@' | '\t' | '\r'))
 }
 
 enum Cell {

@@ -414,7 +414,10 @@ async fn a_county_admin_exports_maoping_and_the_file_reads_back() {
     .await;
 
     let res = app
-        .get(&format!("/ledger/export?org={MAOPING}"), Some(&cookie))
+        .get(
+            &format!("/ledger/export?org={MAOPING}&purpose=核对"),
+            Some(&cookie),
+        )
         .await;
 
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);

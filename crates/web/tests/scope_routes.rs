@@ -182,7 +182,7 @@ fn direct(g: &Guizhou) -> Vec<String> {
         format!("/api/v1/orgs/{GUIZHOU}/surveys"),
         format!("/api/v1/orgs/{GUIZHOU_VILLAGE}/venues"),
         format!("/api/v1/people/{p}"),
-        format!("/ledger/export?org={GUIZHOU}"),
+        format!("/ledger/export?org={GUIZHOU}&purpose=核对"),
     ]
 }
 
@@ -279,7 +279,10 @@ async fn a_maoping_chair_exports_her_township_without_anything_of_guizhou() {
     let chair = app.login_as("mp", Role::TownshipChair, MAOPING).await;
 
     let res = app
-        .get(&format!("/ledger/export?org={MAOPING}"), Some(&chair))
+        .get(
+            &format!("/ledger/export?org={MAOPING}&purpose=核对"),
+            Some(&chair),
+        )
         .await;
 
     assert_eq!(res.status, StatusCode::OK);

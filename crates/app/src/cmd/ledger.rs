@@ -45,9 +45,14 @@ pub fn print_outcome(outcome: &import::ImportOutcome) {
     }
 }
 
-pub async fn export(data: Option<PathBuf>, org: &str, out: &Path) -> anyhow::Result<ExitCode> {
+pub async fn export(
+    data: Option<PathBuf>,
+    org: &str,
+    out: &Path,
+    purpose: &str,
+) -> anyhow::Result<ExitCode> {
     let db = setup::open(&setup::data_dir(data, "data")).await?;
-    let bytes = import::export::export_workbook(&db, &Ctx::operator(), org).await?;
+    let bytes = import::export::export_workbook(&db, &Ctx::operator(), org, purpose).await?;
     std::fs::write(out, bytes).with_context(|| format!("无法写入 {}", out.display()))?;
     println!("已导出到 {}", out.display());
     Ok(ExitCode::SUCCESS)

@@ -2,6 +2,7 @@
 
 pub mod bench;
 pub mod bench_data;
+pub mod check;
 pub mod demo;
 pub mod ledger;
 pub mod review;

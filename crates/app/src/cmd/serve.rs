@@ -22,6 +22,7 @@ pub async fn run(
     let settings = security.settings()?;
     let dir = setup::data_dir(data, "data");
     let db = setup::open(&dir).await?;
+    crate::cmd::check::at_startup(&db, &dir).await?;
     if let Some((user, pw)) = db::account::bootstrap_admin(&db.conn).await? {
         println!("首次启动：已创建系统管理员账号");
         println!("  用户名：{user}");

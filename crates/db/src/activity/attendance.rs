@@ -124,12 +124,30 @@ pub async fn roster(
     activity_id: i64,
 ) -> DbResult<Vec<attendance::Model>> {
     super::get(c, ctx, activity_id).await?;
-    Ok(attendance::Entity::find()
+    let rows = attendance::Entity::find()
         .filter(attendance::Column::ActivityId.eq(activity_id))
         .order_by_asc(attendance::Column::Id)
         .all(c)
-        .await?)
+        .await?;
+    if ctx.scope.sees_person_names() {
+        return Ok(rows);
+    }
+    // Aggregate-only callers (上级查看): the roster's size and units, no one
+    // in it by name or number.
+    Ok(rows
+        .into_iter()
+        .map(|r| attendance::Model {
+            name: HIDDEN_NAME.into(),
+            id_masked: None,
+            person_id: None,
+            person_key: String::new(),
+            ..r
+        })
+        .collect())
 }
+
+/// What an aggregate-only caller sees in place of an attendee's name.
+pub const HIDDEN_NAME: &str = "（不显示姓名）";
 
 /// Roster sizes (distinct people: one row per person and activity) of
 /// several activities (ids taken from a scoped list); absent = no roster.

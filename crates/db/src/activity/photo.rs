@@ -1,6 +1,8 @@
 //! Photos of an activity (图丨caption), stored as files under the data
 //! directory (`photos/<activity id>/<random>.jpg` and `…_thumb.jpg`) with a row
 //! per photo. They are served only to users who may see the activity.
+//! Files are staged ([`Staged`]) while the transaction runs: the caller moves
+//! them into place after its commit, and a rollback leaves none.
 
 use std::path::{Path, PathBuf};
 
@@ -8,6 +10,8 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
     QueryOrder, Set,
 };
+
+pub use media::store::Staged;
 
 use crate::{Ctx, DbError, DbResult, audit::Change, entity::photo, time::now};
 
@@ -72,11 +76,12 @@ fn row_of(
     }
 }
 
-/// Stores a photo; the first photo of an activity becomes its cover.
+/// Stores a photo; the first photo of an activity becomes its cover. Its
+/// files are staged in `files`, to be committed after the transaction.
 pub async fn add(
     c: &impl ConnectionTrait,
     ctx: &Ctx,
-    root: &Path,
+    files: &Staged,
     activity_id: i64,
     p: NewPhoto<'_>,
 ) -> DbResult<photo::Model> {
@@ -92,34 +97,16 @@ pub async fn add(
         .one(c)
         .await?
         .is_some();
-    let stored_name = format!(
-        "{}.jpg",
-        crate::account::session::random_token("")
-            .get(..24)
-            .unwrap_or("photo")
-    );
-    let dir = dir_of(root, a.id);
-    let write = || -> std::io::Result<()> {
-        std::fs::create_dir_all(&dir)?;
-        std::fs::write(dir.join(&stored_name), p.full_jpeg)?;
-        std::fs::write(
-            dir.join(stored_name.replace(".jpg", "_thumb.jpg")),
-            p.thumb_jpeg,
-        )
-    };
-    write().map_err(|e| {
-        tracing::error!("photo write failed: {e}");
-        DbError::internal(format!("photo write failed: {e}"))
-    })?;
+    let stored_name = new_stored_name();
+    let paths = stage(files, a.id, &stored_name, &p)?;
     let row = row_of(a.id, stored_name.clone(), &p, !has_cover, now())
         .insert(c)
         .await;
     let row = match row {
         Ok(r) => r,
         Err(e) => {
-            // Nothing half-written: drop the files of a row that didn't commit.
-            let _ = std::fs::remove_file(dir.join(&stored_name));
-            let _ = std::fs::remove_file(dir.join(stored_name.replace(".jpg", "_thumb.jpg")));
+            // Nothing half-written: the files of a row that didn't insert go.
+            files.forget(&paths);
             return Err(e.into());
         }
     };
@@ -136,6 +123,45 @@ pub async fn add(
     Ok(row)
 }
 
+/// Moves staged photo files into place once their transaction has
+/// committed. The rows are committed, so a file that cannot be moved is
+/// logged and left staged for `jinguo check` to report.
+pub fn place(files: &Staged) {
+    if let Err(e) = files.commit() {
+        tracing::error!("photo files not placed after commit: {e}");
+    }
+}
+
+fn new_stored_name() -> String {
+    format!(
+        "{}.jpg",
+        crate::account::session::random_token("")
+            .get(..24)
+            .unwrap_or("photo")
+    )
+}
+
+/// Stages a photo's two files; returns their final paths.
+fn stage(
+    files: &Staged,
+    activity_id: i64,
+    stored_name: &str,
+    p: &NewPhoto<'_>,
+) -> DbResult<Vec<PathBuf>> {
+    let dir = dir_of(files.root(), activity_id);
+    let full = dir.join(stored_name);
+    let thumb = dir.join(stored_name.replace(".jpg", "_thumb.jpg"));
+    let paths = vec![full.clone(), thumb.clone()];
+    let written = files
+        .put(&full, p.full_jpeg)
+        .and_then(|()| files.put(&thumb, p.thumb_jpeg));
+    if let Err(e) = written {
+        files.forget(&paths);
+        return Err(DbError::internal(format!("photo write failed: {e}")));
+    }
+    Ok(paths)
+}
+
 /// The photos of activities the caller has just created in this transaction
 /// (a ledger import: rights were checked when the activities were written),
 /// in a few statements: files first, then the rows, then one audit row each.
@@ -143,7 +169,7 @@ pub async fn add(
 pub(crate) async fn add_to_new(
     c: &impl ConnectionTrait,
     ctx: &Ctx,
-    root: &Path,
+    files: &Staged,
     photos: Vec<(i64, NewPhoto<'_>)>,
 ) -> DbResult<usize> {
     use std::collections::{HashMap, HashSet};
@@ -177,29 +203,17 @@ pub(crate) async fn add_to_new(
     let t = now();
     for (activity_id, p) in photos {
         if !acts.contains_key(&activity_id) {
+            files.forget(&written);
             return Err(DbError::NotFound);
         }
-        let stored_name = format!(
-            "{}.jpg",
-            crate::account::session::random_token("")
-                .get(..24)
-                .unwrap_or("photo")
-        );
-        let dir = dir_of(root, activity_id);
-        let full = dir.join(&stored_name);
-        let thumb = dir.join(stored_name.replace(".jpg", "_thumb.jpg"));
-        let write = || -> std::io::Result<()> {
-            std::fs::create_dir_all(&dir)?;
-            std::fs::write(&full, p.full_jpeg)?;
-            std::fs::write(&thumb, p.thumb_jpeg)
-        };
-        if let Err(e) = write() {
-            tracing::error!("photo write failed: {e}");
-            remove_all(&written);
-            return Err(DbError::internal(format!("photo write failed: {e}")));
+        let stored_name = new_stored_name();
+        match stage(files, activity_id, &stored_name, &p) {
+            Ok(paths) => written.extend(paths),
+            Err(e) => {
+                files.forget(&written);
+                return Err(e);
+            }
         }
-        written.push(full);
-        written.push(thumb);
         rows.push(row_of(
             activity_id,
             stored_name,
@@ -214,7 +228,7 @@ pub(crate) async fn add_to_new(
         Ok(r) => r,
         Err(e) => {
             // Nothing half-written: the files of rows that won't commit go.
-            remove_all(&written);
+            files.forget(&written);
             return Err(e.into());
         }
     };
@@ -233,12 +247,6 @@ pub(crate) async fn add_to_new(
     }
     crate::audit::write_many(c, ctx, changes).await?;
     Ok(n)
-}
-
-fn remove_all(files: &[PathBuf]) {
-    for f in files {
-        let _ = std::fs::remove_file(f);
-    }
 }
 
 /// Photos of an activity the caller may see, cover first.
@@ -362,4 +370,95 @@ pub async fn counts(
         .into_iter()
         .map(|(a, n)| (a, n.max(0) as u64))
         .collect())
+}
+
+/// The files the photo rows name (each photo and its thumbnail). Read
+/// without a scope: this is the operator's check (`jinguo check`), not a
+/// user's read.
+async fn known_files(
+    c: &impl ConnectionTrait,
+    root: &Path,
+) -> DbResult<std::collections::HashSet<PathBuf>> {
+    use sea_orm::QuerySelect;
+    let rows: Vec<(i64, String)> = photo::Entity::find()
+        .select_only()
+        .column(photo::Column::ActivityId)
+        .column(photo::Column::StoredName)
+        .into_tuple()
+        .all(c)
+        .await?;
+    let mut known = std::collections::HashSet::with_capacity(rows.len() * 2);
+    for (activity_id, name) in rows {
+        let d = dir_of(root, activity_id);
+        known.insert(d.join(name.replace(".jpg", "_thumb.jpg")));
+        known.insert(d.join(name));
+    }
+    Ok(known)
+}
+
+/// What [`sweep`] found under `root/photos`.
+#[derive(Debug, Default)]
+pub struct Sweep {
+    /// Files no row names: staged leftovers (`.part`) of transactions that
+    /// never committed, and files whose row is gone.
+    pub orphans: Vec<PathBuf>,
+    /// Of those, the ones left alone for being younger than the grace period
+    /// (an upload still in its transaction on a running server).
+    pub young: Vec<PathBuf>,
+    /// Staged files whose row did commit but that were never moved into
+    /// place (a crash right after the commit): moved now.
+    pub recovered: Vec<PathBuf>,
+}
+
+/// Finds the photo files no row names and, with `clear`, removes those older
+/// than `grace` and moves committed staged files into place.
+pub async fn sweep(
+    c: &impl ConnectionTrait,
+    root: &Path,
+    clear: bool,
+    grace: std::time::Duration,
+) -> DbResult<Sweep> {
+    let dir = root.join("photos");
+    let io =
+        |e: std::io::Error| DbError::internal(format!("photo folder {} can't be swept: {e}", dir.display()));
+    let on_disk = media::store::files_under(&dir).map_err(io)?;
+    let mut out = Sweep::default();
+    if on_disk.is_empty() {
+        return Ok(out);
+    }
+    let known = known_files(c, root).await?;
+    for f in on_disk {
+        if known.contains(&f) {
+            continue;
+        }
+        if media::store::is_temp(&f) {
+            let fin = f.with_file_name(
+                f.file_name()
+                    .and_then(|n| n.to_str())
+                    .and_then(|n| n.strip_suffix(media::store::TEMP_SUFFIX))
+                    .unwrap_or_default(),
+            );
+            if known.contains(&fin) && !fin.exists() {
+                if clear {
+                    std::fs::rename(&f, &fin).map_err(io)?;
+                }
+                out.recovered.push(fin);
+                continue;
+            }
+        }
+        let age = std::fs::metadata(&f)
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .unwrap_or_default();
+        if age < grace {
+            out.young.push(f);
+            continue;
+        }
+        if clear {
+            std::fs::remove_file(&f).map_err(io)?;
+        }
+        out.orphans.push(f);
+    }
+    Ok(out)
 }

@@ -26,8 +26,11 @@ fn ancestor_ids(o: &org::Model) -> Vec<i64> {
     o.path.split('/').filter_map(|s| s.parse().ok()).collect()
 }
 
-/// Every programme's name by id, kept per data version (lists show the
-/// names of the programmes their rows belong to; the table is small).
+/// The names of the programmes the caller may see, by id, kept per data
+/// version and scope (lists show the names of the programmes their rows
+/// belong to; the table is small). A programme is visible when its owner is
+/// in the caller's subtrees or above one of her roots (a county's programme
+/// is used by its townships); a sibling township's own programmes are not.
 pub async fn names_cached(
     db: &crate::Db,
     ctx: &Ctx,
@@ -37,11 +40,11 @@ pub async fn names_cached(
     db.caches
         .programme_names
         .get_or_compute(
-            (),
+            crate::scope::key(&ctx.scope),
             version,
             |m| m.len(),
             async || {
-                Ok(programme::Entity::find()
+                Ok(visible(ctx)
                     .all(c)
                     .await?
                     .into_iter()
@@ -50,6 +53,35 @@ pub async fn names_cached(
             },
         )
         .await
+}
+
+/// The programmes the caller may see (see [`names_cached`]).
+fn visible(ctx: &Ctx) -> sea_orm::Select<programme::Entity> {
+    use sea_orm::sea_query::{Condition, Query};
+    let scope = &ctx.scope;
+    if scope.operator {
+        return programme::Entity::find();
+    }
+    // A root's path lists the ids of its ancestors and itself.
+    let above: Vec<i64> = scope
+        .view_roots
+        .iter()
+        .chain(&scope.capture_roots)
+        .flat_map(|r| r.split('/').filter_map(|s| s.parse::<i64>().ok()))
+        .collect();
+    let in_view = Query::select()
+        .column((org::Entity, org::Column::Id))
+        .from(org::Entity)
+        .cond_where(crate::scope::view_condition(
+            scope,
+            (org::Entity, org::Column::Path),
+        ))
+        .to_owned();
+    programme::Entity::find().filter(
+        Condition::any()
+            .add(programme::Column::OwnerOrgId.is_in(above))
+            .add(programme::Column::OwnerOrgId.in_subquery(in_view)),
+    )
 }
 
 /// Programmes usable by an org: its own and its ancestors'.

@@ -192,7 +192,7 @@ impl SheetImporter for Activities {
         // later sheets check their 活动编号 against these rows. Files are written
         // only when the import can still commit (a dry run has no file root).
         let outcomes = activity::bulk::upsert_many(txn, ctx, &inputs, true).await?;
-        let root = db.files_dir.clone().filter(|_| rep.is_ok());
+        let root = db.staged.clone().filter(|_| rep.is_ok());
         // Photos of activities this file creates go in a few statements; an
         // activity already on file may hold some of them, so it takes the
         // one-by-one path that skips those.
@@ -236,7 +236,7 @@ fn new_photo<'a>(p: &'a RowPhoto, caption: &Option<String>) -> NewPhoto<'a> {
 async fn store_photos(
     t: &DatabaseTransaction,
     ctx: &Ctx,
-    root: &std::path::Path,
+    root: &activity::photo::Staged,
     activity_id: i64,
     photos: &[RowPhoto],
     caption: &Option<String>,

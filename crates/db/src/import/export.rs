@@ -1,8 +1,9 @@
 //! Ledger export (台账导出): the foundation and work sheets of an org subtree,
 //! in the same contract format the importer reads, so an export re-imports
 //! unchanged.
-//! 身份证号 and phone are plaintext only for callers holding `people:sensitive`
-//! (the export is then written to the access log); others get masked values.
+//! 身份证号 and phone are plaintext only for callers holding `people:sensitive`;
+//! others get masked values. Every export names people, so it asks for a
+//! purpose (用途), which the access log records with what was exported.
 
 use domain::{
     access::{Module, Permission},
@@ -36,8 +37,41 @@ fn label<T>(code: Option<&str>, f: fn(&str) -> Option<T>, l: fn(T) -> &'static s
     code.and_then(f).map_or(OutCell::Empty, |x| t(l(x)))
 }
 
-pub async fn export_workbook(db: &Db, ctx: &Ctx, org_code: &str) -> DbResult<Vec<u8>> {
+/// Longest purpose kept (characters).
+pub const MAX_PURPOSE_CHARS: usize = 200;
+
+/// The purpose as typed, trimmed, or a field error naming what is wrong.
+pub fn check_purpose(purpose: &str) -> DbResult<String> {
+    let p = purpose.trim();
+    if p.is_empty() {
+        return Err(DbError::invalid(
+            "purpose",
+            "请填写导出用途：导出的台账含人员信息，用途将记入查看记录",
+        ));
+    }
+    let n = p.chars().count();
+    if n > MAX_PURPOSE_CHARS {
+        return Err(DbError::invalid(
+            "purpose",
+            format!("导出用途不能超过{MAX_PURPOSE_CHARS}个字（现为{n}个字）"),
+        ));
+    }
+    if p.chars().any(char::is_control) {
+        return Err(DbError::invalid("purpose", "导出用途不能含控制字符"));
+    }
+    Ok(p.to_string())
+}
+
+/// The ledger of `org_code`'s subtree as a workbook, for `purpose` (用途,
+/// required: it goes to the access log with the export).
+pub async fn export_workbook(
+    db: &Db,
+    ctx: &Ctx,
+    org_code: &str,
+    purpose: &str,
+) -> DbResult<Vec<u8>> {
     ctx.require(Module::Ledger, Permission::Export)?;
+    let purpose = check_purpose(purpose)?;
     let c = &db.conn;
     let root = find_visible(c, ctx, org_code).await?;
     let orgs = org::Entity::find()
@@ -247,22 +281,31 @@ pub async fn export_workbook(db: &Db, ctx: &Ctx, org_code: &str) -> DbResult<Vec
 
     let attendees = activity::add_sheets(c, &mut w, &orgs, &reveal, plaintext).await?;
 
-    if plaintext && (!people.is_empty() || attendees > 0) {
-        log_plaintext_view(
-            c,
-            ctx,
-            "ledger_export",
-            &root.code,
-            "id_number,phone",
-            &format!(
-                "导出台账（{}人，{}名干部，{}人次参与活动）",
-                people.len(),
-                officers.len(),
-                attendees
-            ),
-        )
-        .await?;
-    }
+    // Logged whether masked or not: names are personal data too.
+    let field = if plaintext {
+        "name,id_number,phone"
+    } else {
+        "name"
+    };
+    log_plaintext_view(c, ctx, "ledger_export", &root.code, field, &purpose).await?;
+    // The change trail says what went out (an export changes no data, so the
+    // data version stays).
+    crate::audit::Change::new(
+        "export",
+        "ledger",
+        &root.code,
+        format!(
+            "导出台账「{}」（{}人，{}名干部，{}人次参与活动，{}）；用途：{purpose}",
+            root.name,
+            people.len(),
+            officers.len(),
+            attendees,
+            if plaintext { "含明文" } else { "已脱敏" }
+        ),
+    )
+    .org(root.id)
+    .write(c, &ctx.deferring_version())
+    .await?;
     w.to_xlsx_bytes()
         .map_err(|e| DbError::internal(format!("xlsx writer failed: {e}")))
 }

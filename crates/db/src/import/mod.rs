@@ -82,7 +82,7 @@ pub async fn import_workbook(
     let db = &if dry_run {
         db.without_files()
     } else {
-        db.clone()
+        db.staging_files()
     };
     let mut rep = ledger::check_plain_text(wb);
     if !rep.is_ok() {
@@ -162,6 +162,9 @@ pub async fn import_workbook(
         .write(&txn, ctx)
         .await?;
         txn.commit().await?;
+        if let Some(files) = &db.staged {
+            crate::activity::photo::place(files);
+        }
         crate::version::changed();
         settle_search_index(&db.conn).await;
     } else {

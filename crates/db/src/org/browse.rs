@@ -240,7 +240,7 @@ pub async fn surveys_page(
         .await?;
     Ok((
         rows.into_iter()
-            .filter_map(|(s, o)| o.map(|o| (s, o)))
+            .filter_map(|(s, o)| o.map(|o| (super::survey::for_reader(ctx, s), o)))
             .collect(),
         total,
     ))

@@ -209,11 +209,13 @@ pub async fn list_for_org(
         .into_iter()
         .map(|p| (p.id, p))
         .collect();
+    // Aggregate-only callers (上级查看) see the posts, not who holds them.
+    let named = ctx.scope.sees_person_names();
     Ok(rows
         .into_iter()
         .filter_map(|(x, o)| o.map(|o| (x, o)))
         .map(|(x, o)| {
-            let p = people.get(&x.person_id);
+            let p = people.get(&x.person_id).filter(|_| named);
             OfficerView {
                 id: x.id,
                 person_id: x.person_id,

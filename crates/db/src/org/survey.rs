@@ -121,6 +121,15 @@ pub async fn list_under(
         .await?;
     Ok(rows
         .into_iter()
-        .filter_map(|(s, o)| o.map(|o| (s, o)))
+        .filter_map(|(s, o)| o.map(|o| (for_reader(ctx, s), o)))
         .collect())
+}
+
+/// A survey as `ctx` may read it: 调研人 are people, so aggregate-only
+/// callers (上级查看) see the findings, not who made them.
+pub(crate) fn for_reader(ctx: &Ctx, mut s: survey::Model) -> survey::Model {
+    if !ctx.scope.sees_person_names() {
+        s.surveyor = None;
+    }
+    s
 }

@@ -6,7 +6,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
     Router,
-    extract::{Query, State},
+    extract::{Path, Query, State},
     http::StatusCode,
     response::{IntoResponse, Response},
     routing::get,
@@ -16,7 +16,12 @@ use db::audit::{self, AuditFilter};
 use serde::Deserialize;
 
 use super::{Layout, Pager, page_of, query_string};
-use crate::{AppState, auth::PageUser, error::PageResult, form::FormErrors};
+use crate::{
+    AppState,
+    auth::PageUser,
+    error::{PageError, PageResult},
+    form::FormErrors,
+};
 
 const PER_PAGE: u64 = 50;
 
@@ -24,6 +29,8 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/audit", get(list_changes))
         .route("/audit/views", get(list_views))
+        .route("/audit/changes/{id}", get(show_change))
+        .route("/audit/views/{id}", get(show_view))
 }
 
 /// Known action codes and their Chinese names (other areas add workflow
@@ -57,6 +64,7 @@ const ENTITIES: &[(&str, &str)] = &[
     ("officer", "妇联干部"),
     ("survey", "调研"),
     ("api_token", "API令牌"),
+    ("ledger_export", "台账导出"),
 ];
 
 fn label_of(table: &[(&'static str, &'static str)], code: &str) -> String {
@@ -155,6 +163,7 @@ impl FilterQuery {
 }
 
 struct ChangeLine {
+    id: i64,
     at: String,
     actor: String,
     ip: String,
@@ -203,20 +212,7 @@ async fn list_changes(
     } else {
         (Vec::new(), 0)
     };
-    let rows = items
-        .into_iter()
-        .map(|r| ChangeLine {
-            at: beijing(r.at),
-            actor: r.actor_name,
-            ip: r.ip.unwrap_or_else(|| "—".into()),
-            action: label_of(ACTIONS, &r.action),
-            entity: label_of(ENTITIES, &r.entity),
-            entity_id: r.entity_id.unwrap_or_default(),
-            summary: r.summary,
-            before: pretty(r.before_json),
-            after: pretty(r.after_json),
-        })
-        .collect();
+    let rows = items.into_iter().map(change_line).collect();
     let body = ChangesPage {
         layout: Layout::new(&cu, "审计日志", "audit"),
         filter: fq.form(),
@@ -230,6 +226,7 @@ async fn list_changes(
 }
 
 struct ViewLine {
+    id: i64,
     at: String,
     actor: String,
     ip: String,
@@ -276,18 +273,7 @@ async fn list_views(
     } else {
         (Vec::new(), 0)
     };
-    let rows = items
-        .into_iter()
-        .map(|r| ViewLine {
-            at: beijing(r.at),
-            actor: r.actor_name,
-            ip: r.ip.unwrap_or_else(|| "—".into()),
-            entity: label_of(ENTITIES, &r.entity),
-            entity_id: r.entity_id,
-            field: field_label(&r.field),
-            purpose: r.purpose,
-        })
-        .collect();
+    let rows = items.into_iter().map(view_line).collect();
     let body = ViewsPage {
         layout: Layout::new(&cu, "明文查看记录", "audit"),
         filter: fq.form(),
@@ -297,4 +283,77 @@ async fn list_views(
         errors,
     };
     Ok((status, body).into_response())
+}
+
+fn change_line(r: db::entity::audit_log::Model) -> ChangeLine {
+    ChangeLine {
+        id: r.id,
+        at: beijing(r.at),
+        actor: r.actor_name,
+        ip: r.ip.unwrap_or_else(|| "—".into()),
+        action: label_of(ACTIONS, &r.action),
+        entity: label_of(ENTITIES, &r.entity),
+        entity_id: r.entity_id.unwrap_or_default(),
+        summary: r.summary,
+        before: pretty(r.before_json),
+        after: pretty(r.after_json),
+    }
+}
+
+fn view_line(r: db::entity::access_log::Model) -> ViewLine {
+    ViewLine {
+        id: r.id,
+        at: beijing(r.at),
+        actor: r.actor_name,
+        ip: r.ip.unwrap_or_else(|| "—".into()),
+        entity: label_of(ENTITIES, &r.entity),
+        entity_id: r.entity_id,
+        field: field_label(&r.field),
+        purpose: r.purpose,
+    }
+}
+
+/// A record number from the path; anything else reads as absent.
+fn record_id(s: &str) -> PageResult<i64> {
+    s.parse().map_err(|_| PageError::not_found())
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "audit/change.html")]
+struct ChangePage {
+    layout: Layout,
+    r: ChangeLine,
+}
+
+/// One change, through the same scope check as the list (404 outside it).
+async fn show_change(
+    State(state): State<AppState>,
+    PageUser(cu): PageUser,
+    Path(id): Path<String>,
+) -> PageResult<ChangePage> {
+    let row = audit::get_change(&state.db.conn, &cu.ctx, record_id(&id)?).await?;
+    Ok(ChangePage {
+        layout: Layout::new(&cu, "审计日志", "audit"),
+        r: change_line(row),
+    })
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "audit/view.html")]
+struct ViewPage {
+    layout: Layout,
+    r: ViewLine,
+}
+
+/// One plaintext view, through the same scope check as the list.
+async fn show_view(
+    State(state): State<AppState>,
+    PageUser(cu): PageUser,
+    Path(id): Path<String>,
+) -> PageResult<ViewPage> {
+    let row = audit::get_view(&state.db.conn, &cu.ctx, record_id(&id)?).await?;
+    Ok(ViewPage {
+        layout: Layout::new(&cu, "明文查看记录", "audit"),
+        r: view_line(row),
+    })
 }

@@ -91,6 +91,11 @@ impl TestApp {
         &self.t.db
     }
 
+    /// The server's data directory (`--data`: photo files live here).
+    pub fn data_dir(&self) -> &std::path::Path {
+        self._dir.path()
+    }
+
     pub async fn send(&self, req: Request<Body>) -> Res {
         let res = self.router.clone().oneshot(req).await.expect("infallible");
         let status = res.status();

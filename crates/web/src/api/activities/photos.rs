@@ -175,7 +175,7 @@ pub async fn add_photos(
             .map_err(|e| photo_error(format!("{label}：{e}")))?;
         processed.push((name, p));
     }
-    let root = state.config.data_dir.clone();
+    let files = activity::photo::Staged::new(&state.config.data_dir);
     let tx = begin(&state).await?;
     let mut saved = Vec::with_capacity(processed.len());
     for (name, p) in &processed {
@@ -187,9 +187,11 @@ pub async fn add_photos(
             original_name: name.clone(),
             caption: caption.clone(),
         };
-        saved.push(activity::photo::add(&tx, &cu.ctx, &root, id, np).await?);
+        saved.push(activity::photo::add(&tx, &cu.ctx, &files, id, np).await?);
     }
     commit(tx).await?;
+    // Only now do the files take their names; an error above dropped them.
+    activity::photo::place(&files);
     Ok((
         StatusCode::CREATED,
         Json(saved.into_iter().map(PhotoDto::from).collect()),

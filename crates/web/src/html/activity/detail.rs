@@ -126,10 +126,27 @@ async fn write<F>(state: &AppState, cu: &CurrentUser, id: i64, f: F) -> PageResu
 where
     F: AsyncFnOnce(&db::sea_orm::DatabaseTransaction) -> Result<(), DbError>,
 {
+    write_then(state, cu, id, f, || {}).await
+}
+
+/// [`write`], running `committed` only once the transaction has committed
+/// (staged photo files move into place then, and never after a rollback).
+async fn write_then<F, A>(
+    state: &AppState,
+    cu: &CurrentUser,
+    id: i64,
+    f: F,
+    committed: A,
+) -> PageResult<Response>
+where
+    F: AsyncFnOnce(&db::sea_orm::DatabaseTransaction) -> Result<(), DbError>,
+    A: FnOnce(),
+{
     let txn = state.db.conn.begin().await.map_err(DbError::from)?;
     match f(&txn).await {
         Ok(()) => {
             txn.commit().await.map_err(DbError::from)?;
+            committed();
             Ok(Redirect::to(&format!("/activities/{id}?saved=1")).into_response())
         }
         Err(e) => {
@@ -266,20 +283,26 @@ async fn add_photos(
             Err(e) => return fail(format!("{}：{e}", name.unwrap_or_else(|| "照片".into()))).await,
         }
     }
-    let root = state.config.data_dir.clone();
-    write(&state, &cu, id, async |t| {
-        for (name, p) in &processed {
-            let np = NewPhoto {
-                full_jpeg: &p.full,
-                thumb_jpeg: &p.thumb,
-                width: p.width,
-                height: p.height,
-                original_name: name.clone(),
-                caption: caption.clone(),
-            };
-            activity::photo::add(t, &cu.ctx, &root, id, np).await?;
-        }
-        Ok(())
-    })
+    let files = activity::photo::Staged::new(&state.config.data_dir);
+    write_then(
+        &state,
+        &cu,
+        id,
+        async |t| {
+            for (name, p) in &processed {
+                let np = NewPhoto {
+                    full_jpeg: &p.full,
+                    thumb_jpeg: &p.thumb,
+                    width: p.width,
+                    height: p.height,
+                    original_name: name.clone(),
+                    caption: caption.clone(),
+                };
+                activity::photo::add(t, &cu.ctx, &files, id, np).await?;
+            }
+            Ok(())
+        },
+        || activity::photo::place(&files),
+    )
     .await
 }

@@ -318,6 +318,7 @@ async fn create(
             }
         }
     }
+    let files = activity::photo::Staged::new(&state.config.data_dir);
     let txn = state.db.conn.begin().await.map_err(DbError::from)?;
     let result = async {
         let (a, _) = activity::upsert(&txn, &cu.ctx, &input).await?;
@@ -330,7 +331,7 @@ async fn create(
                 original_name: name.clone(),
                 caption: opt(&form.caption),
             };
-            activity::photo::add(&txn, &cu.ctx, &state.config.data_dir, a.id, np).await?;
+            activity::photo::add(&txn, &cu.ctx, &files, a.id, np).await?;
         }
         Ok::<_, DbError>(a)
     }
@@ -338,6 +339,7 @@ async fn create(
     match result {
         Ok(a) => {
             txn.commit().await.map_err(DbError::from)?;
+            activity::photo::place(&files);
             Ok(Redirect::to(&format!("/activities/{}?saved=1", a.id)).into_response())
         }
         Err(e) => {

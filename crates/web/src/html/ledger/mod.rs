@@ -157,6 +157,8 @@ async fn template(PageUser(cu): PageUser) -> PageResult<Response> {
 #[derive(Deserialize)]
 struct ExportQuery {
     org: Option<String>,
+    /// 用途: required, written to the access log with the export.
+    purpose: Option<String>,
 }
 
 async fn export(
@@ -170,7 +172,10 @@ async fn export(
         .map(|c| c.trim().to_string())
         .filter(|c| !c.is_empty())
         .ok_or_else(|| PageError::bad_request("请选择要导出的组织"))?;
-    let bytes = import::export::export_workbook(&state.db, &cu.ctx, &code).await?;
+    let purpose = q.purpose.unwrap_or_default();
+    let purpose = import::export::check_purpose(&purpose)
+        .map_err(|e| PageError::bad_request(e.to_string()))?;
+    let bytes = import::export::export_workbook(&state.db, &cu.ctx, &code, &purpose).await?;
     let org = db::org::find_visible(&state.db.conn, &cu.ctx, &code).await?;
     let today = db::time::today_beijing();
     let name = sanitize_file_name(&format!("台账-{}-{today}.xlsx", org.name));

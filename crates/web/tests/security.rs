@@ -4,21 +4,21 @@
 
 mod common;
 
-#[path = "security/uploads.rs"]
-mod uploads;
+#[path = "security/accounts.rs"]
+mod accounts;
+#[path = "security/audit_scope.rs"]
+mod audit_scope;
+#[path = "security/exports.rs"]
+mod exports;
+#[path = "security/files.rs"]
+mod files;
+#[path = "security/headers.rs"]
+mod headers;
+#[path = "security/input.rs"]
+mod input;
 #[path = "security/masks.rs"]
 mod masks;
 #[path = "security/search.rs"]
 mod search;
-#[path = "security/accounts.rs"]
-mod accounts;
-#[path = "security/files.rs"]
-mod files;
-#[path = "security/audit_scope.rs"]
-mod audit_scope;
-#[path = "security/input.rs"]
-mod input;
-#[path = "security/exports.rs"]
-mod exports;
-#[path = "security/headers.rs"]
-mod headers;
+#[path = "security/uploads.rs"]
+mod uploads;

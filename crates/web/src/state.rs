@@ -23,6 +23,8 @@ pub struct AppState {
     /// The org filter of list pages per scope, rendered (weighed by org: at
     /// most 200,000 options in all).
     pub org_choices: Arc<Cache<String, OrgChoices>>,
+    /// The line of ledger imports (at most N at once) and their caps.
+    pub imports: Arc<crate::html::ledger::queue::ImportQueue>,
 }
 
 impl AppState {
@@ -32,6 +34,10 @@ impl AppState {
             config: Arc::new(config),
             limiter: Arc::new(LoginLimiter::default()),
             org_choices: Arc::new(Cache::new(200_000)),
+            imports: Arc::new(
+                crate::html::ledger::queue::ImportQueue::from_env()
+                    .unwrap_or_else(|e| panic!("导入设置有误：{e}")),
+            ),
         }
     }
 }

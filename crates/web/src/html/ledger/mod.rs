@@ -5,6 +5,7 @@
 //! it runs with the user's scope, never the operator's.
 
 mod preview;
+pub mod queue;
 mod upload;
 
 use askama::Template;
@@ -44,6 +45,8 @@ pub fn router() -> Router<AppState> {
             post(preview::upload_file).layer(DefaultBodyLimit::max(MAX_UPLOAD)),
         )
         .route("/ledger/import/{id}/confirm", post(preview::confirm))
+        .route("/ledger/import/{id}/status", get(preview::status))
+        .route("/ledger/import/{id}/errors.csv", get(preview::errors_csv))
 }
 
 fn nav(cu: &CurrentUser, title: &str) -> Layout {

@@ -81,6 +81,8 @@ struct IndexPage {
     importable: String,
     orgs: Vec<OrgOption>,
     max_mb: usize,
+    max_rows: usize,
+    max_cols: usize,
 }
 
 async fn index(State(state): State<AppState>, PageUser(cu): PageUser) -> PageResult<IndexPage> {
@@ -116,6 +118,8 @@ async fn index(State(state): State<AppState>, PageUser(cu): PageUser) -> PageRes
             .join("、"),
         orgs,
         max_mb: MAX_UPLOAD / 1024 / 1024,
+        max_rows: state.imports.limits.max_rows,
+        max_cols: state.imports.limits.max_cols,
     })
 }
 

@@ -9,6 +9,7 @@
 use std::{
     collections::{HashMap, VecDeque},
     sync::{Arc, Mutex},
+    time::{Duration, Instant},
 };
 
 use ledger::Limits;
@@ -33,7 +34,13 @@ pub enum Status {
 struct Job {
     user_id: i64,
     status: Status,
+    /// When it finished: a result nobody came back for is dropped after
+    /// [`KEEP_RESULT`].
+    done_at: Option<Instant>,
 }
+
+/// How long a finished job's page waits for its user.
+const KEEP_RESULT: Duration = Duration::from_secs(3600);
 
 #[derive(Default)]
 struct Line {
@@ -107,12 +114,15 @@ impl ImportQueue {
     /// Puts a job at the end of the line.
     pub fn enqueue(&self, job: &str, user_id: i64) {
         let mut l = self.line.lock().expect("queue lock");
+        l.jobs
+            .retain(|_, j| j.done_at.is_none_or(|t| t.elapsed() < KEEP_RESULT));
         l.waiting.push_back(job.to_string());
         l.jobs.insert(
             job.to_string(),
             Job {
                 user_id,
                 status: Status::Waiting,
+                done_at: None,
             },
         );
     }
@@ -132,6 +142,7 @@ impl ImportQueue {
         let mut l = self.line.lock().expect("queue lock");
         if let Some(j) = l.jobs.get_mut(job) {
             j.status = Status::Done(Box::new(result));
+            j.done_at = Some(Instant::now());
         }
         drop(l);
         self.changed.notify_waiters();

@@ -12,7 +12,7 @@ use crate::limits::{Limits, bytes_text};
 use crate::model::{Sheet, Workbook};
 use crate::read_csv::{decode_text, parse_csv};
 use crate::read_xlsx::parse_xlsx;
-use crate::unpack::{Part, Usage, scan};
+use crate::unpack::{Part, Usage, check_declared_entries, scan};
 
 /// Why a file could not be read at all (row problems are `Issue`s, not this).
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -271,10 +271,15 @@ impl Reader {
     /// A zip of CSV sheets (or one .xlsx) and photos. First pass: every entry
     /// is inflated to nowhere and counted; a zip inside is refused. Second
     /// pass: sheets are parsed streaming, photos kept.
-    fn read_zip<R: Read + Seek>(&mut self, file_name: &str, src: R) -> Result<Workbook, ReadError> {
+    fn read_zip<R: Read + Seek>(
+        &mut self,
+        file_name: &str,
+        mut src: R,
+    ) -> Result<Workbook, ReadError> {
         let bad = |e: zip::result::ZipError| {
             ReadError::unreadable(file_name, format!("不是有效的压缩包（{e}）"))
         };
+        check_declared_entries(&mut src, file_name, &self.limits)?;
         let mut archive = zip::ZipArchive::new(src).map_err(bad)?;
         if archive.len() > self.limits.max_entries {
             return Err(ReadError::limit(

@@ -349,6 +349,21 @@ async fn a_zip_inside_a_zip_is_refused_by_name_and_by_content() {
     assert_refused(&app, &res, &["压缩包的嵌套层数", "照片/a.jpg"]).await;
 }
 
+#[tokio::test]
+async fn more_than_50_files_in_one_upload_are_refused_before_any_is_stored() {
+    let app = TestApp::with_county().await;
+    let cookie = app.login_as("county", Role::CountyAdmin, COUNTY).await;
+    let names: Vec<String> = (0..51).map(|i| format!("表{i}.csv")).collect();
+    let files: Vec<(&str, &[u8])> = names.iter().map(|n| (n.as_str(), &b"a\n1\n"[..])).collect();
+    let res = upload(&app, &cookie, &files).await;
+    assert_refused(
+        &app,
+        &res,
+        &["一次上传的文件个数上限为 50", "实际超过 50 个"],
+    )
+    .await;
+}
+
 /// 人员 with `n` people; the first `bad` have a wrong check digit.
 fn people_csv(n: u32, bad: u32) -> String {
     let mut csv = "姓名,身份证号,所属组织编码\n".to_string();

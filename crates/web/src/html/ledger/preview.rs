@@ -52,6 +52,9 @@ impl From<&ledger::Issue> for IssueRow {
     }
 }
 
+/// Files in one upload (the ledger has about ten sheets).
+pub const MAX_FILES: usize = 50;
+
 /// Errors (and warnings) shown on the page; the rest are counted and the
 /// full list is a download (the preview of 2,000,000 bad rows was 404 MB).
 pub const SHOWN: usize = 200;
@@ -403,6 +406,17 @@ pub async fn upload_file(
         };
         if field.name() != Some("file") {
             continue;
+        }
+        if files.len() >= MAX_FILES {
+            // Each file is a sheet to store and compare: a 50 MB request of
+            // tiny parts would otherwise be hundreds of thousands of them.
+            return fail(
+                StatusCode::BAD_REQUEST,
+                vec![],
+                format!(
+                    "超出导入限制：一次上传的文件个数上限为 {MAX_FILES}，实际超过 {MAX_FILES} 个。请打包成一个 .zip 或分几次上传。"
+                ),
+            );
         }
         let raw = field.file_name().unwrap_or_default().to_string();
         let bytes = match field.bytes().await {

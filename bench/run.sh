@@ -157,6 +157,10 @@ for B in $BACKENDS; do
   kill $SRV; wait $SRV 2>/dev/null || true
   unset DATABASE_URL
 done
+# Import memory (issue 19): peak RSS accepting a county-year, refusing each
+# bomb, and four bombs at once on one server (SQLite; its own work folder).
+# The lines go to their own file: docs/benchmarks.md "Import memory".
+[ "${IMPORT_MEMORY:-1}" = 1 ] && BIN="$BIN" WORK="$WORK/import-memory" bash bench/import_memory.sh | tee "$WORK/import-memory.txt"
 log "# done $(date -u +%H:%MZ)"
 rm -rf "$WORK/trash"
 [ "${APPEND:-1}" = 1 ] && python3 bench/table.py "$OUT" "${NOTE:-}" docs/benchmarks.md

@@ -8,8 +8,10 @@
 //!
 //! Writing: [`WorkbookWriter`], [`to_csv_bytes`] and [`template_xlsx`].
 
+mod assemble;
 pub mod header;
 pub mod issue;
+pub mod limits;
 pub mod model;
 pub mod plain;
 pub mod read;
@@ -18,14 +20,17 @@ mod read_xlsx;
 pub mod rows;
 pub mod sheets;
 pub mod spec;
+mod unpack;
 pub mod values;
 pub mod write;
 
 pub use header::normalize_header;
 pub use issue::{Issue, Report};
+pub use limits::Limits;
 pub use model::{Cell, RawRow, Sheet, Workbook};
 pub use plain::check_plain_text;
-pub use read::{ReadError, read_bytes, read_path};
+pub use read::{ReadError, Reader, read_bytes, read_path};
 pub use rows::{KeyTracker, RowView, SheetReader};
 pub use spec::{ALL_SHEETS, ColumnSpec, SheetSpec, spec_for};
+pub use unpack::Usage;
 pub use write::{OutCell, WorkbookWriter, template_xlsx, to_csv_bytes};

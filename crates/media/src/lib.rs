@@ -11,6 +11,21 @@ use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
 
 /// Largest upload accepted.
 pub const MAX_BYTES: usize = 15 * 1024 * 1024;
+/// Largest picture decoded, in pixels (50 MP: a 48 MP phone photo fits; at
+/// 4 bytes a pixel that is a 200 MB frame at most). `JINGUO_PHOTO_MAX_PIXELS`
+/// changes it.
+pub const MAX_PIXELS: u64 = 50_000_000;
+/// Longest side decoded.
+const MAX_SIDE: u32 = 12_000;
+
+fn max_pixels() -> u64 {
+    std::env::var("JINGUO_PHOTO_MAX_PIXELS")
+        .ok()
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .filter(|n| *n > 0)
+        .unwrap_or(MAX_PIXELS)
+}
+
 /// Longest side of the stored picture and of the thumbnail.
 const FULL_SIDE: u32 = 2000;
 const THUMB_SIDE: u32 = 360;
@@ -67,13 +82,27 @@ pub fn process(bytes: &[u8]) -> Result<Processed, String> {
     let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
     // Guard against decompression bombs: a phone photo fits well within this.
     let mut limits = Limits::default();
-    limits.max_image_width = Some(12_000);
-    limits.max_image_height = Some(12_000);
-    limits.max_alloc = Some(512 * 1024 * 1024);
+    limits.max_image_width = Some(MAX_SIDE);
+    limits.max_image_height = Some(MAX_SIDE);
+    limits.max_alloc = Some(256 * 1024 * 1024);
     reader.limits(limits);
-    let mut decoder = reader
-        .into_decoder()
-        .map_err(|_| "照片文件已损坏或无法识别".to_string())?;
+    let mut decoder = reader.into_decoder().map_err(|e| match e {
+        image::ImageError::Limits(_) => format!(
+            "照片尺寸超过上限：每边最多 {MAX_SIDE} 像素、最多 {} 万像素，请缩小后再上传",
+            max_pixels() / 10_000
+        ),
+        _ => "照片文件已损坏或无法识别".to_string(),
+    })?;
+    // The header's dimensions are checked before a pixel is decoded.
+    let (w, h) = decoder.dimensions();
+    let max = max_pixels();
+    if u64::from(w) * u64::from(h) > max {
+        return Err(format!(
+            "照片像素数超过上限：最多 {} 万像素，这张是 {w}×{h}（{} 万像素），请缩小后再上传",
+            max / 10_000,
+            u64::from(w) * u64::from(h) / 10_000
+        ));
+    }
     let orientation = decoder
         .orientation()
         .unwrap_or(image::metadata::Orientation::NoTransforms);
@@ -159,6 +188,47 @@ mod tests {
         let big = vec![0u8; MAX_BYTES + 1];
         let err = process(&big).unwrap_err();
         assert!(err.contains("不能超过15.0MB"), "{err}");
+    }
+
+    fn crc32(data: &[u8]) -> u32 {
+        let mut c = 0xFFFF_FFFFu32;
+        for &b in data {
+            c ^= u32::from(b);
+            for _ in 0..8 {
+                c = if c & 1 == 1 {
+                    (c >> 1) ^ 0xEDB8_8320
+                } else {
+                    c >> 1
+                };
+            }
+        }
+        !c
+    }
+
+    #[test]
+    fn a_picture_over_the_pixel_cap_is_refused_from_its_header() {
+        // A PNG header claiming 10000×9000 (90 MP) and no pixel data: refused
+        // by its dimensions before any frame is allocated.
+        let mut ihdr = b"IHDR".to_vec();
+        ihdr.extend_from_slice(&10_000u32.to_be_bytes());
+        ihdr.extend_from_slice(&9_000u32.to_be_bytes());
+        ihdr.extend_from_slice(&[8, 6, 0, 0, 0]);
+        let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+        png.extend_from_slice(&13u32.to_be_bytes());
+        png.extend_from_slice(&ihdr);
+        png.extend_from_slice(&crc32(&ihdr).to_be_bytes());
+        let idat = b"IDAT\x78\x9c";
+        png.extend_from_slice(&2u32.to_be_bytes());
+        png.extend_from_slice(idat);
+        png.extend_from_slice(&crc32(idat).to_be_bytes());
+        png.extend_from_slice(&[0, 0, 0, 0]);
+        png.extend_from_slice(b"IEND");
+        png.extend_from_slice(&crc32(b"IEND").to_be_bytes());
+        let e = process(&png).unwrap_err();
+        assert!(
+            e.contains("像素数超过上限") && e.contains("10000×9000"),
+            "{e}"
+        );
     }
 
     #[test]

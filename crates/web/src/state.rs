@@ -31,6 +31,8 @@ pub struct AppState {
     /// Sessions, login throttling and trusted proxies (defaults unless the
     /// binary sets them with [`AppState::with_security`]).
     pub security: Arc<crate::security::Settings>,
+    /// The line of ledger imports (at most N at once) and their caps.
+    pub imports: Arc<crate::html::ledger::queue::ImportQueue>,
 }
 
 impl AppState {
@@ -42,6 +44,10 @@ impl AppState {
             search_limiter: Arc::new(SearchLimiter::new(SearchLimits::from_env())),
             org_choices: Arc::new(Cache::new(200_000)),
             security: Arc::new(crate::security::Settings::default()),
+            imports: Arc::new(
+                crate::html::ledger::queue::ImportQueue::from_env()
+                    .unwrap_or_else(|e| panic!("导入设置有误：{e}")),
+            ),
         }
     }
 

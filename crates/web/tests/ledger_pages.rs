@@ -356,12 +356,17 @@ async fn an_unsupported_or_unreadable_file_gets_a_chinese_400_preview() {
 async fn a_3mb_upload_is_accepted_and_a_60mb_one_gets_a_chinese_413() {
     let app = TestApp::with_county().await;
     let cookie = admin(&app).await;
-    // One person and a 3 MB unknown column (ignored with a warning).
-    let csv = format!(
-        "姓名,身份证号,所属组织编码,备注\n王芳,{},{MAOPING_VILLAGE},{}\n",
-        id_number("19750101", 22),
-        "x".repeat(3 * 1024 * 1024)
-    );
+    // 100 people and a 3 MB unknown column (ignored with a warning). One
+    // cell may hold at most 32,767 characters (Excel's own limit, the
+    // import's default cap), so the 3 MB are spread over 100 rows.
+    let mut csv = "姓名,身份证号,所属组织编码,备注\n".to_string();
+    for seq in 0..100 {
+        csv.push_str(&format!(
+            "王芳,{},{MAOPING_VILLAGE},{}\n",
+            id_number("19750101", seq),
+            "x".repeat(31 * 1024)
+        ));
+    }
     let res = upload(&app, &cookie, &[("人员.csv", csv.as_bytes())]).await;
     assert_eq!(
         res.status,

@@ -9,7 +9,9 @@ use db::{Ctx, import};
 use crate::setup;
 
 pub async fn import(data: Option<PathBuf>, file: &Path, dry_run: bool) -> anyhow::Result<ExitCode> {
-    let wb = ledger::read_path(file)?;
+    // The same caps as the server (JINGUO_IMPORT_MAX_*, docs/security.md).
+    let limits = ledger::Limits::from_env().map_err(|e| anyhow::anyhow!(e))?;
+    let wb = ledger::Reader::new(limits).read_path(file)?;
     let db = setup::open(&setup::data_dir(data, "data")).await?;
     let outcome = import::import_workbook(&db, &Ctx::operator(), &wb, dry_run).await?;
     print_outcome(&outcome);

@@ -23,6 +23,8 @@ pub const HOST: &str = "jinguo.test";
 pub struct TestApp {
     pub t: TestDb,
     pub router: Router,
+    /// The state behind `router` (its import line, its data folder).
+    pub state: web::AppState,
     _dir: tempfile::TempDir,
 }
 
@@ -79,10 +81,11 @@ impl TestApp {
             },
         )
         .with_security(security);
-        let router = web::router(state);
+        let router = web::router(state.clone());
         TestApp {
             t,
             router,
+            state,
             _dir: dir,
         }
     }

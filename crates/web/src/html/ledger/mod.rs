@@ -5,6 +5,7 @@
 //! it runs with the user's scope, never the operator's.
 
 mod preview;
+pub mod queue;
 mod upload;
 
 use askama::Template;
@@ -44,6 +45,8 @@ pub fn router() -> Router<AppState> {
             post(preview::upload_file).layer(DefaultBodyLimit::max(MAX_UPLOAD)),
         )
         .route("/ledger/import/{id}/confirm", post(preview::confirm))
+        .route("/ledger/import/{id}/status", get(preview::status))
+        .route("/ledger/import/{id}/errors.csv", get(preview::errors_csv))
 }
 
 fn nav(cu: &CurrentUser, title: &str) -> Layout {
@@ -78,6 +81,8 @@ struct IndexPage {
     importable: String,
     orgs: Vec<OrgOption>,
     max_mb: usize,
+    max_rows: usize,
+    max_cols: usize,
 }
 
 async fn index(State(state): State<AppState>, PageUser(cu): PageUser) -> PageResult<IndexPage> {
@@ -113,6 +118,8 @@ async fn index(State(state): State<AppState>, PageUser(cu): PageUser) -> PageRes
             .join("、"),
         orgs,
         max_mb: MAX_UPLOAD / 1024 / 1024,
+        max_rows: state.imports.limits.max_rows,
+        max_cols: state.imports.limits.max_cols,
     })
 }
 

@@ -419,8 +419,12 @@ pub async fn sweep(
     grace: std::time::Duration,
 ) -> DbResult<Sweep> {
     let dir = root.join("photos");
-    let io =
-        |e: std::io::Error| DbError::internal(format!("photo folder {} can't be swept: {e}", dir.display()));
+    let io = |e: std::io::Error| {
+        DbError::internal(format!(
+            "photo folder {} can't be swept: {e}",
+            dir.display()
+        ))
+    };
     let on_disk = media::store::files_under(&dir).map_err(io)?;
     let mut out = Sweep::default();
     if on_disk.is_empty() {

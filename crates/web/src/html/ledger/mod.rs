@@ -13,7 +13,7 @@ use askama_web::WebTemplate;
 use axum::{
     Router,
     extract::{DefaultBodyLimit, Query, State},
-    http::{StatusCode, header},
+    http::header,
     response::{IntoResponse, Response},
     routing::{get, post},
 };
@@ -154,10 +154,8 @@ fn rfc5987(s: &str) -> String {
 
 async fn template(PageUser(cu): PageUser) -> PageResult<Response> {
     require_ledger(&cu)?;
-    let bytes = ledger::template_xlsx(ledger::ALL_SHEETS).map_err(|e| {
-        tracing::error!("template: {e}");
-        PageError::new(StatusCode::INTERNAL_SERVER_ERROR, "系统繁忙，请稍后再试")
-    })?;
+    let bytes = ledger::template_xlsx(ledger::ALL_SHEETS)
+        .map_err(|e| PageError::internal(&format!("template: {e}")))?;
     Ok(attachment(bytes, "台账模板.xlsx", "ledger-template.xlsx"))
 }
 

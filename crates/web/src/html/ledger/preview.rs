@@ -469,8 +469,7 @@ pub async fn upload_file(
 }
 
 fn io_error(e: std::io::Error) -> PageError {
-    tracing::error!("ledger upload storage: {e}");
-    PageError::new(StatusCode::INTERNAL_SERVER_ERROR, "系统繁忙，请稍后再试")
+    PageError::internal(&format!("ledger upload storage: {e}"))
 }
 
 pub async fn confirm(

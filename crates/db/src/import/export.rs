@@ -171,12 +171,14 @@ pub async fn export_workbook(
         .await?;
     let person_ids: Vec<i64> = people.iter().map(|p| p.id).collect();
     let mut tags: std::collections::HashMap<i64, Vec<String>> = std::collections::HashMap::new();
-    for tg in person_tag::Entity::find()
-        .filter(person_tag::Column::PersonId.is_in(person_ids.clone()))
-        .all(c)
-        .await?
-    {
-        tags.entry(tg.person_id).or_default().push(tg.tag);
+    for chunk in person_ids.chunks(crate::batch::size(c, crate::batch::Rows::Keys)) {
+        for tg in person_tag::Entity::find()
+            .filter(person_tag::Column::PersonId.is_in(chunk.iter().copied()))
+            .all(c)
+            .await?
+        {
+            tags.entry(tg.person_id).or_default().push(tg.tag);
+        }
     }
     let reveal = |cipher: &str, masked: &str| -> DbResult<String> {
         if plaintext {

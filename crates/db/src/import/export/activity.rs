@@ -121,13 +121,22 @@ pub async fn add_sheets(
         .order_by_asc(attendance::Column::Id)
         .all(c)
         .await?;
-    let people: HashMap<i64, person::Model> = person::Entity::find()
-        .filter(person::Column::Id.is_in(roster.iter().filter_map(|r| r.person_id)))
-        .all(c)
-        .await?
-        .into_iter()
-        .map(|p| (p.id, p))
-        .collect();
+    // A county-year's roster names tens of thousands of people: asked for a
+    // few thousand at a time, as SQLite bounds the variables of a statement.
+    let mut wanted: Vec<i64> = roster.iter().filter_map(|r| r.person_id).collect();
+    wanted.sort_unstable();
+    wanted.dedup();
+    let mut people: HashMap<i64, person::Model> = HashMap::with_capacity(wanted.len());
+    for chunk in wanted.chunks(crate::batch::size(c, crate::batch::Rows::Keys)) {
+        people.extend(
+            person::Entity::find()
+                .filter(person::Column::Id.is_in(chunk.iter().copied()))
+                .all(c)
+                .await?
+                .into_iter()
+                .map(|p| (p.id, p)),
+        );
+    }
     let mut revealed = 0;
     let mut rows = Vec::with_capacity(roster.len());
     let today = crate::time::today_beijing();

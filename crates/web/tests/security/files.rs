@@ -239,7 +239,7 @@ async fn the_check_removes_orphaned_files_and_places_committed_staged_ones() {
     let mut want = orphans.to_vec();
     want.sort();
     assert_eq!(found, want);
-    assert_eq!(seen.recovered, [kept.clone()]);
+    assert_eq!(seen.recovered, std::slice::from_ref(&kept));
     assert!(orphans.iter().all(|f| f.exists()));
 
     // A grace period spares what may still be uploading.
@@ -250,7 +250,7 @@ async fn the_check_removes_orphaned_files_and_places_committed_staged_ones() {
     assert!(orphans.iter().all(|f| f.exists()));
     assert_eq!(
         young.recovered,
-        [kept.clone()],
+        std::slice::from_ref(&kept),
         "a committed file is placed at once"
     );
 

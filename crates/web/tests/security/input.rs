@@ -1,5 +1,6 @@
 //! 7. Bad input gets a clear Chinese answer, never a 500 or a misleading 409.
-//! (The `next`, outline `move` and X-Forwarded-For probes are in headers.rs.)
+//!
+//! The `next`, outline `move` and X-Forwarded-For probes are in headers.rs.
 
 use axum::{
     body::Body,

@@ -27,14 +27,6 @@ fn count(sheet: &str) -> SheetCount {
     }
 }
 
-fn tally(c: &mut SheetCount, created: Option<bool>) {
-    match created {
-        Some(true) => c.created += 1,
-        Some(false) => c.updated += 1,
-        None => {}
-    }
-}
-
 struct Orgs;
 
 fn org_column(field: &str) -> &'static str {
@@ -137,7 +129,7 @@ impl SheetImporter for Orgs {
                 {
                     known.insert(o);
                 }
-                tally(&mut c, created);
+                c.tally(created);
             }
             if next.is_empty() {
                 break;
@@ -273,7 +265,7 @@ impl SheetImporter for Venues {
                 Ok(venue::upsert(t, ctx, &input).await?.1)
             })
             .await?;
-            tally(&mut c, created);
+            c.tally(created);
         }
         Ok(c)
     }
@@ -323,7 +315,7 @@ impl SheetImporter for People {
         let outcomes = people::bulk::upsert_many(txn, db, ctx, &inputs, true).await?;
         for (r, outcome) in rows.iter().zip(outcomes) {
             match outcome {
-                Ok(created) => tally(&mut c, Some(created)),
+                Ok(created) => c.tally(Some(created)),
                 Err(e) => super::row_error(rep, &sheet.name, r.line, person_column, e)?,
             }
         }
@@ -440,7 +432,7 @@ impl SheetImporter for Officers {
                 Ok(officer::upsert(t, ctx, &input).await?.1)
             })
             .await?;
-            tally(&mut c, created);
+            c.tally(created);
         }
         Ok(c)
     }
@@ -485,7 +477,7 @@ impl SheetImporter for Surveys {
                 Ok(survey::upsert(t, ctx, &input).await?.1)
             })
             .await?;
-            tally(&mut c, created);
+            c.tally(created);
         }
         Ok(c)
     }

@@ -10,6 +10,7 @@ pub mod activity;
 pub mod export;
 pub mod foundation;
 
+use domain::audit::{AuditAction, AuditEntity};
 use ledger::{Issue, Report, Sheet, Workbook};
 use sea_orm::{DatabaseTransaction, TransactionTrait};
 
@@ -22,6 +23,18 @@ pub struct SheetCount {
     pub rows: u64,
     pub created: u64,
     pub updated: u64,
+}
+
+impl SheetCount {
+    /// Counts one row a writer reported: created (true), updated (false), or
+    /// left alone (None).
+    pub(crate) fn tally(&mut self, created: Option<bool>) {
+        match created {
+            Some(true) => self.created += 1,
+            Some(false) => self.updated += 1,
+            None => {}
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
@@ -147,8 +160,8 @@ pub async fn import_workbook(
     let committed = rep.is_ok() && !dry_run;
     if committed {
         crate::audit::Change::new(
-            "import",
-            "ledger",
+            AuditAction::Import,
+            AuditEntity::Ledger,
             "workbook",
             format!(
                 "导入台账：{}",

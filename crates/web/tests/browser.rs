@@ -8,7 +8,8 @@
 //! horizontal scrolling on the phone, every form control labelled.
 //!
 //! Without /usr/bin/chromedriver the journeys print SKIPPED and pass, so
-//! `cargo test` works anywhere; with `CI=true` a missing browser fails.
+//! `cargo test` works on a machine without a browser; asked to run (`CI=true`,
+//! or `JINGUO_BROWSER=1`) they fail when the browser is missing.
 
 #[path = "browser/driver.rs"]
 mod driver;

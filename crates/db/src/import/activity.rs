@@ -242,11 +242,6 @@ impl SheetImporter for Attendance {
         rep: &mut Report,
     ) -> DbResult<SheetCount> {
         let rows = sheets::parse_attendance(sheet, rep);
-        let mut c = SheetCount {
-            sheet: self.sheet().into(),
-            rows: rows.len() as u64,
-            ..Default::default()
-        };
         let lines: Vec<RosterLine> = rows
             .iter()
             .map(|r| RosterLine {
@@ -261,13 +256,13 @@ impl SheetImporter for Attendance {
         // Once the file has an error nothing will be committed and no later
         // sheet refers to roster rows: check the rest without writing it.
         let outcomes = activity::attendance::add_many(txn, db, ctx, &lines, rep.is_ok()).await?;
-        for (r, outcome) in rows.iter().zip(outcomes) {
-            match outcome {
-                Ok(created) => c.tally(Some(created)),
-                Err(e) => super::row_error(rep, &sheet.name, r.line, attendance_column, e)?,
-            }
-        }
-        Ok(c)
+        SheetCount::of_outcomes(
+            sheet,
+            self.sheet(),
+            rows.iter().map(|r| r.line).zip(outcomes),
+            attendance_column,
+            rep,
+        )
     }
 }
 
@@ -297,11 +292,6 @@ impl SheetImporter for Works {
         rep: &mut Report,
     ) -> DbResult<SheetCount> {
         let rows = sheets::parse_works(sheet, rep);
-        let mut c = SheetCount {
-            sheet: self.sheet().into(),
-            rows: rows.len() as u64,
-            ..Default::default()
-        };
         let lines: Vec<WorkLine> = rows
             .iter()
             .map(|r| WorkLine {
@@ -315,13 +305,13 @@ impl SheetImporter for Works {
             })
             .collect();
         let outcomes = activity::work::add_many(txn, ctx, &lines).await?;
-        for (r, outcome) in rows.iter().zip(outcomes) {
-            match outcome {
-                Ok(created) => c.tally(Some(created)),
-                Err(e) => super::row_error(rep, &sheet.name, r.line, work_column, e)?,
-            }
-        }
-        Ok(c)
+        SheetCount::of_outcomes(
+            sheet,
+            self.sheet(),
+            rows.iter().map(|r| r.line).zip(outcomes),
+            work_column,
+            rep,
+        )
     }
 }
 
@@ -354,11 +344,6 @@ impl SheetImporter for Publicity {
         rep: &mut Report,
     ) -> DbResult<SheetCount> {
         let rows = sheets::parse_publicity(sheet, rep);
-        let mut c = SheetCount {
-            sheet: self.sheet().into(),
-            rows: rows.len() as u64,
-            ..Default::default()
-        };
         let inputs: Vec<ItemInput> = rows
             .iter()
             .map(|r| ItemInput {
@@ -373,12 +358,12 @@ impl SheetImporter for Publicity {
             })
             .collect();
         let outcomes = publicity::bulk::upsert_many(txn, ctx, &inputs).await?;
-        for (r, outcome) in rows.iter().zip(outcomes) {
-            match outcome {
-                Ok(created) => c.tally(Some(created)),
-                Err(e) => super::row_error(rep, &sheet.name, r.line, publicity_column, e)?,
-            }
-        }
-        Ok(c)
+        SheetCount::of_outcomes(
+            sheet,
+            self.sheet(),
+            rows.iter().map(|r| r.line).zip(outcomes),
+            publicity_column,
+            rep,
+        )
     }
 }

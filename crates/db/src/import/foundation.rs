@@ -298,8 +298,6 @@ impl SheetImporter for People {
         rep: &mut Report,
     ) -> DbResult<SheetCount> {
         let rows = sheets::parse_people(sheet, rep);
-        let mut c = count(self.sheet());
-        c.rows = rows.len() as u64;
         let inputs: Vec<PersonInput> = rows
             .iter()
             .map(|r| PersonInput {
@@ -313,13 +311,13 @@ impl SheetImporter for People {
         // Written even when the file already has an error (it will roll back):
         // later sheets look people up by 身份证号.
         let outcomes = people::bulk::upsert_many(txn, db, ctx, &inputs, true).await?;
-        for (r, outcome) in rows.iter().zip(outcomes) {
-            match outcome {
-                Ok(created) => c.tally(Some(created)),
-                Err(e) => super::row_error(rep, &sheet.name, r.line, person_column, e)?,
-            }
-        }
-        Ok(c)
+        SheetCount::of_outcomes(
+            sheet,
+            self.sheet(),
+            rows.iter().map(|r| r.line).zip(outcomes),
+            person_column,
+            rep,
+        )
     }
 }
 

@@ -35,6 +35,31 @@ impl SheetCount {
             None => {}
         }
     }
+
+    /// A sheet's count from its rows' outcomes, in the order written: each
+    /// `(line, Ok(created))` tallied, each error reported at the row and the
+    /// column `column` names for the field (the one import skeleton of a
+    /// sheet written in bulk).
+    pub(crate) fn of_outcomes(
+        sheet: &Sheet,
+        name: &str,
+        outcomes: impl IntoIterator<Item = (usize, DbResult<bool>)>,
+        column: fn(&str) -> &'static str,
+        rep: &mut Report,
+    ) -> DbResult<SheetCount> {
+        let mut c = SheetCount {
+            sheet: name.into(),
+            ..Default::default()
+        };
+        for (line, outcome) in outcomes {
+            c.rows += 1;
+            match outcome {
+                Ok(created) => c.tally(Some(created)),
+                Err(e) => row_error(rep, &sheet.name, line, column, e)?,
+            }
+        }
+        Ok(c)
+    }
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]

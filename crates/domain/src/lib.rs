@@ -21,6 +21,7 @@ pub mod money;
 pub mod orgcode;
 pub mod password;
 pub mod phone;
+pub mod publicity;
 pub mod review;
 pub mod search;
 pub mod stats;

@@ -164,3 +164,70 @@ async fn a_date_out_of_range_gets_the_same_message_at_the_form_the_api_and_the_l
     assert!(form.1.contains(&api.1), "form: {}", form.1);
     assert_eq!(ledger, ("开始日期".to_string(), api.1));
 }
+
+#[tokio::test]
+async fn a_publicity_link_that_is_not_a_web_address_gets_the_same_message_at_all_three_doors() {
+    let app = TestApp::with_county().await;
+    let chair = app
+        .login_as("yxt", Role::VillageChair, MAOPING_VILLAGE)
+        .await;
+    let message = "链接应以 http:// 或 https:// 开头";
+    let fields = [
+        ("title", "抗疫故事一"),
+        ("channel", "屈乡巾帼公众号"),
+        ("published_on", "2020-02-10"),
+        ("org_code", MAOPING_VILLAGE),
+        ("link", "javascript:alert(1)"),
+    ];
+
+    let form = app.post_form("/publicity/new", &fields, Some(&chair)).await;
+    assert_eq!(form.status, StatusCode::BAD_REQUEST, "{}", form.body);
+    assert!(form.body.contains(message), "{}", form.body);
+
+    db::testing::user(app.db(), "yxt-api", Role::VillageChair, MAOPING_VILLAGE).await;
+    let ctx = db::testing::ctx_of(app.db(), "yxt-api").await;
+    let token = db::account::token::create(&app.db().conn, &ctx, "对接")
+        .await
+        .expect("token")
+        .1;
+    let body: serde_json::Map<String, serde_json::Value> = fields
+        .iter()
+        .map(|(k, v)| (k.to_string(), json!(v)))
+        .collect();
+    let api = app
+        .bearer("POST", "/api/v1/publicity", &token, Some(body.into()))
+        .await;
+    assert_eq!(api.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", api.body);
+    let json = api.json();
+    assert_eq!(json["error"]["fields"][0]["field"], "link");
+    assert_eq!(json["error"]["fields"][0]["message"], message);
+
+    let headers = ["标题", "发布平台", "发布日期", "发布组织编码", "链接"];
+    let wb = Workbook {
+        sheets: vec![Sheet {
+            name: "宣传".into(),
+            headers: headers.iter().map(|h| h.to_string()).collect(),
+            rows: vec![RawRow {
+                line: 2,
+                cells: fields.iter().map(|(_, v)| Cell::text(v)).collect(),
+            }],
+        }],
+        attachments: Vec::new(),
+    };
+    let out = db::import::import_workbook(app.db(), &ctx, &wb, false)
+        .await
+        .expect("import");
+    let issue = &out.report.errors[0];
+    assert_eq!(out.report.errors.len(), 1, "{:?}", out.report.errors);
+    assert_eq!(
+        (issue.row, issue.column.as_deref(), issue.message.as_str()),
+        (2, Some("链接"), message)
+    );
+    assert_eq!(
+        db::entity::publicity_item::Entity::find()
+            .count(&app.db().conn)
+            .await
+            .expect("count"),
+        0
+    );
+}

@@ -7,23 +7,28 @@ use axum::http::StatusCode;
 use common::{COUNTY, GUIZHOU, MAOPING, TestApp};
 use db::{
     entity::{audit_log, publicity_item, repost},
-    publicity::ItemInput,
     sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter},
     testing::operator,
 };
-use domain::{access::Role, date::Period, kinds::Level};
+use domain::{
+    access::Role,
+    date::Period,
+    kinds::Level,
+    publicity::{ItemDraft, ItemInput},
+};
 
 fn item(title: &str, org: &str) -> ItemInput {
-    ItemInput {
+    ItemDraft {
         title: title.into(),
         channel: "屈乡巾帼公众号".into(),
-        published_on: chrono::NaiveDate::from_ymd_opt(2020, 2, 10).unwrap(),
+        published_on: "2020-02-10".into(),
         org_code: org.into(),
-        column: Some("巾帼抗疫故事".into()),
-        link: None,
-        activity_code: None,
-        reposts: vec![("宜昌市妇联公众号".into(), Level::City)],
+        column: "巾帼抗疫故事".into(),
+        reposts: vec![("宜昌市妇联公众号".into(), Level::City.code().into())],
+        ..Default::default()
     }
+    .validate()
+    .expect("a valid fixture item")
 }
 
 async fn seed(app: &TestApp, title: &str, org: &str) -> i64 {

@@ -318,15 +318,7 @@ impl SheetImporter for Works {
 struct Publicity;
 
 fn publicity_column(field: &str) -> &'static str {
-    match field {
-        "title" => "标题",
-        "channel" => "发布平台",
-        "org_code" => "发布组织编码",
-        "link" => "链接",
-        "reposts" => "转载方",
-        "activity_code" => "活动编号",
-        _ => "",
-    }
+    domain::input::label_of(domain::publicity::FIELDS, field)
 }
 
 #[async_trait::async_trait]
@@ -344,19 +336,7 @@ impl SheetImporter for Publicity {
         rep: &mut Report,
     ) -> DbResult<SheetCount> {
         let rows = sheets::parse_publicity(sheet, rep);
-        let inputs: Vec<ItemInput> = rows
-            .iter()
-            .map(|r| ItemInput {
-                title: r.title.clone(),
-                channel: r.channel.clone(),
-                published_on: r.published_on,
-                org_code: r.org_code.clone(),
-                column: r.column.clone(),
-                link: r.link.clone(),
-                activity_code: r.activity_code.clone(),
-                reposts: r.reposts.clone(),
-            })
-            .collect();
+        let inputs: Vec<ItemInput> = rows.iter().map(|r| r.input.clone()).collect();
         let outcomes = publicity::bulk::upsert_many(txn, ctx, &inputs).await?;
         SheetCount::of_outcomes(
             sheet,

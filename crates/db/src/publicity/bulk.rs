@@ -10,7 +10,7 @@ use std::collections::{HashMap, HashSet};
 use domain::access::{Module, Permission};
 use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set};
 
-use super::{ItemInput, check, upsert};
+use super::{ItemInput, upsert};
 use crate::{
     Ctx, DbError, DbResult,
     activity::refs::ActivityRefs,
@@ -74,10 +74,6 @@ pub async fn upsert_many(
             .map(String::from)
     };
     for (n, input) in inputs.iter().enumerate() {
-        if let Err(inv) = check(input) {
-            out.push(Some(Err(inv.into())));
-            continue;
-        }
         let o = match orgs.capturable(ctx, &input.org_code, "org_code") {
             Ok(o) => o,
             Err(e) => {

@@ -7,7 +7,7 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, Set,
 };
 
-use super::{ItemInput, check, resolve_activity, set_reposts};
+use super::{ItemInput, resolve_activity, set_reposts};
 use crate::{
     Ctx, DbError, DbResult, audit::Change, entity::publicity_item, org::find_capturable_ref,
     time::now,
@@ -28,7 +28,6 @@ pub async fn update(
             before_org.name
         )));
     }
-    check(input)?;
     let o = find_capturable_ref(c, ctx, &input.org_code, "org_code").await?;
     let activity_id = resolve_activity(c, ctx, input.activity_code.as_deref()).await?;
     let title = input.title.trim();

@@ -11,7 +11,6 @@ pub use query::used_values;
 use chrono::NaiveDate;
 use domain::audit::{AuditAction, AuditEntity};
 use domain::{
-    Invalid,
     access::{Module, Permission},
     kinds::Level,
 };
@@ -29,46 +28,9 @@ use crate::{
     time::now,
 };
 
-#[derive(Debug, Clone)]
-pub struct ItemInput {
-    pub title: String,
-    pub channel: String,
-    pub published_on: NaiveDate,
-    pub org_code: String,
-    pub column: Option<String>,
-    pub link: Option<String>,
-    /// The activity it reports (by 活动编号).
-    pub activity_code: Option<String>,
-    pub reposts: Vec<(String, Level)>,
-}
-
-fn check(input: &ItemInput) -> Result<(), Invalid> {
-    let mut inv = Invalid::new();
-    if input.title.trim().is_empty() || input.title.chars().count() > 300 {
-        inv.push("title", "标题不能为空且不超过300个字");
-    }
-    if input.channel.trim().is_empty() {
-        inv.push("channel", "请填写发布平台");
-    }
-    if let Some(l) = input
-        .link
-        .as_deref()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        && !(l.starts_with("http://") || l.starts_with("https://"))
-    {
-        inv.push("link", "链接应以 http:// 或 https:// 开头");
-    }
-    let mut seen = std::collections::HashSet::new();
-    for (name, _) in &input.reposts {
-        if name.trim().is_empty() || name.chars().count() > 100 {
-            inv.push("reposts", "转载方名称不能为空且不超过100个字");
-        } else if !seen.insert(name.trim()) {
-            inv.push("reposts", format!("转载方「{name}」重复"));
-        }
-    }
-    inv.into_result()
-}
+/// A checked item (built only by `domain::publicity::ItemDraft::validate`);
+/// this layer keeps what needs the database: the org, the activity, the key.
+pub use domain::publicity::ItemInput;
 
 /// Creates the item or updates the one with the same title and channel.
 pub async fn upsert(
@@ -77,7 +39,6 @@ pub async fn upsert(
     input: &ItemInput,
 ) -> DbResult<(publicity_item::Model, bool)> {
     ctx.require(Module::Publicity, Permission::Write)?;
-    check(input)?;
     let o = find_capturable_ref(c, ctx, &input.org_code, "org_code").await?;
     let activity_id = resolve_activity(c, ctx, input.activity_code.as_deref()).await?;
     let title = input.title.trim();

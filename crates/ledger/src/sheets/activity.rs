@@ -1,13 +1,12 @@
 //! 活动, 参与人员, 作品 and 宣传 sheets.
 
-use chrono::NaiveDate;
 use domain::{
     activity::{ActivityDraft, ActivityInput, ActivityStatus, FIELDS},
     idcard::IdNumber,
-    kinds::Level,
+    publicity::{FIELDS as PUBLICITY_FIELDS, ItemDraft, ItemInput},
 };
 
-use super::{labels, person::required_id};
+use super::person::required_id;
 use crate::{
     issue::Report,
     model::Sheet,
@@ -171,19 +170,12 @@ pub fn parse_works(sheet: &Sheet, rep: &mut Report) -> Vec<WorkRow> {
     out
 }
 
-/// A checked row of the 宣传 sheet.
+/// A checked row of the 宣传 sheet: the item, checked as every door checks
+/// it (`domain::publicity::ItemDraft`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct PublicityRow {
     pub line: usize,
-    pub title: String,
-    pub channel: String,
-    pub published_on: NaiveDate,
-    pub org_code: String,
-    pub column: Option<String>,
-    pub link: Option<String>,
-    pub reposts: Vec<(String, Level)>,
-    /// Extension column 活动编号: the activity the item reports.
-    pub activity_code: Option<String>,
+    pub input: ItemInput,
 }
 
 pub fn parse_publicity(sheet: &Sheet, rep: &mut Report) -> Vec<PublicityRow> {
@@ -191,46 +183,32 @@ pub fn parse_publicity(sheet: &Sheet, rep: &mut Report) -> Vec<PublicityRow> {
     if !reader.ok() {
         return Vec::new();
     }
-    let levels = labels(Level::ALL, Level::label);
     let mut keys = KeyTracker::default();
     let mut out = Vec::new();
     for row in reader.rows() {
         let mark = rep.error_count();
-        let title = row.required(rep, "标题");
-        let channel = row.required(rep, "发布平台");
-        let published_on = row.required_date(rep, "发布日期");
-        let org_code = row.required(rep, "发布组织编码");
-        let mut reposts = Vec::new();
-        for (name, level) in row.pairs(rep, "转载方") {
-            match Level::from_label(&level) {
-                Some(l) => reposts.push((name, l)),
-                None => row.error(
-                    rep,
-                    "转载方",
-                    format!("「{name}」的级别「{level}」应为：{}", levels.join("、")),
-                ),
-            }
+        let draft = ItemDraft {
+            title: row.raw("标题"),
+            channel: row.raw("发布平台"),
+            published_on: row.raw_date("发布日期"),
+            org_code: row.raw("发布组织编码"),
+            column: row.raw("栏目"),
+            link: row.raw("链接"),
+            // Extension column: the activity the item reports.
+            activity_code: row.raw("活动编号"),
+            reposts: row.pairs(rep, "转载方"),
+        };
+        let (title, channel) = (draft.title.trim(), draft.channel.trim());
+        if !title.is_empty() && !channel.is_empty() {
+            keys.check(rep, &row, vec![title.to_string(), channel.to_string()]);
         }
-        if let (Some(t), Some(c)) = (&title, &channel) {
-            keys.check(rep, &row, vec![t.clone(), c.clone()]);
-        }
-        if rep.error_count() > mark {
-            continue;
-        }
-        if let (Some(title), Some(channel), Some(published_on), Some(org_code)) =
-            (title, channel, published_on, org_code)
-        {
-            out.push(PublicityRow {
+        match draft.validate() {
+            Ok(input) if rep.error_count() == mark => out.push(PublicityRow {
                 line: row.line(),
-                title,
-                channel,
-                published_on,
-                org_code,
-                column: row.text("栏目"),
-                link: row.text("链接"),
-                reposts,
-                activity_code: row.text("活动编号"),
-            });
+                input,
+            }),
+            Ok(_) => {}
+            Err(inv) => row.errors_of(rep, PUBLICITY_FIELDS, &inv),
         }
     }
     out
@@ -344,10 +322,13 @@ mod tests {
         let rows = parse_publicity(&s, &mut rep);
         assert_eq!(rows.len(), 1);
         assert_eq!(
-            rows[0].reposts,
+            rows[0].input.reposts,
             vec![
-                ("湖北省妇联公众号".to_string(), Level::Province),
-                ("宜昌市妇联公众号".to_string(), Level::City)
+                (
+                    "湖北省妇联公众号".to_string(),
+                    domain::kinds::Level::Province
+                ),
+                ("宜昌市妇联公众号".to_string(), domain::kinds::Level::City)
             ]
         );
         assert_eq!(errors(&rep)[0].0, 3);

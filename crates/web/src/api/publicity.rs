@@ -3,8 +3,8 @@
 
 use axum::{Json, extract::State, http::StatusCode};
 use chrono::NaiveDate;
-use db::publicity::{self, ItemInput, ItemView, PublicityQuery};
-use domain::kinds::Level;
+use db::publicity::{self, ItemView, PublicityQuery};
+use domain::{kinds::Level, publicity::ItemDraft};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -14,13 +14,9 @@ use super::{
     activities::as_query_error,
     begin, commit, created_status,
     extract::{ApiJson, ApiPath, ApiQuery},
-    input::{Check, code_or_label, labels_of},
+    input::Check,
 };
-use crate::{
-    AppState,
-    auth::ApiUser,
-    error::{ApiError, ApiResult},
-};
+use crate::{AppState, auth::ApiUser, error::ApiResult};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -201,43 +197,19 @@ pub async fn save_publicity(
     State(state): State<AppState>,
     ApiJson(body): ApiJson<PublicitySave>,
 ) -> ApiResult<(StatusCode, Json<PublicitySaved>)> {
-    let mut check = Check::new();
-    let title = check.required("title", body.title.as_deref(), "稿件标题");
-    let channel = check.required("channel", body.channel.as_deref(), "发布平台");
-    let published = check.required("published_on", body.published_on.as_deref(), "发布日期");
-    let published_on = check.date("published_on", published.as_deref());
-    let org_code = check.required("org_code", body.org_code.as_deref(), "发布组织编码");
-    let mut reposts = Vec::with_capacity(body.reposts.len());
-    for r in body.reposts {
-        let by = check.required("reposts", Some(&r.by), "转载方（by）");
-        let level = check.required("reposts", Some(&r.level), "转载方级别（level）");
-        let level = check.choice(
-            "reposts",
-            level.as_deref(),
-            "转载方级别",
-            code_or_label!(Level),
-            labels_of!(Level),
-        );
-        if let (Some(by), Some(level)) = (by, level) {
-            reposts.push((by, level));
-        }
+    let text = |v: Option<String>| v.unwrap_or_default();
+    let input = ItemDraft {
+        title: text(body.title),
+        channel: text(body.channel),
+        published_on: text(body.published_on),
+        org_code: text(body.org_code),
+        column: text(body.column),
+        link: text(body.link),
+        activity_code: text(body.activity_code),
+        reposts: body.reposts.into_iter().map(|r| (r.by, r.level)).collect(),
     }
-    check.finish()?;
-    let (Some(title), Some(channel), Some(published_on), Some(org_code)) =
-        (title, channel, published_on, org_code)
-    else {
-        return Err(ApiError::bad_request("请求内容有误"));
-    };
-    let input = ItemInput {
-        title,
-        channel,
-        published_on,
-        org_code,
-        column: body.column,
-        link: body.link,
-        activity_code: body.activity_code,
-        reposts,
-    };
+    .validate()
+    .map_err(db::DbError::Invalid)?;
     let tx = begin(&state).await?;
     let (row, created) = publicity::upsert(&tx, &cu.ctx, &input).await?;
     let item = dto(publicity::get(&tx, &cu.ctx, row.id).await?);

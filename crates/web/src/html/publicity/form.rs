@@ -20,6 +20,7 @@ use domain::{
     Invalid,
     access::{Module, Permission},
     kinds::Level,
+    publicity::ItemDraft,
 };
 use serde::Deserialize;
 
@@ -234,41 +235,19 @@ fn read_form(pairs: Vec<(String, String)>) -> ItemForm {
     }
 }
 
+/// The form as a draft, checked as the API and the ledger check theirs.
 fn to_input(f: &ItemForm) -> Result<ItemInput, Invalid> {
-    let mut inv = Invalid::new();
-    if f.title.is_empty() {
-        inv.push("title", "请填写标题");
-    }
-    if f.channel.is_empty() {
-        inv.push("channel", "请填写发布平台");
-    }
-    let date = inv.check(
-        "published_on",
-        domain::date::parse_date(&f.published_on)
-            .map_err(|_| "请填写发布日期（例：2020-07-08）".to_string()),
-    );
-    if f.org_code.is_empty() {
-        inv.push("org_code", "请选择发布组织");
-    }
-    let mut reposts = Vec::new();
-    for (name, level) in &f.reposts {
-        match Level::from_code(level) {
-            Some(l) => reposts.push((name.clone(), l)),
-            None => inv.push("reposts", format!("请选择「{name}」的级别")),
-        }
-    }
-    inv.into_result()?;
-    let some = |s: &str| (!s.is_empty()).then(|| s.to_string());
-    Ok(ItemInput {
+    ItemDraft {
         title: f.title.clone(),
         channel: f.channel.clone(),
-        published_on: date.unwrap_or_default(),
+        published_on: f.published_on.clone(),
         org_code: f.org_code.clone(),
-        column: some(&f.column),
-        link: some(&f.link),
-        activity_code: some(&f.activity_code),
-        reposts,
-    })
+        column: f.column.clone(),
+        link: f.link.clone(),
+        activity_code: f.activity_code.clone(),
+        reposts: f.reposts.clone(),
+    }
+    .validate()
 }
 
 /// Validates and writes in one transaction; errors re-render the form.

@@ -47,7 +47,7 @@ pub async fn cancel(
 ) -> DbResult<activity::Model> {
     let (a, _) = super::get_capturable(c, ctx, id).await?;
     if a.status == ActivityStatus::Cancelled.code() {
-        return Err(DbError::invalid("reason", "该活动已取消"));
+        return Err(DbError::Conflict("该活动已取消".into()));
     }
     life::cancel(c, ctx, &subject(&a), &a.status, reason).await?;
     set_status(c, a, ActivityStatus::Cancelled).await
@@ -59,7 +59,7 @@ pub async fn cancel(
 pub async fn restore(c: &impl ConnectionTrait, ctx: &Ctx, id: i64) -> DbResult<activity::Model> {
     let (a, _) = super::get_capturable(c, ctx, id).await?;
     if a.status != ActivityStatus::Cancelled.code() {
-        return Err(DbError::invalid("reason", "该活动未取消，无需恢复"));
+        return Err(DbError::Conflict("该活动未取消，无需恢复".into()));
     }
     let fallback = if a.start_date <= today_beijing() {
         ActivityStatus::Done

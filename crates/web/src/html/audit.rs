@@ -39,6 +39,8 @@ const ACTIONS: &[(&str, &str)] = &[
     ("create", "新建"),
     ("update", "修改"),
     ("delete", "删除"),
+    ("cancel", "取消"),
+    ("restore", "恢复"),
     ("close", "撤销"),
     ("move", "调整上级"),
     ("import", "导入"),

@@ -141,7 +141,13 @@ async fn a_cancelled_activity_leaves_the_county_statistics_and_restoring_brings_
     let back = life::restore(&t.db.conn, &op, second).await.unwrap();
     assert_eq!(back.status, "done");
     assert_eq!(county_figures(&t).await, (2, 65));
-    assert_eq!(cancellation::Entity::find().count(&t.db.conn).await.unwrap(), 0);
+    assert_eq!(
+        cancellation::Entity::find()
+            .count(&t.db.conn)
+            .await
+            .unwrap(),
+        0
+    );
     let trail: Vec<String> = audit_log::Entity::find()
         .filter(audit_log::Column::EntityId.eq(second.to_string()))
         .all(&t.db.conn)
@@ -161,8 +167,14 @@ async fn a_planned_activity_is_restored_as_planned() {
     let mut planned = input("JH-1", 10);
     planned.status = ActivityStatus::Planned;
     planned.start_date = date(2099, 1, 1);
-    let id = activity::upsert(&t.db.conn, &op, &planned).await.unwrap().0.id;
-    life::cancel(&t.db.conn, &op, id, "场地不可用").await.unwrap();
+    let id = activity::upsert(&t.db.conn, &op, &planned)
+        .await
+        .unwrap()
+        .0
+        .id;
+    life::cancel(&t.db.conn, &op, id, "场地不可用")
+        .await
+        .unwrap();
     let back = life::restore(&t.db.conn, &op, id).await.unwrap();
     assert_eq!(back.status, "planned");
 }
@@ -230,7 +242,12 @@ async fn a_delete_takes_its_rows_and_after_the_commit_its_photo_files() {
         let txn = t.db.conn.begin().await.unwrap();
         let removal = life::delete(&txn, &op, &files, id).await.unwrap();
         assert_eq!(
-            (removal.photos, removal.roster, removal.works, removal.materials),
+            (
+                removal.photos,
+                removal.roster,
+                removal.works,
+                removal.materials
+            ),
             (1, 1, 1, 1)
         );
         txn.rollback().await.unwrap();
@@ -262,7 +279,13 @@ async fn a_delete_takes_its_rows_and_after_the_commit_its_photo_files() {
     }
 
     let c = &t.db.conn;
-    assert!(activity_entity::Entity::find_by_id(id).one(c).await.unwrap().is_none());
+    assert!(
+        activity_entity::Entity::find_by_id(id)
+            .one(c)
+            .await
+            .unwrap()
+            .is_none()
+    );
     let left = (
         photo_entity::Entity::find()
             .filter(photo_entity::Column::ActivityId.eq(id))
@@ -279,7 +302,11 @@ async fn a_delete_takes_its_rows_and_after_the_commit_its_photo_files() {
             .unwrap(),
     );
     assert_eq!(left, (0, 0, 0, 0, 0));
-    let item = publicity_item::Entity::find().one(c).await.unwrap().unwrap();
+    let item = publicity_item::Entity::find()
+        .one(c)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(item.activity_id, None, "the publicity item stays, unlinked");
 
     let row = audit_log::Entity::find()
@@ -318,7 +345,9 @@ async fn the_author_deletes_within_24_hours_another_chair_never_and_an_admin_alw
         life::delete(c, &other, &files, a).await,
         Err(DbError::Forbidden(_))
     ));
-    life::delete(c, &author, &files, a).await.expect("author, at once");
+    life::delete(c, &author, &files, a)
+        .await
+        .expect("author, at once");
 
     let b = record(&t, &author, "ZZ-2", 5).await;
     // 25 hours later: the create row is moved back (no sleeping).

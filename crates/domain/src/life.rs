@@ -138,6 +138,10 @@ mod tests {
                 .unwrap_err()
                 .contains("200")
         );
-        assert!(check_reason("因\u{7}雨").unwrap_err().starts_with("取消原因"));
+        assert!(
+            check_reason("因\u{7}雨")
+                .unwrap_err()
+                .starts_with("取消原因")
+        );
     }
 }

@@ -166,13 +166,19 @@ fn deleting_anyones_activity_at_any_age_is_the_county_admins_alone() {
     let admins: Vec<Role> = Role::ALL
         .iter()
         .copied()
-        .filter(|r| r.default_grants().allows(Module::Activity, Permission::Admin))
+        .filter(|r| {
+            r.default_grants()
+                .allows(Module::Activity, Permission::Admin)
+        })
         .collect();
     assert_eq!(admins, vec![Role::CountyAdmin]);
     let recorders: Vec<Role> = Role::ALL
         .iter()
         .copied()
-        .filter(|r| r.default_grants().allows(Module::Activity, Permission::Write))
+        .filter(|r| {
+            r.default_grants()
+                .allows(Module::Activity, Permission::Write)
+        })
         .collect();
     assert_eq!(
         recorders,

@@ -205,8 +205,7 @@ const HEADERS: &[&str] = &[
 
 fn cells(r: &ExportRow, programmes: &std::collections::HashMap<i64, String>) -> Vec<OutCell> {
     let a = &r.activity;
-    let participants =
-        domain::activity::participants(r.roster_people, a.head_count.map(i64::from));
+    let participants = domain::activity::participants(r.roster_people, a.head_count.map(i64::from));
     let opt_int = |n: Option<i32>| n.map_or(OutCell::Empty, |n| OutCell::Int(n.into()));
     vec![
         text(a.code.clone()),
@@ -297,9 +296,18 @@ async fn export_list(
     let rows = activity::export::rows(&state.db.read, &cu.ctx, &ids).await?;
     let names = activity::programme::names_cached(&state.db, &cu.ctx).await?;
     let cells: Vec<Vec<OutCell>> = rows.iter().map(|r| cells(r, &names)).collect();
-    let org_id = match query.org.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    let org_id = match query
+        .org
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
         // The list found it, so it is visible.
-        Some(code) => Some(db::org::find_visible(&state.db.read, &cu.ctx, code).await?.id),
+        Some(code) => Some(
+            db::org::find_visible(&state.db.read, &cu.ctx, code)
+                .await?
+                .id,
+        ),
         None => None,
     };
     activity::export::log(

@@ -146,7 +146,24 @@ async fn cancelling_needs_a_reason_and_the_page_then_says_why_who_and_when_until
         page.body
     );
 
+    // 上级查看 reads the county's activities and changes none: no buttons,
+    // and the step itself is refused.
+    let viewer = app.login_as("sj", Role::UpperViewer, COUNTY).await;
+    let read_only = app.get(&format!("/activities/{id}"), Some(&viewer)).await;
+    assert_eq!(read_only.status, StatusCode::OK);
+    assert!(
+        !read_only.body.contains("/edit\"")
+            && !read_only.body.contains("/cancel\"")
+            && !read_only.body.contains("/delete\""),
+        "{}",
+        read_only.body
+    );
+
     let path = format!("/activities/{id}/cancel");
+    let refused = app
+        .post_form(&path, &[("reason", "越权")], Some(&viewer))
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
     let blank = app.post_form(&path, &[("reason", "  ")], Some(&yx)).await;
     assert_eq!(blank.status, StatusCode::BAD_REQUEST);
     assert!(blank.body.contains("请填写取消原因"), "{}", blank.body);

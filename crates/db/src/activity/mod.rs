@@ -363,7 +363,11 @@ pub async fn detail_cached(db: &crate::Db, ctx: &Ctx, id: i64) -> DbResult<std::
                     photos: photo::list(c, ctx, id).await?,
                     roster: attendance::roster(c, ctx, id).await?,
                     works: work::list(c, ctx, id).await?,
-                    cancellation: life::cancellation(c, ctx, id).await?,
+                    cancellation: if activity.status == ActivityStatus::Cancelled.code() {
+                        crate::life::cancellation_of(c, "activity", id).await?
+                    } else {
+                        None
+                    },
                     author: life::author(c, id).await?,
                     activity,
                     org,

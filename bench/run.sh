@@ -6,7 +6,7 @@
 #   PG=postgres://postgres@127.0.0.1:5432   server for the jinguo_bench* databases
 #   PROVINCE_SCALE=0.1 density of the province counties (1 = full county-year)
 #   CEILING=1          also sweep connections on the activity list (p99 curve)
-#   NOTE="..."         text for the notes column;  APPEND=0 to not touch docs
+#   NOTE="..."         text for the notes column of target/bench/table.md
 #   FRESH=1            rebuild the cached province databases
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,7 +24,7 @@ PORT=18080
 HELLO_PORT=18081
 COUNTY=420101000000
 ROOT=429001000000
-BIN=target/release/jinguo
+BIN=${CARGO_TARGET_DIR:-target}/release/jinguo
 mkdir -p "$WORK"
 OUT="$WORK/results.txt"; : > "$OUT"
 log() { echo "$*" | tee -a "$OUT"; }
@@ -159,8 +159,8 @@ for B in $BACKENDS; do
 done
 # Import memory (issue 19): peak RSS accepting a county-year, refusing each
 # bomb, and four bombs at once on one server (SQLite; its own work folder).
-# The lines go to their own file: docs/benchmarks.md "Import memory".
+# The lines go to their own file: docs/benchmarks.md, the import-memory rows.
 [ "${IMPORT_MEMORY:-1}" = 1 ] && BIN="$BIN" WORK="$WORK/import-memory" bash bench/import_memory.sh | tee "$WORK/import-memory.txt"
 log "# done $(date -u +%H:%MZ)"
 rm -rf "$WORK/trash"
-[ "${APPEND:-1}" = 1 ] && python3 bench/table.py "$OUT" "${NOTE:-}" docs/benchmarks.md
+python3 bench/table.py "$OUT" "${NOTE:-}" "$WORK/table.md"

@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
-"""Appends one run of bench/run.sh (its results.txt) to docs/benchmarks.md as
-table rows: date, commit, backend, measure, value, limit, ratio, target, notes.
-Rows of earlier runs stay, so the trend shows."""
+"""Turns one run of bench/run.sh (its results.txt) into a Markdown table, one row
+per measure: date, commit, backend, measure, value, limit, ratio, target, notes.
+Written to its own file (bench/run.sh: target/bench/table.md); the figures that
+changed go into the current table of docs/benchmarks.md by hand, and earlier
+runs stay in git."""
 import re, sys
 
-results, note, doc = sys.argv[1], sys.argv[2], sys.argv[3]
+results, note, out = sys.argv[1], sys.argv[2], sys.argv[3]
 lines = open(results, encoding="utf-8").read().splitlines()
 head = lines[0]
 date = re.search(r"# (\S+)", head).group(1)
@@ -90,8 +92,7 @@ for b in sorted({k[0] for k in data}):
     for w in data.get((b, "warn"), []):
         row(b, "warning", w.split(" ", 1)[1])
 
-text = open(doc, encoding="utf-8").read()
-marker = "<!-- results: new rows above this line -->"
-text = text.replace(marker, "\n".join(rows) + "\n" + marker)
-open(doc, "w", encoding="utf-8").write(text)
-print(f"{len(rows)} rows appended to {doc}")
+header = ["| date | commit | backend | measure | value | limit | ratio | target | notes |",
+          "|---|---|---|---|---|---|---|---|---|"]
+open(out, "w", encoding="utf-8").write("\n".join(header + rows) + "\n")
+print(f"{len(rows)} rows written to {out}")

@@ -12,6 +12,8 @@ use serde::Serialize;
 
 pub mod scope;
 
+pub use domain::audit::{AuditAction, AuditEntity};
+
 use crate::{
     Ctx, DbError, DbResult,
     entity::{access_log, audit_log},
@@ -19,9 +21,9 @@ use crate::{
 };
 
 /// One audit row to be written.
-pub struct Change<'a> {
-    pub action: &'a str,
-    pub entity: &'a str,
+pub struct Change {
+    pub action: AuditAction,
+    pub entity: AuditEntity,
     pub entity_id: Option<String>,
     pub org_id: Option<i64>,
     pub summary: String,
@@ -29,10 +31,10 @@ pub struct Change<'a> {
     pub after: Option<serde_json::Value>,
 }
 
-impl<'a> Change<'a> {
+impl Change {
     pub fn new(
-        action: &'a str,
-        entity: &'a str,
+        action: AuditAction,
+        entity: AuditEntity,
         entity_id: impl ToString,
         summary: impl Into<String>,
     ) -> Self {
@@ -67,7 +69,7 @@ impl<'a> Change<'a> {
         // sign-in (or a failed one) changes nothing anything caches, and
         // signing in all day must not keep retiring everyone's cached figures.
         let moves_data =
-            !(ctx.defer_version || (self.entity == "user" && self.action.starts_with("login")));
+            !(ctx.defer_version || (self.entity == AuditEntity::User && self.action.is_sign_in()));
         self.row(ctx).insert(c).await?;
         if moves_data {
             crate::version::bump(c).await?;
@@ -81,8 +83,8 @@ impl<'a> Change<'a> {
             actor_id: Set(ctx.user_id()),
             actor_name: Set(ctx.actor_name().to_string()),
             ip: Set(ctx.ip.clone()),
-            action: Set(self.action.to_string()),
-            entity: Set(self.entity.to_string()),
+            action: Set(self.action.code().to_string()),
+            entity: Set(self.entity.code().to_string()),
             entity_id: Set(self.entity_id),
             org_id: Set(self.org_id),
             summary: Set(self.summary),
@@ -98,7 +100,7 @@ impl<'a> Change<'a> {
 pub async fn write_many<C: ConnectionTrait>(
     c: &C,
     ctx: &Ctx,
-    changes: Vec<Change<'_>>,
+    changes: Vec<Change>,
 ) -> DbResult<()> {
     // Built first: an iterator whose closure borrows `ctx` must not live
     // across an await (the future would stop being provably Send).
@@ -114,7 +116,7 @@ pub async fn write_many<C: ConnectionTrait>(
 pub async fn log_plaintext_view<C: ConnectionTrait>(
     c: &C,
     ctx: &Ctx,
-    entity: &str,
+    entity: AuditEntity,
     entity_id: impl ToString,
     field: &str,
     purpose: &str,
@@ -124,7 +126,7 @@ pub async fn log_plaintext_view<C: ConnectionTrait>(
         actor_id: Set(ctx.user_id()),
         actor_name: Set(ctx.actor_name().to_string()),
         ip: Set(ctx.ip.clone()),
-        entity: Set(entity.to_string()),
+        entity: Set(entity.code().to_string()),
         entity_id: Set(entity_id.to_string()),
         field: Set(field.to_string()),
         purpose: Set(purpose.to_string()),

@@ -9,6 +9,7 @@
 use chrono::{DateTime, Utc};
 use domain::{
     access::{Module, Permission},
+    audit::{AuditAction, AuditEntity},
     life::{Authorship, DeleteRight},
 };
 use sea_orm::{
@@ -23,9 +24,9 @@ use crate::{
 };
 
 /// The record a life step is about, found by its area in the caller's scope.
-pub struct Subject<'a> {
-    /// Its table, as the audit trail names it (`activity`).
-    pub entity: &'a str,
+pub struct Subject {
+    /// Its kind, as the audit trail and `cancellation.entity` name it.
+    pub entity: AuditEntity,
     pub id: i64,
     /// The org it belongs to (the audit row's, so auditors of that subtree
     /// read the step).
@@ -42,14 +43,14 @@ pub struct Subject<'a> {
 pub async fn cancel(
     c: &impl ConnectionTrait,
     ctx: &Ctx,
-    s: &Subject<'_>,
+    s: &Subject,
     prior_status: &str,
     reason: &str,
 ) -> DbResult<cancellation::Model> {
     let reason = domain::life::check_reason(reason).map_err(|m| DbError::invalid("reason", m))?;
     forget(c, s).await?;
     let row = cancellation::ActiveModel {
-        entity: Set(s.entity.to_string()),
+        entity: Set(s.entity.code().to_string()),
         entity_id: Set(s.id),
         org_id: Set(s.org_id),
         prior_status: Set(prior_status.to_string()),
@@ -62,7 +63,7 @@ pub async fn cancel(
     .insert(c)
     .await?;
     Change::new(
-        "cancel",
+        AuditAction::Cancel,
         s.entity,
         s.id,
         format!("取消{}；原因：{reason}", s.title),
@@ -81,7 +82,7 @@ pub async fn cancel(
 pub async fn restore(
     c: &impl ConnectionTrait,
     ctx: &Ctx,
-    s: &Subject<'_>,
+    s: &Subject,
     fallback: &str,
 ) -> DbResult<String> {
     let kept = cancellation_of(c, s.entity, s.id).await?;
@@ -89,9 +90,14 @@ pub async fn restore(
     let status = kept
         .as_ref()
         .map_or(fallback.to_string(), |k| k.prior_status.clone());
-    let mut change = Change::new("restore", s.entity, s.id, format!("恢复{}", s.title))
-        .org(s.org_id)
-        .after(&serde_json::json!({ "status": status }));
+    let mut change = Change::new(
+        AuditAction::Restore,
+        s.entity,
+        s.id,
+        format!("恢复{}", s.title),
+    )
+    .org(s.org_id)
+    .after(&serde_json::json!({ "status": status }));
     if let Some(k) = &kept {
         change = change.before(k);
     }
@@ -103,19 +109,19 @@ pub async fn restore(
 /// her scope).
 pub async fn cancellation_of(
     c: &impl ConnectionTrait,
-    entity: &str,
+    entity: AuditEntity,
     id: i64,
 ) -> DbResult<Option<cancellation::Model>> {
     Ok(cancellation::Entity::find()
-        .filter(cancellation::Column::Entity.eq(entity))
+        .filter(cancellation::Column::Entity.eq(entity.code()))
         .filter(cancellation::Column::EntityId.eq(id))
         .one(c)
         .await?)
 }
 
-async fn forget(c: &impl ConnectionTrait, s: &Subject<'_>) -> DbResult<()> {
+async fn forget(c: &impl ConnectionTrait, s: &Subject) -> DbResult<()> {
     cancellation::Entity::delete_many()
-        .filter(cancellation::Column::Entity.eq(s.entity))
+        .filter(cancellation::Column::Entity.eq(s.entity.code()))
         .filter(cancellation::Column::EntityId.eq(s.id))
         .exec(c)
         .await?;
@@ -127,13 +133,13 @@ async fn forget(c: &impl ConnectionTrait, s: &Subject<'_>) -> DbResult<()> {
 /// None when there is none to read.
 pub async fn author_of(
     c: &impl ConnectionTrait,
-    entity: &str,
+    entity: AuditEntity,
     id: i64,
 ) -> DbResult<Option<Authorship>> {
     Ok(audit_log::Entity::find()
-        .filter(audit_log::Column::Entity.eq(entity))
+        .filter(audit_log::Column::Entity.eq(entity.code()))
         .filter(audit_log::Column::EntityId.eq(id.to_string()))
-        .filter(audit_log::Column::Action.eq("create"))
+        .filter(audit_log::Column::Action.eq(AuditAction::Create.code()))
         .order_by_asc(audit_log::Column::Id)
         .one(c)
         .await?
@@ -169,12 +175,12 @@ pub fn may_delete(
 pub async fn deleted(
     c: &impl ConnectionTrait,
     ctx: &Ctx,
-    s: &Subject<'_>,
+    s: &Subject,
     summary: String,
     before: &serde_json::Value,
 ) -> DbResult<()> {
     forget(c, s).await?;
-    Change::new("delete", s.entity, s.id, summary)
+    Change::new(AuditAction::Delete, s.entity, s.id, summary)
         .org(s.org_id)
         .before(before)
         .write(c, ctx)
@@ -188,11 +194,11 @@ pub async fn deleted(
 pub async fn exported(
     c: &impl ConnectionTrait,
     ctx: &Ctx,
-    entity: &str,
+    entity: AuditEntity,
     summary: String,
     org_id: Option<i64>,
 ) -> DbResult<()> {
-    let mut change = Change::new("export", entity, "list", summary);
+    let mut change = Change::new(AuditAction::Export, entity, "list", summary);
     if let Some(o) = org_id {
         change = change.org(o);
     }

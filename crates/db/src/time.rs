@@ -7,7 +7,4 @@ pub fn now() -> DateTime<Utc> {
     Utc::now().trunc_subsecs(6)
 }
 
-/// Today in Beijing time (Asia/Shanghai has no DST: a fixed +08:00).
-pub fn today_beijing() -> chrono::NaiveDate {
-    (Utc::now() + chrono::Duration::hours(8)).date_naive()
-}
+pub use domain::date::today_beijing;

@@ -28,32 +28,34 @@ use db::{
 };
 use domain::{
     access::Role,
-    activity::{ActivityKind, ActivityStatus, Material},
+    activity::{ActivityDraft, ActivityKind, ActivityStatus},
     date::Period,
     idcard::IdNumber,
 };
 
-fn input(code: &str, head_count: i64) -> ActivityInput {
-    ActivityInput {
-        code: Some(code.into()),
+/// A checked activity of 银杏沱村 held on 2020-06-01 (built, like every
+/// door's, from a draft).
+fn draft(code: &str, head_count: i64) -> ActivityDraft {
+    ActivityDraft {
+        code: code.into(),
         name: format!("巾帼宣讲{code}"),
-        programme: None,
-        kind: ActivityKind::Propaganda,
+        kind: ActivityKind::Propaganda.code().into(),
         org_code: MAOPING_VILLAGE.into(),
-        partners: vec![],
-        start_date: date(2020, 6, 1),
-        end_date: None,
-        online: false,
-        place: None,
-        units_reached: None,
-        head_count: Some(head_count),
-        materials: vec![Material {
-            name: "倡议书".into(),
-            quantity: 20,
-        }],
-        summary: None,
-        status: ActivityStatus::Done,
+        start_date: "2020-06-01".into(),
+        head_count: head_count.to_string(),
+        materials: vec!["倡议书:20".into()],
+        status: ActivityStatus::Done.code().into(),
+        ..Default::default()
     }
+}
+
+fn input(code: &str, head_count: i64) -> ActivityInput {
+    checked(&draft(code, head_count))
+}
+
+fn checked(d: &ActivityDraft) -> ActivityInput {
+    d.validate(domain::date::today_beijing())
+        .expect("a valid fixture activity")
 }
 
 async fn record(t: &TestDb, ctx: &Ctx, code: &str, head_count: i64) -> i64 {
@@ -185,8 +187,10 @@ async fn a_delete_takes_its_rows_and_after_the_commit_its_photo_files() {
     testing::county(&t.db).await;
     let op = operator();
     // A collection (征集): it may hold works.
-    let mut collection = input("XJ-3", 30);
-    collection.kind = ActivityKind::Collection;
+    let collection = checked(&ActivityDraft {
+        kind: ActivityKind::Collection.code().into(),
+        ..draft("XJ-3", 30)
+    });
     let id = activity::upsert(&t.db.conn, &op, &collection)
         .await
         .unwrap()

@@ -27,6 +27,29 @@ pub fn in_range(d: NaiveDate) -> Result<NaiveDate, String> {
     }
 }
 
+/// Beijing time's offset from UTC: Asia/Shanghai keeps +08:00 all year.
+pub const BEIJING_OFFSET_HOURS: i64 = 8;
+
+/// An instant as a Beijing wall-clock time.
+pub fn beijing(t: DateTime<Utc>) -> chrono::NaiveDateTime {
+    t.naive_utc() + Duration::hours(BEIJING_OFFSET_HOURS)
+}
+
+/// Today's date in Beijing: every "today" of the platform (a date not in the
+/// future, a default form date, an age) is this one, whatever the server's zone.
+pub fn today_beijing() -> NaiveDate {
+    beijing(Utc::now()).date()
+}
+
+/// The instant a Beijing day begins, in UTC.
+pub fn beijing_midnight_utc(d: NaiveDate) -> DateTime<Utc> {
+    let local = d.and_time(chrono::NaiveTime::MIN);
+    local
+        .checked_sub_signed(Duration::hours(BEIJING_OFFSET_HOURS))
+        .unwrap_or(local)
+        .and_utc()
+}
+
 /// Parses `2020-07-08`, `2020/7/8`, `2020.7.8`, `2020年7月8日`, `20200708`.
 /// A trailing time (`2020-07-08 00:00:00`, as spreadsheets export) is ignored.
 pub fn parse_date(input: &str) -> Result<NaiveDate, String> {
@@ -178,13 +201,6 @@ impl Period {
     /// UTC instants bounding the period in Beijing time (UTC+8, no DST):
     /// `[from 00:00 +08:00, to+1 00:00 +08:00)`.
     pub fn utc_bounds(&self) -> (DateTime<Utc>, DateTime<Utc>) {
-        let beijing_midnight_utc = |d: NaiveDate| {
-            let local = d.and_time(chrono::NaiveTime::MIN);
-            local
-                .checked_sub_signed(Duration::hours(8))
-                .unwrap_or(local)
-                .and_utc()
-        };
         let end = self.to.succ_opt().unwrap_or(NaiveDate::MAX);
         (beijing_midnight_utc(self.from), beijing_midnight_utc(end))
     }

@@ -70,9 +70,9 @@ impl Sex {
 }
 
 impl IdNumber {
-    /// Parses and validates, judging the birth date against today's local date.
+    /// Parses and validates, judging the birth date against today in Beijing.
     pub fn parse(input: &str) -> Result<IdNumber, String> {
-        Self::parse_as_of(input, chrono::Local::now().date_naive())
+        Self::parse_as_of(input, crate::date::today_beijing())
     }
 
     /// Parses and validates; a birth date after `today` is rejected.
@@ -242,6 +242,19 @@ fn birth_date_of(digits: &str) -> Option<NaiveDate> {
 }
 
 /// ISO 7064 MOD 11-2 check character over the first 17 digits.
+/// The GB 11643 check character of a 17-digit body, or None when `body` is
+/// not 17 ASCII digits.
+pub fn check_char_of(body: &str) -> Option<char> {
+    (body.len() == 17 && body.bytes().all(|b| b.is_ascii_digit())).then(|| check_char(body) as char)
+}
+
+/// A full 18-character number from its 17-digit body (test fixtures, synthetic
+/// data); panics on a body that isn't 17 digits, which is a caller's bug.
+pub fn with_check_char(body: &str) -> String {
+    let check = check_char_of(body).expect("a 17-digit identity number body");
+    format!("{body}{check}")
+}
+
 fn check_char(body: &str) -> u8 {
     let sum: u32 = body
         .bytes()
@@ -254,6 +267,14 @@ fn check_char(body: &str) -> u8 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_check_character_comes_from_the_seventeen_digit_body_only() {
+        assert_eq!(check_char_of("11010519491231002"), Some('X'));
+        assert_eq!(with_check_char("42052719850315002"), "42052719850315002X");
+        assert_eq!(check_char_of("4205271985031500"), None);
+        assert_eq!(check_char_of("4205271985031500A"), None);
+    }
 
     fn today() -> NaiveDate {
         NaiveDate::from_ymd_opt(2021, 1, 1).unwrap()

@@ -8,12 +8,14 @@
 
 pub mod access;
 pub mod activity;
+pub mod audit;
 pub mod checklist;
 pub mod cn;
 pub mod crypto;
 pub mod date;
 pub mod error;
 pub mod idcard;
+pub mod input;
 pub mod kinds;
 pub mod life;
 pub mod mask;

@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
+use domain::{Invalid, input::Field};
 
 use crate::header::normalize_header;
 use crate::issue::{Issue, Report};
@@ -169,6 +170,26 @@ impl RowView<'_> {
             Some(col),
             message,
         ));
+    }
+
+    /// The text a record draft takes from column `col`: blank when empty.
+    pub fn raw(&self, col: &str) -> String {
+        self.text(col).unwrap_or_default()
+    }
+
+    /// The text a draft takes from a date column (an Excel serial becomes
+    /// `YYYY-MM-DD`).
+    pub fn raw_date(&self, col: &str) -> String {
+        values::date_text(self.cell(col))
+    }
+
+    /// Reports a draft's field errors at their columns, each field named by
+    /// the record kind's table (the contract's column names).
+    pub fn errors_of(&self, rep: &mut Report, fields: &[Field], invalid: &Invalid) {
+        for e in &invalid.errors {
+            let col = domain::input::label_of(fields, &e.field);
+            self.error(rep, col, e.message.clone());
+        }
     }
 
     /// Trimmed text; numbers print without `.0`, dates as `YYYY-MM-DD`.

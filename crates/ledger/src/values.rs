@@ -28,6 +28,18 @@ pub fn date(cell: &Cell) -> Result<Option<NaiveDate>, String> {
     }
 }
 
+/// A date cell as the text a draft takes: an Excel date serial becomes
+/// `YYYY-MM-DD` (the domain reads dates from text and knows no serials); any
+/// other cell is its text, judged by the domain.
+pub fn date_text(cell: &Cell) -> String {
+    match cell {
+        Cell::Number(n) if n.fract() == 0.0 && *n >= 1.0 && *n <= MAX_SERIAL => {
+            from_serial(*n as u64).format("%Y-%m-%d").to_string()
+        }
+        other => other.as_text().unwrap_or_default(),
+    }
+}
+
 /// Excel's 1900 date system, including its fictitious 1900-02-29 (serial 60).
 fn from_serial(serial: u64) -> NaiveDate {
     let epoch = if serial >= 61 {

@@ -19,29 +19,25 @@ use db::{
 };
 use domain::{
     access::Role,
-    activity::{ActivityKind, ActivityStatus},
+    activity::{ActivityDraft, ActivityKind, ActivityStatus},
 };
 
 const BOUNDARY: &str = "----jinguo-life-boundary";
 
 fn input(code: &str, name: &str, kind: ActivityKind, org: &str, day: &str) -> ActivityInput {
-    ActivityInput {
-        code: Some(code.into()),
+    ActivityDraft {
+        code: code.into(),
         name: name.into(),
-        programme: None,
-        kind,
+        kind: kind.code().into(),
         org_code: org.into(),
-        partners: vec![],
-        start_date: day.parse().unwrap(),
-        end_date: None,
-        online: false,
-        place: Some("村委会".into()),
-        units_reached: None,
-        head_count: Some(30),
-        materials: vec![],
-        summary: None,
-        status: ActivityStatus::Done,
+        start_date: day.into(),
+        place: "村委会".into(),
+        head_count: "30".into(),
+        status: ActivityStatus::Done.code().into(),
+        ..Default::default()
     }
+    .validate(domain::date::today_beijing())
+    .expect("a valid fixture activity")
 }
 
 /// Records an activity as the fixture user `username` (its author).

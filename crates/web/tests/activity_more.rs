@@ -9,14 +9,13 @@ use axum::{
 };
 use common::{COUNTY, GUIZHOU, MAOPING, MAOPING_VILLAGE, TestApp};
 use db::{
-    activity::ActivityInput,
     entity::{audit_log, programme},
     sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter},
     testing::operator,
 };
 use domain::{
     access::Role,
-    activity::{ActivityKind, ActivityStatus},
+    activity::{ActivityDraft, ActivityKind, ActivityStatus},
 };
 
 const BOUNDARY: &str = "----jinguo-more-boundary";
@@ -53,23 +52,19 @@ fn multipart(fields: &[(&str, &str)], files: &[(&str, Vec<u8>)]) -> Vec<u8> {
 }
 
 async fn seed_activity(app: &TestApp, code: &str, org: &str) -> i64 {
-    let input = ActivityInput {
-        code: Some(code.into()),
+    let input = ActivityDraft {
+        code: code.into(),
         name: "家庭教育讲座".into(),
-        programme: None,
-        kind: ActivityKind::Lecture,
+        kind: ActivityKind::Lecture.code().into(),
         org_code: org.into(),
-        partners: vec![],
-        start_date: chrono::NaiveDate::from_ymd_opt(2020, 6, 1).unwrap(),
-        end_date: None,
-        online: false,
-        place: Some("村委会".into()),
-        units_reached: None,
-        head_count: Some(30),
-        materials: vec![],
-        summary: None,
-        status: ActivityStatus::Done,
-    };
+        start_date: "2020-06-01".into(),
+        place: "村委会".into(),
+        head_count: "30".into(),
+        status: ActivityStatus::Done.code().into(),
+        ..Default::default()
+    }
+    .validate(domain::date::today_beijing())
+    .expect("a valid fixture activity");
     db::activity::upsert(&app.db().conn, &operator(), &input)
         .await
         .expect("seed activity")
@@ -214,7 +209,9 @@ async fn editing_an_activity_changes_it_keeps_its_code_and_writes_an_audit_row()
         )
         .await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
-    assert!(bad.body.contains("应为整数") && bad.body.contains("value=\"改名\""));
+    assert!(
+        bad.body.contains("参与人数应为0到1000万之间的整数") && bad.body.contains("value=\"改名\"")
+    );
 }
 
 #[tokio::test]

@@ -219,7 +219,12 @@ async fn another_villages_activity_and_its_photos_are_out_of_reach() {
         .await;
     assert_eq!(add.status, StatusCode::NOT_FOUND);
     let list = app.get("/activities?q=万古寺", Some(&cookie)).await;
-    assert!(!list.body.contains("万古寺村活动"));
+    assert_eq!(list.status, StatusCode::OK, "{}", list.body);
+    assert!(
+        list.body.contains("共 0 条") && !list.body.contains("万古寺村活动"),
+        "{}",
+        list.body
+    );
     assert_eq!(
         db::entity::attendance::Entity::find()
             .count(&app.db().conn)

@@ -46,7 +46,7 @@ async fn failed_logins_appear_for_the_auditor_filtered_by_action() {
 async fn filters_by_actor_and_by_beijing_dates() {
     let app = TestApp::with_county().await;
     let auditor = app.login_as("shenji", Role::Auditor, COUNTY).await;
-    let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
+    let today = domain::date::today_beijing();
     let tomorrow = today + chrono::Duration::days(1);
 
     let today_rows = app
@@ -93,4 +93,54 @@ async fn a_township_chair_may_not_read_the_audit_trail() {
         app.get("/audit/views", Some(&cookie)).await.status,
         StatusCode::FORBIDDEN
     );
+}
+
+#[tokio::test]
+async fn a_change_reads_as_labelled_fields_that_changed_never_as_stored_json() {
+    let app = TestApp::with_county().await;
+    let chair = app
+        .login_as("yxt", Role::VillageChair, common::MAOPING_VILLAGE)
+        .await;
+    let input = domain::activity::ActivityDraft {
+        name: "家庭教育讲座".into(),
+        kind: "讲座".into(),
+        org_code: common::MAOPING_VILLAGE.into(),
+        start_date: "2020-06-01".into(),
+        head_count: "20".into(),
+        ..Default::default()
+    }
+    .validate(domain::date::today_beijing())
+    .expect("valid");
+    let op = db::testing::operator();
+    let (a, _) = db::activity::upsert(&app.db().conn, &op, &input)
+        .await
+        .expect("create");
+    let edit = app
+        .post_form(
+            &format!("/activities/{}/edit", a.id),
+            &[
+                ("name", "家庭教育讲座"),
+                ("kind", "lecture"),
+                ("start_date", "2020-06-01"),
+                ("org_code", common::MAOPING_VILLAGE),
+                ("head_count", "23"),
+            ],
+            Some(&chair),
+        )
+        .await;
+    assert_eq!(edit.status, StatusCode::SEE_OTHER, "{}", edit.body);
+    let auditor = app.login_as("shenji", Role::Auditor, COUNTY).await;
+
+    let list = app
+        .get("/audit?entity=activity&action=update", Some(&auditor))
+        .await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert!(list.body.contains("共 1 条"), "{}", list.body);
+    assert!(list.body.contains("<td data-label=\"操作\">修改</td>"));
+    assert!(list.body.contains("<td data-label=\"对象\">活动"));
+    // One line: 参与人数 20 → 23; no stored JSON, no internal columns.
+    assert!(list.body.contains("查看（1项）"), "{}", list.body);
+    assert!(list.body.contains("<td data-label=\"字段\">参与人数</td><td data-label=\"变更前\">20</td><td data-label=\"变更后\">23</td>"));
+    assert!(!list.body.contains("&#34;head_count&#34;") && !list.body.contains("\"head_count\""));
+    assert!(!list.body.contains("search_text"));
 }

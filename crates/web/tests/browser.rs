@@ -8,7 +8,8 @@
 //! horizontal scrolling on the phone, every form control labelled.
 //!
 //! Without /usr/bin/chromedriver the journeys print SKIPPED and pass, so
-//! `cargo test` works anywhere; with `CI=true` a missing browser fails.
+//! `cargo test` works on a machine without a browser; asked to run (`CI=true`,
+//! or `JINGUO_BROWSER=1`) they fail when the browser is missing.
 
 #[path = "browser/driver.rs"]
 mod driver;
@@ -21,15 +22,14 @@ use std::time::Duration;
 
 use chrono::NaiveDate;
 use db::{
-    Ctx,
-    activity::{self, ActivityInput},
+    Ctx, activity,
     entity::{activity as activity_entity, org, person, photo},
     sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter},
     testing::{COUNTY, GUIZHOU, MAOPING, MAOPING_VILLAGE, TestDb},
 };
 use domain::{
     access::Role,
-    activity::{ActivityKind, ActivityStatus},
+    activity::{ActivityDraft, ActivityKind, ActivityStatus},
     kinds::OrgKind,
 };
 use driver::Viewport;
@@ -182,23 +182,18 @@ async fn j1_village_chair_first_login_records_activity_with_photos_on_desktop() 
 //    gets a clear refusal; search doesn't show it either.
 
 async fn add_activity(db: &db::Db, org_code: &str, name: &str) -> i64 {
-    let input = ActivityInput {
-        code: None,
+    let input = ActivityDraft {
         name: name.into(),
-        programme: Some("巾帼微学堂".into()),
-        kind: ActivityKind::Lecture,
+        programme: "巾帼微学堂".into(),
+        kind: ActivityKind::Lecture.code().into(),
         org_code: org_code.into(),
-        partners: Vec::new(),
-        start_date: NaiveDate::from_ymd_opt(2020, 6, 16).expect("date"),
-        end_date: None,
-        online: false,
-        place: None,
-        units_reached: None,
-        head_count: Some(40),
-        materials: Vec::new(),
-        summary: None,
-        status: ActivityStatus::Done,
-    };
+        start_date: "2020-06-16".into(),
+        head_count: "40".into(),
+        status: ActivityStatus::Done.code().into(),
+        ..Default::default()
+    }
+    .validate(domain::date::today_beijing())
+    .expect("a valid fixture activity");
     activity::upsert(&db.conn, &Ctx::operator(), &input)
         .await
         .unwrap_or_else(|e| panic!("fixture activity {name}: {e}"))

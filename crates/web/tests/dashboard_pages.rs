@@ -5,12 +5,10 @@
 mod common;
 
 use axum::http::StatusCode;
-use chrono::NaiveDate;
 use common::{COUNTY, GUIZHOU, GUIZHOU_VILLAGE, MAOPING, MAOPING_VILLAGE, TestApp};
-use db::activity::ActivityInput;
 use domain::{
     access::Role,
-    activity::{ActivityKind, ActivityStatus},
+    activity::{ActivityDraft, ActivityKind, ActivityStatus},
 };
 
 async fn activity(app: &TestApp, name: &str, org: &str, kind: ActivityKind, date: &str) {
@@ -25,23 +23,17 @@ async fn activity_in(
     date: &str,
     status: ActivityStatus,
 ) {
-    let input = ActivityInput {
-        code: None,
+    let input = ActivityDraft {
         name: name.into(),
-        programme: None,
-        kind,
+        kind: kind.code().into(),
         org_code: org.into(),
-        partners: Vec::new(),
-        start_date: NaiveDate::parse_from_str(date, "%Y-%m-%d").unwrap(),
-        end_date: None,
-        online: false,
-        place: None,
-        units_reached: None,
-        head_count: Some(30),
-        materials: Vec::new(),
-        summary: None,
-        status,
-    };
+        start_date: date.into(),
+        head_count: "30".into(),
+        status: status.code().into(),
+        ..Default::default()
+    }
+    .validate(domain::date::today_beijing())
+    .expect("a valid fixture activity");
     db::activity::upsert(&app.db().conn, &db::testing::operator(), &input)
         .await
         .unwrap_or_else(|e| panic!("fixture activity {name}: {e}"));

@@ -17,14 +17,7 @@ const MALE_ID: &str = "420527199001010013";
 
 /// A valid 18-digit number from its first 17 digits (GB 11643 check char).
 fn valid_id(body17: &str) -> String {
-    const W: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-    let sum: u32 = body17
-        .chars()
-        .zip(W)
-        .map(|(c, w)| c.to_digit(10).expect("digit") * w)
-        .sum();
-    let check = b"10X98765432"[(sum % 11) as usize] as char;
-    format!("{body17}{check}")
+    domain::idcard::with_check_char(body17)
 }
 
 async fn access_log_rows(app: &TestApp) -> u64 {

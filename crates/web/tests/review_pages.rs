@@ -7,32 +7,26 @@ mod common;
 use std::io::Read;
 
 use axum::http::{StatusCode, header};
-use chrono::NaiveDate;
 use common::{COUNTY, GUIZHOU, MAOPING, TestApp};
-use db::activity::ActivityInput;
 use domain::{
     access::Role,
-    activity::{ActivityKind, ActivityStatus},
+    activity::{ActivityDraft, ActivityKind, ActivityStatus},
 };
 
 async fn activity(app: &TestApp, name: &str, programme: &str, org: &str, date: &str) {
-    let input = ActivityInput {
-        code: None,
+    let input = ActivityDraft {
         name: name.into(),
-        programme: Some(programme.into()),
-        kind: ActivityKind::Lecture,
+        programme: programme.into(),
+        kind: ActivityKind::Lecture.code().into(),
         org_code: org.into(),
-        partners: Vec::new(),
-        start_date: NaiveDate::parse_from_str(date, "%Y-%m-%d").unwrap(),
-        end_date: None,
-        online: false,
-        place: None,
-        units_reached: Some(3),
-        head_count: Some(40),
-        materials: Vec::new(),
-        summary: None,
-        status: ActivityStatus::Done,
-    };
+        start_date: date.into(),
+        units_reached: "3".into(),
+        head_count: "40".into(),
+        status: ActivityStatus::Done.code().into(),
+        ..Default::default()
+    }
+    .validate(domain::date::today_beijing())
+    .expect("a valid fixture activity");
     db::activity::upsert(&app.db().conn, &db::testing::operator(), &input)
         .await
         .unwrap_or_else(|e| panic!("fixture activity {name}: {e}"));

@@ -7,6 +7,7 @@ pub mod throttle;
 pub mod token;
 
 use chrono::{DateTime, Utc};
+use domain::audit::{AuditAction, AuditEntity};
 use domain::{
     access::{Grants, Module, Permission, Role, Scope},
     error::Invalid,
@@ -177,7 +178,7 @@ async fn insert_user(
     } else {
         ""
     };
-    Change::new("create", "user", &user.username, format!("新建账号「{}」（{}）{seeded}", user.username, input.role.label()))
+    Change::new(AuditAction::Create, AuditEntity::User, &user.username, format!("新建账号「{}」（{}）{seeded}", user.username, input.role.label()))
         .after(&serde_json::json!({"username": user.username, "role": user.role, "display_name": user.display_name, "must_change_password": user.must_change_password}))
         .write(c, ctx)
         .await?;
@@ -319,8 +320,8 @@ pub async fn authenticate_with(
     let checked: &[Key] = if from_home { &keys[1..] } else { &keys };
     if let Some(until) = throttle::blocked_until(c, checked, t).await? {
         Change::new(
-            "login_failed",
-            "user",
+            AuditAction::LoginFailed,
+            AuditEntity::User,
             &username,
             "登录失败：失败次数过多，暂停登录中",
         )
@@ -349,7 +350,7 @@ pub async fn authenticate_with(
             } else {
                 "登录失败：用户名不存在".to_string()
             };
-            Change::new("login_failed", "user", &username, why)
+            Change::new(AuditAction::LoginFailed, AuditEntity::User, &username, why)
                 .write(c, &anon)
                 .await?;
             let mut latest = None;
@@ -360,8 +361,8 @@ pub async fn authenticate_with(
                 let wait = throttle::wait_text(until, t);
                 tracing::warn!(key = ?d.key, failures = d.failures, %wait, "login throttled");
                 Change::new(
-                    "login_throttled",
-                    "user",
+                    AuditAction::LoginThrottled,
+                    AuditEntity::User,
                     &username,
                     format!(
                         "登录失败次数过多：{}已连续失败{}次，暂停登录{wait}",
@@ -382,9 +383,14 @@ pub async fn authenticate_with(
         }
     };
     if user.disabled {
-        Change::new("login_failed", "user", &username, "登录失败：账号已停用")
-            .write(c, &anon)
-            .await?;
+        Change::new(
+            AuditAction::LoginFailed,
+            AuditEntity::User,
+            &username,
+            "登录失败：账号已停用",
+        )
+        .write(c, &anon)
+        .await?;
         return Ok(Err(LoginError::Disabled));
     }
     throttle::clear(c, &Key::account(&username)).await?;
@@ -403,9 +409,14 @@ pub async fn authenticate_with(
         },
         ip,
     );
-    Change::new("login", "user", &user.username, "登录成功")
-        .write(c, &ctx)
-        .await?;
+    Change::new(
+        AuditAction::Login,
+        AuditEntity::User,
+        &user.username,
+        "登录成功",
+    )
+    .write(c, &ctx)
+    .await?;
     Ok(Ok((user, last)))
 }
 
@@ -447,8 +458,8 @@ pub async fn change_password(
     let sessions = session::delete_for_user_except(c, user.id, keep).await?;
     let tokens = token::revoke_all_for_user(c, user.id).await?;
     Change::new(
-        "change_password",
-        "user",
+        AuditAction::ChangePassword,
+        AuditEntity::User,
         &user.username,
         format!("修改密码{}", revoked_text(sessions, tokens, true)),
     )
@@ -479,8 +490,8 @@ pub async fn reset_password(
     let tokens = token::revoke_all_for_user(c, user.id).await?;
     throttle::clear(c, &throttle::Key::account(&user.username)).await?;
     Change::new(
-        "reset_password",
-        "user",
+        AuditAction::ResetPassword,
+        AuditEntity::User,
         &user.username,
         format!("重置密码{}", revoked_text(sessions, tokens, false)),
     )
@@ -516,8 +527,12 @@ pub async fn set_disabled(
         "启用账号"
     };
     Change::new(
-        if disabled { "lock" } else { "unlock" },
-        "user",
+        if disabled {
+            AuditAction::Lock
+        } else {
+            AuditAction::Unlock
+        },
+        AuditEntity::User,
         &user.username,
         what,
     )
@@ -662,9 +677,14 @@ pub async fn bootstrap_admin(c: &impl ConnectionTrait) -> DbResult<Option<(Strin
     }
     .insert(c)
     .await?;
-    Change::new("create", "user", "admin", "首次启动：创建系统管理员")
-        .write(c, &Ctx::operator())
-        .await?;
+    Change::new(
+        AuditAction::Create,
+        AuditEntity::User,
+        "admin",
+        "首次启动：创建系统管理员",
+    )
+    .write(c, &Ctx::operator())
+    .await?;
     Ok(Some(("admin".into(), pw)))
 }
 

@@ -2,6 +2,7 @@
 //! scoped exactly like their user.
 
 use domain::access::{Module, Permission};
+use domain::audit::{AuditAction, AuditEntity};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
     QueryOrder, Set,
@@ -48,8 +49,8 @@ pub async fn create(
     .insert(c)
     .await?;
     Change::new(
-        "create",
-        "api_token",
+        AuditAction::Create,
+        AuditEntity::ApiToken,
         row.id,
         format!("创建API令牌「{}」", row.name),
     )
@@ -90,8 +91,8 @@ pub async fn revoke(c: &impl ConnectionTrait, ctx: &Ctx, id: i64) -> DbResult<()
     am.revoked_at = Set(Some(now()));
     let row = am.update(c).await?;
     Change::new(
-        "revoke",
-        "api_token",
+        AuditAction::Revoke,
+        AuditEntity::ApiToken,
         row.id,
         format!("吊销API令牌「{}」", row.name),
     )

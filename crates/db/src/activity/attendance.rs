@@ -2,6 +2,7 @@
 //! counts distinct people and distinct units; registered people are linked so
 //! officers' trainings can be counted against the officers register.
 
+use domain::audit::{AuditAction, AuditEntity};
 use domain::{activity::attendee_key, idcard::IdNumber};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
@@ -78,8 +79,8 @@ pub async fn add_row(
         super::summary::refresh(c, &[a.id]).await?;
         // A changed unit changes the unit counts: it is audited like the add.
         Change::new(
-            "update_attendee",
-            "activity",
+            AuditAction::UpdateAttendee,
+            AuditEntity::Activity,
             a.id,
             format!("「{}」修改参与人员单位", a.name),
         )
@@ -105,8 +106,8 @@ pub async fn add_row(
     .await?;
     super::summary::refresh(c, &[a.id]).await?;
     Change::new(
-        "add_attendee",
-        "activity",
+        AuditAction::AddAttendee,
+        AuditEntity::Activity,
         a.id,
         format!("「{}」登记参与人员", a.name),
     )
@@ -352,8 +353,8 @@ pub async fn add_many(
     let changes = added_to.into_iter().map(|(a, lines)| {
         let (activity_name, org_id) = &named[&a];
         Change::new(
-            "add_attendee",
-            "activity",
+            AuditAction::AddAttendee,
+            AuditEntity::Activity,
             a,
             format!("「{activity_name}」登记参与人员{}人", lines.len()),
         )

@@ -2,12 +2,13 @@
 //! audit rows, with multi-row statements for new activities (a county-year
 //! has ~5,000) instead of ten round trips each.
 
+use domain::audit::{AuditAction, AuditEntity};
 use std::collections::{HashMap, HashSet};
 
 use domain::access::{Module, Permission};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect, Set};
 
-use super::{ActivityInput, check, clean, fill, programme, upsert};
+use super::{ActivityInput, clean, fill, programme, upsert};
 use crate::{
     Ctx, DbError, DbResult,
     audit::{Change, write_many},
@@ -72,10 +73,6 @@ pub async fn upsert_many(
         let code = code_of(input);
         if code.is_empty() {
             out.push(Some(Err(DbError::invalid("code", "活动编号不能为空"))));
-            continue;
-        }
-        if let Err(inv) = check(input) {
-            out.push(Some(Err(inv.into())));
             continue;
         }
         let o = match orgs.capturable(ctx, &input.org_code, "org_code") {
@@ -162,8 +159,8 @@ pub async fn upsert_many(
         );
         changes.push(
             Change::new(
-                "create",
-                "activity",
+                AuditAction::Create,
+                AuditEntity::Activity,
                 row.id,
                 format!("登记活动「{}」", row.name),
             )

@@ -47,7 +47,7 @@ pub async fn rows(c: &impl ConnectionTrait, ctx: &Ctx, ids: &[i64]) -> DbResult<
             .collect();
         let photos = super::photo::counts(c, &seen).await?;
         let mut reasons: HashMap<i64, String> = cancellation::Entity::find()
-            .filter(cancellation::Column::Entity.eq("activity"))
+            .filter(cancellation::Column::Entity.eq(domain::audit::AuditEntity::Activity.code()))
             .filter(cancellation::Column::EntityId.is_in(seen.iter().copied()))
             .all(c)
             .await?
@@ -81,7 +81,7 @@ pub async fn log(
     crate::life::exported(
         c,
         ctx,
-        "activity",
+        domain::audit::AuditEntity::Activity,
         format!("导出活动列表（{count}条；筛选：{filters}）"),
         org_id,
     )

@@ -8,6 +8,7 @@
 use domain::{
     access::Module,
     activity::ActivityStatus,
+    audit::AuditEntity,
     life::{Authorship, DeleteRight},
 };
 use sea_orm::{
@@ -26,9 +27,9 @@ use crate::{
     time::{now, today_beijing},
 };
 
-const ENTITY: &str = "activity";
+const ENTITY: AuditEntity = AuditEntity::Activity;
 
-fn subject(a: &activity::Model) -> Subject<'static> {
+fn subject(a: &activity::Model) -> Subject {
     Subject {
         entity: ENTITY,
         id: a.id,

@@ -13,10 +13,10 @@ pub mod summary;
 pub mod work;
 
 use chrono::NaiveDate;
+use domain::audit::{AuditAction, AuditEntity};
 use domain::{
-    Invalid,
     access::{Module, Permission},
-    activity::{ActivityKind, ActivityStatus, Material},
+    activity::Material,
     search::normalize,
 };
 use sea_orm::{
@@ -30,102 +30,19 @@ use crate::{
     entity::{activity, activity_material, org},
     org::find_capturable_ref,
     scope::{org_join, view_condition},
-    time::{now, today_beijing},
+    time::now,
 };
 
-/// An activity as a form, API call or ledger row gives it.
-#[derive(Debug, Clone)]
-pub struct ActivityInput {
-    /// The user's own unique key (活动编号); generated when absent.
-    pub code: Option<String>,
-    pub name: String,
-    /// Programme name; found among the org's and its ancestors' programmes, or created.
-    pub programme: Option<String>,
-    pub kind: ActivityKind,
-    pub org_code: String,
-    pub partners: Vec<String>,
-    pub start_date: NaiveDate,
-    pub end_date: Option<NaiveDate>,
-    pub online: bool,
-    pub place: Option<String>,
-    pub units_reached: Option<i64>,
-    pub head_count: Option<i64>,
-    pub materials: Vec<Material>,
-    pub summary: Option<String>,
-    pub status: ActivityStatus,
-}
+/// A checked activity (built only by `domain::activity::ActivityDraft::validate`,
+/// so every door has checked it the same way; this layer keeps the rules
+/// that need the database: the org, the programme, the unique 活动编号).
+pub use domain::activity::{ActivityInput, MAX_COUNT};
 
 fn clean(s: &Option<String>) -> Option<String> {
     s.as_deref()
         .map(str::trim)
         .filter(|s| !s.is_empty())
         .map(String::from)
-}
-
-/// The largest head count, unit count or material quantity of one activity:
-/// far above any county's, far below where sums could overflow.
-pub const MAX_COUNT: i64 = 10_000_000;
-
-fn check(input: &ActivityInput) -> Result<(), Invalid> {
-    let mut inv = Invalid::new();
-    let name = input.name.trim();
-    if name.is_empty() {
-        inv.push("name", "活动名称不能为空");
-    } else if name.chars().count() > 200 {
-        inv.push("name", "活动名称不能超过200个字");
-    }
-    if let Some(code) = &input.code {
-        let code = code.trim();
-        if code.is_empty() || code.chars().count() > 60 || code.chars().any(char::is_whitespace) {
-            inv.push("code", "活动编号应为1-60个字符，不含空格");
-        }
-    }
-    if let Some(end) = input.end_date
-        && end < input.start_date
-    {
-        inv.push("end_date", "结束日期早于开始日期");
-    }
-    if input.status == ActivityStatus::Done && input.start_date > today_beijing() {
-        inv.push("start_date", "「已开展」的活动开始日期不能晚于今天");
-    }
-    for (field, v) in [
-        ("units_reached", input.units_reached),
-        ("head_count", input.head_count),
-    ] {
-        if v.is_some_and(|n| !(0..=MAX_COUNT).contains(&n)) {
-            inv.push(field, "应为0到1000万之间的整数");
-        }
-    }
-    let long =
-        |v: &Option<String>, max: usize| v.as_deref().is_some_and(|t| t.chars().count() > max);
-    if long(&input.place, 100) {
-        inv.push("place", "地点不能超过100个字");
-    }
-    if long(&input.summary, 5000) {
-        inv.push("summary", "简介不能超过5000个字");
-    }
-    if input.partners.len() > 50 || input.partners.iter().any(|p| p.chars().count() > 100) {
-        inv.push("partners", "联合单位最多50个，每个不超过100个字");
-    }
-    if input.materials.len() > 100 {
-        inv.push("materials", "发放材料最多100项");
-    }
-    let mut seen = std::collections::HashSet::new();
-    for m in &input.materials {
-        if !seen.insert(m.name.as_str()) {
-            inv.push("materials", format!("材料「{}」重复", m.name));
-        }
-        if !(0..=MAX_COUNT).contains(&m.quantity) {
-            inv.push(
-                "materials",
-                format!("材料「{}」的数量应为0到1000万之间的整数", m.name),
-            );
-        }
-        if m.name.chars().count() > 60 {
-            inv.push("materials", "材料名称不能超过60个字");
-        }
-    }
-    inv.into_result()
 }
 
 fn generated_code(org_code: &str, start: NaiveDate) -> String {
@@ -144,7 +61,6 @@ pub async fn upsert(
     input: &ActivityInput,
 ) -> DbResult<(activity::Model, bool)> {
     ctx.require(Module::Activity, Permission::Write)?;
-    check(input)?;
     let o = find_capturable_ref(c, ctx, &input.org_code, "org_code").await?;
     let existing = match &input.code {
         Some(code) => {
@@ -180,11 +96,16 @@ pub async fn upsert(
         .await
         .map_err(|e| DbError::from_write(e, "本组织已有该活动编号的活动"))?;
     set_materials(c, row.id, &input.materials).await?;
-    Change::new("create", "activity", row.id, format!("登记活动「{name}」"))
-        .org(o.id)
-        .after(&row)
-        .write(c, ctx)
-        .await?;
+    Change::new(
+        AuditAction::Create,
+        AuditEntity::Activity,
+        row.id,
+        format!("登记活动「{name}」"),
+    )
+    .org(o.id)
+    .after(&row)
+    .write(c, ctx)
+    .await?;
     Ok((row, true))
 }
 
@@ -196,7 +117,6 @@ pub async fn update(
     id: i64,
     input: &ActivityInput,
 ) -> DbResult<activity::Model> {
-    check(input)?;
     let (before, _) = get_capturable(c, ctx, id).await?;
     let o = find_capturable_ref(c, ctx, &input.org_code, "org_code").await?;
     change(c, ctx, before, &o, input).await
@@ -235,8 +155,8 @@ async fn change(
         .map_err(|e| DbError::from_write(e, "该组织已有同一活动编号的活动"))?;
     set_materials(c, after.id, &input.materials).await?;
     Change::new(
-        "update",
-        "activity",
+        AuditAction::Update,
+        AuditEntity::Activity,
         after.id,
         format!("修改活动「{name}」"),
     )
@@ -363,8 +283,11 @@ pub async fn detail_cached(db: &crate::Db, ctx: &Ctx, id: i64) -> DbResult<std::
                     photos: photo::list(c, ctx, id).await?,
                     roster: attendance::roster(c, ctx, id).await?,
                     works: work::list(c, ctx, id).await?,
-                    cancellation: if activity.status == ActivityStatus::Cancelled.code() {
-                        crate::life::cancellation_of(c, "activity", id).await?
+                    cancellation: if activity.status
+                        == domain::activity::ActivityStatus::Cancelled.code()
+                    {
+                        crate::life::cancellation_of(c, domain::audit::AuditEntity::Activity, id)
+                            .await?
                     } else {
                         None
                     },

@@ -4,6 +4,7 @@
 //! Files are staged ([`Staged`]) while the transaction runs: the caller moves
 //! them into place after its commit, and a rollback leaves none.
 
+use domain::audit::{AuditAction, AuditEntity};
 use std::path::{Path, PathBuf};
 
 use sea_orm::{
@@ -111,8 +112,8 @@ pub async fn add(
         }
     };
     Change::new(
-        "add_photo",
-        "activity",
+        AuditAction::AddPhoto,
+        AuditEntity::Activity,
         a.id,
         format!("「{}」上传照片", a.name),
     )
@@ -236,8 +237,8 @@ pub(crate) async fn add_to_new(
         let (name, org) = &acts[&row.activity_id];
         changes.push(
             Change::new(
-                "add_photo",
-                "activity",
+                AuditAction::AddPhoto,
+                AuditEntity::Activity,
                 row.activity_id,
                 format!("「{name}」上传照片"),
             )
@@ -295,8 +296,8 @@ pub async fn set_cover(c: &impl ConnectionTrait, ctx: &Ctx, id: i64) -> DbResult
         }
     }
     Change::new(
-        "set_cover",
-        "activity",
+        AuditAction::SetCover,
+        AuditEntity::Activity,
         a.id,
         format!("「{}」设置封面照片", a.name),
     )

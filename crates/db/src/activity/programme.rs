@@ -1,6 +1,7 @@
 //! Programmes (品牌项目) are data: 巾帼微学堂, 母亲讲堂 … created by an org for
 //! itself and everything below it.
 
+use domain::audit::{AuditAction, AuditEntity};
 use std::collections::HashMap;
 
 use domain::{
@@ -187,8 +188,8 @@ pub async fn resolve_many(
     for row in created {
         changes.push(
             Change::new(
-                "create",
-                "programme",
+                AuditAction::Create,
+                AuditEntity::Programme,
                 row.id,
                 format!("新建品牌项目「{}」", row.name),
             )
@@ -229,8 +230,8 @@ pub async fn create(
     .await
     .map_err(|e| crate::DbError::from_write(e, "已有同名品牌项目"))?;
     Change::new(
-        "create",
-        "programme",
+        AuditAction::Create,
+        AuditEntity::Programme,
         row.id,
         format!("新建品牌项目「{name}」"),
     )

@@ -1,5 +1,6 @@
 //! Works (作品) received by a 征集 activity, keyed by (activity, title, author).
 
+use domain::audit::{AuditAction, AuditEntity};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
 };
@@ -75,8 +76,8 @@ pub async fn upsert_row(
         am.org_id = Set(org_id);
         let after = am.update(c).await?;
         Change::new(
-            "update",
-            "work",
+            AuditAction::Update,
+            AuditEntity::Work,
             after.id,
             format!("「{}」修改作品「{title}」", a.name),
         )
@@ -99,8 +100,8 @@ pub async fn upsert_row(
     .insert(c)
     .await?;
     Change::new(
-        "create",
-        "work",
+        AuditAction::Create,
+        AuditEntity::Work,
         row.id,
         format!("「{}」收到作品「{title}」", a.name),
     )
@@ -253,8 +254,8 @@ pub async fn add_many(
         let (activity_name, org_id) = &named[&row.activity_id];
         changes.push(
             Change::new(
-                "create",
-                "work",
+                AuditAction::Create,
+                AuditEntity::Work,
                 row.id,
                 format!("「{activity_name}」收到作品「{}」", row.title),
             )

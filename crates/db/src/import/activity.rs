@@ -1,7 +1,6 @@
 //! Importers for 活动, 参与人员, 作品 and 宣传. Photos a 活动 row names come
 //! from the folder or zip given with the import (the workbook's attachments).
 
-use domain::activity::ActivityStatus;
 use ledger::{Issue, Report, Sheet, Workbook, sheets, sheets::ActivityRow};
 use sea_orm::DatabaseTransaction;
 
@@ -26,30 +25,16 @@ pub fn importers() -> Vec<Box<dyn SheetImporter>> {
     ]
 }
 
-fn tally(c: &mut SheetCount, created: Option<bool>) {
-    match created {
-        Some(true) => c.created += 1,
-        Some(false) => c.updated += 1,
-        None => {}
-    }
-}
-
 struct Activities;
 
+/// The 活动 column of a field a repository error names: the activity's own
+/// fields by their one table, plus the row's photo columns.
 fn activity_column(field: &str) -> &'static str {
     match field {
-        "code" => "活动编号",
-        "name" => "活动名称",
-        "org_code" => "主办组织编码",
-        "start_date" => "开始日期",
-        "end_date" => "结束日期",
-        "units_reached" => "覆盖单位数",
-        "head_count" => "参与人数",
-        "materials" => "发放材料",
-        "owner" | "programme" => "品牌项目",
+        "owner" => "品牌项目",
         "photos" => "照片",
         "caption" => "照片说明",
-        _ => "",
+        f => domain::input::label_of(domain::activity::FIELDS, f),
     }
 }
 
@@ -167,27 +152,7 @@ impl SheetImporter for Activities {
             .zip(photos)
             .filter_map(|(r, p)| p.map(|p| (r, p)))
             .collect();
-        let inputs: Vec<ActivityInput> = kept
-            .iter()
-            .map(|(r, _)| ActivityInput {
-                code: Some(r.code.clone()),
-                name: r.name.clone(),
-                programme: r.programme.clone(),
-                kind: r.kind,
-                org_code: r.org_code.clone(),
-                partners: r.partners.clone(),
-                start_date: r.start_date,
-                end_date: r.end_date,
-                online: r.online,
-                place: r.place.clone(),
-                units_reached: r.units_reached,
-                head_count: r.head_count,
-                materials: r.materials.clone(),
-                summary: r.summary.clone(),
-                // A ledger records work that happened.
-                status: ActivityStatus::Done,
-            })
-            .collect();
+        let inputs: Vec<ActivityInput> = kept.iter().map(|(r, _)| r.input.clone()).collect();
         // Written even when the file already has an error (it will roll back):
         // later sheets check their 活动编号 against these rows. Files are written
         // only when the import can still commit (a dry run has no file root).
@@ -200,7 +165,7 @@ impl SheetImporter for Activities {
         for ((r, photos), outcome) in kept.iter().zip(outcomes) {
             match outcome {
                 Ok((id, created)) => {
-                    tally(&mut c, Some(created));
+                    c.tally(Some(created));
                     match (&root, id) {
                         (Some(_), Some(id)) if created => fresh
                             .extend(photos.iter().map(|p| (id, new_photo(p, &r.photo_caption)))),
@@ -277,11 +242,6 @@ impl SheetImporter for Attendance {
         rep: &mut Report,
     ) -> DbResult<SheetCount> {
         let rows = sheets::parse_attendance(sheet, rep);
-        let mut c = SheetCount {
-            sheet: self.sheet().into(),
-            rows: rows.len() as u64,
-            ..Default::default()
-        };
         let lines: Vec<RosterLine> = rows
             .iter()
             .map(|r| RosterLine {
@@ -296,13 +256,13 @@ impl SheetImporter for Attendance {
         // Once the file has an error nothing will be committed and no later
         // sheet refers to roster rows: check the rest without writing it.
         let outcomes = activity::attendance::add_many(txn, db, ctx, &lines, rep.is_ok()).await?;
-        for (r, outcome) in rows.iter().zip(outcomes) {
-            match outcome {
-                Ok(created) => tally(&mut c, Some(created)),
-                Err(e) => super::row_error(rep, &sheet.name, r.line, attendance_column, e)?,
-            }
-        }
-        Ok(c)
+        SheetCount::of_outcomes(
+            sheet,
+            self.sheet(),
+            rows.iter().map(|r| r.line).zip(outcomes),
+            attendance_column,
+            rep,
+        )
     }
 }
 
@@ -332,11 +292,6 @@ impl SheetImporter for Works {
         rep: &mut Report,
     ) -> DbResult<SheetCount> {
         let rows = sheets::parse_works(sheet, rep);
-        let mut c = SheetCount {
-            sheet: self.sheet().into(),
-            rows: rows.len() as u64,
-            ..Default::default()
-        };
         let lines: Vec<WorkLine> = rows
             .iter()
             .map(|r| WorkLine {
@@ -350,13 +305,13 @@ impl SheetImporter for Works {
             })
             .collect();
         let outcomes = activity::work::add_many(txn, ctx, &lines).await?;
-        for (r, outcome) in rows.iter().zip(outcomes) {
-            match outcome {
-                Ok(created) => tally(&mut c, Some(created)),
-                Err(e) => super::row_error(rep, &sheet.name, r.line, work_column, e)?,
-            }
-        }
-        Ok(c)
+        SheetCount::of_outcomes(
+            sheet,
+            self.sheet(),
+            rows.iter().map(|r| r.line).zip(outcomes),
+            work_column,
+            rep,
+        )
     }
 }
 
@@ -389,11 +344,6 @@ impl SheetImporter for Publicity {
         rep: &mut Report,
     ) -> DbResult<SheetCount> {
         let rows = sheets::parse_publicity(sheet, rep);
-        let mut c = SheetCount {
-            sheet: self.sheet().into(),
-            rows: rows.len() as u64,
-            ..Default::default()
-        };
         let inputs: Vec<ItemInput> = rows
             .iter()
             .map(|r| ItemInput {
@@ -408,12 +358,12 @@ impl SheetImporter for Publicity {
             })
             .collect();
         let outcomes = publicity::bulk::upsert_many(txn, ctx, &inputs).await?;
-        for (r, outcome) in rows.iter().zip(outcomes) {
-            match outcome {
-                Ok(created) => tally(&mut c, Some(created)),
-                Err(e) => super::row_error(rep, &sheet.name, r.line, publicity_column, e)?,
-            }
-        }
-        Ok(c)
+        SheetCount::of_outcomes(
+            sheet,
+            self.sheet(),
+            rows.iter().map(|r| r.line).zip(outcomes),
+            publicity_column,
+            rep,
+        )
     }
 }

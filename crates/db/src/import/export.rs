@@ -5,6 +5,7 @@
 //! others get masked values. Every export names people, so it asks for a
 //! purpose (用途), which the access log records with what was exported.
 
+use domain::audit::{AuditAction, AuditEntity};
 use domain::{
     access::{Module, Permission},
     kinds::{Level, NewFieldType, OrgKind, Post, Tenure, VenueKind, VenueRating},
@@ -289,12 +290,20 @@ pub async fn export_workbook(
     } else {
         "name"
     };
-    log_plaintext_view(c, ctx, "ledger_export", &root.code, field, &purpose).await?;
+    log_plaintext_view(
+        c,
+        ctx,
+        AuditEntity::LedgerExport,
+        &root.code,
+        field,
+        &purpose,
+    )
+    .await?;
     // The change trail says what went out (an export changes no data, so the
     // data version stays).
     crate::audit::Change::new(
-        "export",
-        "ledger",
+        AuditAction::Export,
+        AuditEntity::Ledger,
         &root.code,
         format!(
             "导出台账「{}」（{}人，{}名干部，{}人次参与活动，{}）；用途：{purpose}",

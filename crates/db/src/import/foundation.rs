@@ -27,14 +27,6 @@ fn count(sheet: &str) -> SheetCount {
     }
 }
 
-fn tally(c: &mut SheetCount, created: Option<bool>) {
-    match created {
-        Some(true) => c.created += 1,
-        Some(false) => c.updated += 1,
-        None => {}
-    }
-}
-
 struct Orgs;
 
 fn org_column(field: &str) -> &'static str {
@@ -137,7 +129,7 @@ impl SheetImporter for Orgs {
                 {
                     known.insert(o);
                 }
-                tally(&mut c, created);
+                c.tally(created);
             }
             if next.is_empty() {
                 break;
@@ -273,7 +265,7 @@ impl SheetImporter for Venues {
                 Ok(venue::upsert(t, ctx, &input).await?.1)
             })
             .await?;
-            tally(&mut c, created);
+            c.tally(created);
         }
         Ok(c)
     }
@@ -306,8 +298,6 @@ impl SheetImporter for People {
         rep: &mut Report,
     ) -> DbResult<SheetCount> {
         let rows = sheets::parse_people(sheet, rep);
-        let mut c = count(self.sheet());
-        c.rows = rows.len() as u64;
         let inputs: Vec<PersonInput> = rows
             .iter()
             .map(|r| PersonInput {
@@ -321,13 +311,13 @@ impl SheetImporter for People {
         // Written even when the file already has an error (it will roll back):
         // later sheets look people up by 身份证号.
         let outcomes = people::bulk::upsert_many(txn, db, ctx, &inputs, true).await?;
-        for (r, outcome) in rows.iter().zip(outcomes) {
-            match outcome {
-                Ok(created) => tally(&mut c, Some(created)),
-                Err(e) => super::row_error(rep, &sheet.name, r.line, person_column, e)?,
-            }
-        }
-        Ok(c)
+        SheetCount::of_outcomes(
+            sheet,
+            self.sheet(),
+            rows.iter().map(|r| r.line).zip(outcomes),
+            person_column,
+            rep,
+        )
     }
 }
 
@@ -440,7 +430,7 @@ impl SheetImporter for Officers {
                 Ok(officer::upsert(t, ctx, &input).await?.1)
             })
             .await?;
-            tally(&mut c, created);
+            c.tally(created);
         }
         Ok(c)
     }
@@ -485,7 +475,7 @@ impl SheetImporter for Surveys {
                 Ok(survey::upsert(t, ctx, &input).await?.1)
             })
             .await?;
-            tally(&mut c, created);
+            c.tally(created);
         }
         Ok(c)
     }

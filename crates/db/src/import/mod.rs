@@ -10,6 +10,7 @@ pub mod activity;
 pub mod export;
 pub mod foundation;
 
+use domain::audit::{AuditAction, AuditEntity};
 use ledger::{Issue, Report, Sheet, Workbook};
 use sea_orm::{DatabaseTransaction, TransactionTrait};
 
@@ -22,6 +23,43 @@ pub struct SheetCount {
     pub rows: u64,
     pub created: u64,
     pub updated: u64,
+}
+
+impl SheetCount {
+    /// Counts one row a writer reported: created (true), updated (false), or
+    /// left alone (None).
+    pub(crate) fn tally(&mut self, created: Option<bool>) {
+        match created {
+            Some(true) => self.created += 1,
+            Some(false) => self.updated += 1,
+            None => {}
+        }
+    }
+
+    /// A sheet's count from its rows' outcomes, in the order written: each
+    /// `(line, Ok(created))` tallied, each error reported at the row and the
+    /// column `column` names for the field (the one import skeleton of a
+    /// sheet written in bulk).
+    pub(crate) fn of_outcomes(
+        sheet: &Sheet,
+        name: &str,
+        outcomes: impl IntoIterator<Item = (usize, DbResult<bool>)>,
+        column: fn(&str) -> &'static str,
+        rep: &mut Report,
+    ) -> DbResult<SheetCount> {
+        let mut c = SheetCount {
+            sheet: name.into(),
+            ..Default::default()
+        };
+        for (line, outcome) in outcomes {
+            c.rows += 1;
+            match outcome {
+                Ok(created) => c.tally(Some(created)),
+                Err(e) => row_error(rep, &sheet.name, line, column, e)?,
+            }
+        }
+        Ok(c)
+    }
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
@@ -147,8 +185,8 @@ pub async fn import_workbook(
     let committed = rep.is_ok() && !dry_run;
     if committed {
         crate::audit::Change::new(
-            "import",
-            "ledger",
+            AuditAction::Import,
+            AuditEntity::Ledger,
             "workbook",
             format!(
                 "导入台账：{}",

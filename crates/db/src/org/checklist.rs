@@ -2,6 +2,7 @@
 //! for a year; each org fills it in with evidence; the township, then the county,
 //! review; completion is reported by township.
 
+use domain::audit::{AuditAction, AuditEntity};
 use domain::{
     access::{Module, Permission},
     checklist::{ReviewAction, ReviewState},
@@ -57,8 +58,8 @@ pub async fn add_item(
     .insert(c)
     .await?;
     Change::new(
-        "create",
-        "checklist_item",
+        AuditAction::Create,
+        AuditEntity::ChecklistItem,
         row.id,
         format!("新增{year}年规范化建设检查项「{}」", row.title),
     )
@@ -165,8 +166,8 @@ pub async fn fill(
         }
     };
     Change::new(
-        "fill",
-        "checklist_entry",
+        AuditAction::Fill,
+        AuditEntity::ChecklistEntry,
         after.id,
         format!("「{}」填写检查项「{}」", o.name, item.title),
     )
@@ -225,8 +226,8 @@ pub async fn review(
     am.updated_at = Set(now());
     let after = am.update(c).await?;
     Change::new(
-        "review",
-        "checklist_entry",
+        AuditAction::Review,
+        AuditEntity::ChecklistEntry,
         after.id,
         format!("审核「{}」检查项：{}", o.name, next.label()),
     )

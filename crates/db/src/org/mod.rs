@@ -13,6 +13,7 @@ pub mod venue;
 pub mod workbook;
 
 use chrono::NaiveDate;
+use domain::audit::{AuditAction, AuditEntity};
 use domain::{
     access::{Module, Permission},
     error::Invalid,
@@ -161,10 +162,15 @@ fn first_placement(o: &org::Model) -> org_tree_history::ActiveModel {
 }
 
 /// The audit row of a new org, holding it as stored.
-fn created(o: &org::Model) -> Change<'static> {
-    Change::new("create", "org", &o.code, format!("新建组织「{}」", o.name))
-        .org(o.id)
-        .after(o)
+fn created(o: &org::Model) -> Change {
+    Change::new(
+        AuditAction::Create,
+        AuditEntity::Org,
+        &o.code,
+        format!("新建组织「{}」", o.name),
+    )
+    .org(o.id)
+    .after(o)
 }
 
 fn check_input(input: &OrgInput, parent: Option<&org::Model>) -> Result<(), Invalid> {
@@ -263,8 +269,8 @@ pub async fn update(c: &impl ConnectionTrait, ctx: &Ctx, input: &OrgInput) -> Db
         })
     {
         Change::new(
-            "update",
-            "org",
+            AuditAction::Update,
+            AuditEntity::Org,
             &after.code,
             format!("修改组织「{}」", after.name),
         )
@@ -305,8 +311,8 @@ pub async fn close(
     am.updated_at = Set(now());
     let after = am.update(c).await?;
     Change::new(
-        "close",
-        "org",
+        AuditAction::Close,
+        AuditEntity::Org,
         &after.code,
         format!("撤销组织「{}」", after.name),
     )

@@ -1,6 +1,7 @@
 //! Officers (干部): a person holding a post in an org for a term.
 
 use chrono::NaiveDate;
+use domain::audit::{AuditAction, AuditEntity};
 use domain::{
     access::{Module, Permission},
     error::Invalid,
@@ -83,8 +84,8 @@ pub(crate) async fn create_many(
         let label = Post::from_code(&row.post).map_or("", |p| p.label());
         changes.push(
             Change::new(
-                "create",
-                "officer",
+                AuditAction::Create,
+                AuditEntity::Officer,
                 row.id,
                 format!("登记「{}」{label}", orgs[&row.org_id].name),
             )
@@ -130,8 +131,8 @@ pub async fn upsert(
                 })
             {
                 Change::new(
-                    "update",
-                    "officer",
+                    AuditAction::Update,
+                    AuditEntity::Officer,
                     after.id,
                     format!("修改「{}」{}任职", input.org.name, input.post.label()),
                 )
@@ -146,8 +147,8 @@ pub async fn upsert(
         None => {
             let row = new_row(input, t).insert(c).await?;
             Change::new(
-                "create",
-                "officer",
+                AuditAction::Create,
+                AuditEntity::Officer,
                 row.id,
                 format!("登记「{}」{}", input.org.name, input.post.label()),
             )

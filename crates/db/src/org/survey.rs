@@ -2,6 +2,7 @@
 
 use chrono::NaiveDate;
 use domain::access::{Module, Permission};
+use domain::audit::{AuditAction, AuditEntity};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, JoinType,
     QueryFilter, QueryOrder, QuerySelect, Set,
@@ -60,8 +61,8 @@ pub async fn upsert(
                 })
             {
                 Change::new(
-                    "update",
-                    "survey",
+                    AuditAction::Update,
+                    AuditEntity::Survey,
                     after.id,
                     format!("修改对「{}」的调研", o.name),
                 )
@@ -87,8 +88,8 @@ pub async fn upsert(
             .insert(c)
             .await?;
             Change::new(
-                "create",
-                "survey",
+                AuditAction::Create,
+                AuditEntity::Survey,
                 row.id,
                 format!("登记对「{}」的调研", o.name),
             )

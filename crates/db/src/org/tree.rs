@@ -4,6 +4,7 @@
 
 use chrono::NaiveDate;
 use domain::access::{Module, Permission};
+use domain::audit::{AuditAction, AuditEntity};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel,
     QueryFilter, Set,
@@ -94,8 +95,8 @@ pub async fn move_org(
         .await?
         .ok_or(DbError::NotFound)?;
     Change::new(
-        "move",
-        "org",
+        AuditAction::Move,
+        AuditEntity::Org,
         &after.code,
         format!(
             "「{}」自{}起迁移至「{}」之下",

@@ -1,5 +1,6 @@
 //! Venues (阵地): 妇女之家, 儿童之家, 妇女微家, keyed by (org, name).
 
+use domain::audit::{AuditAction, AuditEntity};
 use std::collections::HashSet;
 
 use chrono::NaiveDate;
@@ -65,12 +66,17 @@ pub async fn upsert(
                     ..before.clone()
                 })
             {
-                Change::new("update", "venue", after.id, format!("修改阵地「{name}」"))
-                    .org(o.id)
-                    .before(&before)
-                    .after(&after)
-                    .write(c, ctx)
-                    .await?;
+                Change::new(
+                    AuditAction::Update,
+                    AuditEntity::Venue,
+                    after.id,
+                    format!("修改阵地「{name}」"),
+                )
+                .org(o.id)
+                .before(&before)
+                .after(&after)
+                .write(c, ctx)
+                .await?;
             }
             Ok((after, false))
         }
@@ -106,10 +112,15 @@ fn new_row(
 }
 
 /// The audit row of a new venue, holding it as stored.
-fn created(v: &venue::Model) -> Change<'static> {
-    Change::new("create", "venue", v.id, format!("新建阵地「{}」", v.name))
-        .org(v.org_id)
-        .after(v)
+fn created(v: &venue::Model) -> Change {
+    Change::new(
+        AuditAction::Create,
+        AuditEntity::Venue,
+        v.id,
+        format!("新建阵地「{}」", v.name),
+    )
+    .org(v.org_id)
+    .after(v)
 }
 
 /// The (org, name) pairs of the venues on file in these orgs.

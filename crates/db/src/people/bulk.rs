@@ -2,6 +2,7 @@
 //! audit rows, with a few multi-row statements per few hundred new people
 //! instead of six round trips each (a county has ~20,000 women on file).
 
+use domain::audit::{AuditAction, AuditEntity};
 use std::collections::{HashMap, HashSet};
 
 use domain::access::{Module, Permission};
@@ -175,8 +176,8 @@ pub async fn upsert_many(
         }));
         changes.push(
             Change::new(
-                "create",
-                "person",
+                AuditAction::Create,
+                AuditEntity::Person,
                 row.id,
                 format!("登记人员「{}」", mask_name(&row.name)),
             )

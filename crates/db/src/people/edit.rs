@@ -1,6 +1,7 @@
 //! Changing a registered person (name, phone, home org, tags), and the scoped
 //! look-ups the people pages need beyond the basic finders.
 
+use domain::audit::{AuditAction, AuditEntity};
 use domain::{
     access::{Module, Permission},
     idcard::IdNumber,
@@ -110,8 +111,8 @@ pub async fn update(
     );
     if b != a {
         Change::new(
-            "update",
-            "person",
+            AuditAction::Update,
+            AuditEntity::Person,
             id,
             format!("修改人员「{}」", mask_name(&name)),
         )

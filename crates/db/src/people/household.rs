@@ -1,6 +1,7 @@
 //! Households (户): a head and members, all people of the registry.
 
 use domain::access::{Module, Permission};
+use domain::audit::{AuditAction, AuditEntity};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
 use crate::{
@@ -51,11 +52,16 @@ pub async fn ensure(
     }
     .insert(c)
     .await?;
-    Change::new("create", "household", h.id, "新建家庭户")
-        .org(h.org_id)
-        .after(&h)
-        .write(c, ctx)
-        .await?;
+    Change::new(
+        AuditAction::Create,
+        AuditEntity::Household,
+        h.id,
+        "新建家庭户",
+    )
+    .org(h.org_id)
+    .after(&h)
+    .write(c, ctx)
+    .await?;
     Ok(h)
 }
 
@@ -86,8 +92,8 @@ pub async fn add_member(
     .await
     .map_err(|e| DbError::from_write(e, "此人已是该户成员"))?;
     Change::new(
-        "add_member",
-        "household",
+        AuditAction::AddMember,
+        AuditEntity::Household,
         h.id,
         format!("添加家庭成员（{relation}）"),
     )

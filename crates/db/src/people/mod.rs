@@ -13,6 +13,7 @@ pub use edit::{
 };
 
 use chrono::NaiveDate;
+use domain::audit::{AuditAction, AuditEntity};
 use domain::{
     access::{Module, Permission},
     idcard::{IdNumber, age_by_year, may_be_minor},
@@ -259,8 +260,8 @@ pub async fn upsert(
             })
         {
             Change::new(
-                "update",
-                "person",
+                AuditAction::Update,
+                AuditEntity::Person,
                 after.id,
                 format!("更新人员「{}」", mask_name(name)),
             )
@@ -312,8 +313,8 @@ async fn insert_new(
     .map_err(|e| DbError::from_write(e, "该身份证号已登记"))?;
     set_tags(c, row.id, &input.tags, false).await?;
     Change::new(
-        "create",
-        "person",
+        AuditAction::Create,
+        AuditEntity::Person,
         row.id,
         format!("登记人员「{}」", mask_name(name)),
     )
@@ -650,7 +651,7 @@ pub async fn reveal(
         SensitiveField::BankCard => p.bank_cipher.clone(),
         SensitiveField::Name => None,
     };
-    log_plaintext_view(c, ctx, "person", p.id, field.code(), purpose).await?;
+    log_plaintext_view(c, ctx, AuditEntity::Person, p.id, field.code(), purpose).await?;
     if field == SensitiveField::Name {
         return Ok(Some(p.name));
     }

@@ -4,6 +4,7 @@
 //! items written in multi-row statements. Items already on file (an update)
 //! and a title repeated within the file take the one-row path.
 
+use domain::audit::{AuditAction, AuditEntity};
 use std::collections::{HashMap, HashSet};
 
 use domain::access::{Module, Permission};
@@ -158,8 +159,8 @@ pub async fn upsert_many(
         );
         changes.push(
             Change::new(
-                "create",
-                "publicity_item",
+                AuditAction::Create,
+                AuditEntity::PublicityItem,
                 row.id,
                 format!("登记宣传稿件「{}」", row.title),
             )

@@ -2,6 +2,7 @@
 //! channel, which `upsert` keys on.
 
 use domain::access::{Module, Permission};
+use domain::audit::{AuditAction, AuditEntity};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, Set,
 };
@@ -64,8 +65,8 @@ pub async fn update(
         .map(|(n, l)| format!("{}:{}", n.trim(), l.code()))
         .collect();
     Change::new(
-        "update",
-        "publicity_item",
+        AuditAction::Update,
+        AuditEntity::PublicityItem,
         id,
         format!("修改宣传稿件「{title}」"),
     )

@@ -9,6 +9,7 @@ pub use edit::update;
 pub use query::used_values;
 
 use chrono::NaiveDate;
+use domain::audit::{AuditAction, AuditEntity};
 use domain::{
     Invalid,
     access::{Module, Permission},
@@ -114,8 +115,8 @@ pub async fn upsert(
             am.updated_at = Set(t);
             let after = am.update(c).await?;
             Change::new(
-                "update",
-                "publicity_item",
+                AuditAction::Update,
+                AuditEntity::PublicityItem,
                 after.id,
                 format!("修改宣传稿件「{title}」"),
             )
@@ -142,8 +143,8 @@ pub async fn upsert(
             .insert(c)
             .await?;
             Change::new(
-                "create",
-                "publicity_item",
+                AuditAction::Create,
+                AuditEntity::PublicityItem,
                 row.id,
                 format!("登记宣传稿件「{title}」"),
             )

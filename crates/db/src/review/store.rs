@@ -6,6 +6,7 @@
 //! ([`outline_in_use`]): a county's outline serves its townships and villages.
 
 use domain::access::{Module, Permission};
+use domain::audit::{AuditAction, AuditEntity};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
 use crate::{
@@ -129,8 +130,8 @@ pub async fn save_outline(
         }
     };
     let mut change = Change::new(
-        "save_review_outline",
-        "review_outline",
+        AuditAction::SaveReviewOutline,
+        AuditEntity::ReviewOutline,
         row.id,
         format!("保存「{}」的盘点提纲", o.name),
     )
@@ -200,8 +201,8 @@ pub async fn save_draft(
         }
     };
     let mut change = Change::new(
-        "save_review_draft",
-        "review_draft",
+        AuditAction::SaveReviewDraft,
+        AuditEntity::ReviewDraft,
         row.id,
         format!("保存「{}」{period}盘点草稿", o.name),
     )

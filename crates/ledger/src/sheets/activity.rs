@@ -2,7 +2,7 @@
 
 use chrono::NaiveDate;
 use domain::{
-    activity::{ActivityKind, ActivityMode, Material, parse_material},
+    activity::{ActivityDraft, ActivityInput, ActivityStatus, FIELDS},
     idcard::IdNumber,
     kinds::Level,
 };
@@ -15,93 +15,73 @@ use crate::{
     spec::{ACTIVITY, ATTENDANCE, PUBLICITY, WORK},
 };
 
-/// A checked row of the 活动 sheet.
+/// A checked row of the 活动 sheet: the activity, checked as every door
+/// checks it (`domain::activity::ActivityDraft`), plus the row's photos.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ActivityRow {
     pub line: usize,
-    pub code: String,
-    pub name: String,
-    pub programme: Option<String>,
-    pub kind: ActivityKind,
-    pub org_code: String,
-    pub partners: Vec<String>,
-    pub start_date: NaiveDate,
-    pub end_date: Option<NaiveDate>,
-    pub online: bool,
-    pub place: Option<String>,
-    pub units_reached: Option<i64>,
-    pub head_count: Option<i64>,
-    pub materials: Vec<Material>,
-    pub summary: Option<String>,
+    pub input: ActivityInput,
     /// Photo file names, resolved against the folder or zip given at import.
     pub photos: Vec<String>,
     pub photo_caption: Option<String>,
 }
 
+impl ActivityRow {
+    /// The row's 活动编号 (a required column, so always there).
+    pub fn code(&self) -> &str {
+        self.input.code.as_deref().unwrap_or_default()
+    }
+}
+
 pub fn parse_activities(sheet: &Sheet, rep: &mut Report) -> Vec<ActivityRow> {
+    let today = domain::date::today_beijing();
     let reader = SheetReader::new(sheet, &ACTIVITY, rep);
     if !reader.ok() {
         return Vec::new();
     }
-    let kinds = labels(ActivityKind::ALL, ActivityKind::label);
-    let modes = labels(ActivityMode::ALL, ActivityMode::label);
     let mut keys = KeyTracker::default();
     let mut out = Vec::new();
     for row in reader.rows() {
         let mark = rep.error_count();
+        // The key of the sheet: required here, generated at the other doors.
         let code = row.required(rep, "活动编号");
-        let name = row.required(rep, "活动名称");
-        let kind = row.required_choice(rep, "活动类型", ActivityKind::from_label, &kinds);
-        let org_code = row.required(rep, "主办组织编码");
-        let start_date = row.required_date(rep, "开始日期");
-        let end_date = row.date(rep, "结束日期");
-        let mode = row.choice(rep, "形式", ActivityMode::from_label, &modes);
-        let units_reached = row.int(rep, "覆盖单位数");
-        let head_count = row.int(rep, "参与人数");
-        let mut materials = Vec::new();
-        for item in row.list("发放材料") {
-            match parse_material(&item) {
-                Ok(m) if materials.iter().any(|x: &Material| x.name == m.name) => {
-                    row.error(rep, "发放材料", format!("材料「{}」重复", m.name))
-                }
-                Ok(m) => materials.push(m),
-                Err(e) => row.error(rep, "发放材料", e),
-            }
-        }
-        if let (Some(s), Some(e)) = (start_date, end_date)
-            && e < s
-        {
-            row.error(rep, "结束日期", "结束日期早于开始日期");
-        }
         if let Some(c) = &code {
             keys.check(rep, &row, vec![c.clone()]);
         }
+        let draft = ActivityDraft {
+            code: code.unwrap_or_default(),
+            name: row.raw("活动名称"),
+            programme: row.raw("品牌项目"),
+            kind: row.raw("活动类型"),
+            org_code: row.raw("主办组织编码"),
+            partners: row.list("联合单位"),
+            start_date: row.raw_date("开始日期"),
+            end_date: row.raw_date("结束日期"),
+            mode: row.raw("形式"),
+            place: row.raw("地点"),
+            units_reached: row.raw("覆盖单位数"),
+            head_count: row.raw("参与人数"),
+            materials: row.list("发放材料"),
+            summary: row.raw("简介"),
+            // A ledger records work that happened.
+            status: ActivityStatus::Done.code().into(),
+        };
+        let input = match draft.validate(today) {
+            Ok(input) => input,
+            Err(inv) => {
+                row.errors_of(rep, FIELDS, &inv);
+                continue;
+            }
+        };
         if rep.error_count() > mark {
             continue;
         }
-        if let (Some(code), Some(name), Some(kind), Some(org_code), Some(start_date)) =
-            (code, name, kind, org_code, start_date)
-        {
-            out.push(ActivityRow {
-                line: row.line(),
-                code,
-                name,
-                programme: row.text("品牌项目"),
-                kind,
-                org_code,
-                partners: row.list("联合单位"),
-                start_date,
-                end_date,
-                online: mode == Some(ActivityMode::Online),
-                place: row.text("地点"),
-                units_reached,
-                head_count,
-                materials,
-                summary: row.text("简介"),
-                photos: row.list("照片"),
-                photo_caption: row.text("照片说明"),
-            });
-        }
+        out.push(ActivityRow {
+            line: row.line(),
+            input,
+            photos: row.list("照片"),
+            photo_caption: row.text("照片说明"),
+        });
     }
     out
 }
@@ -309,13 +289,14 @@ mod tests {
         let rows = parse_activities(&s, &mut rep);
         assert_eq!(rows.len(), 1);
         assert_eq!(
-            rows[0].materials,
-            vec![Material {
+            rows[0].input.materials,
+            vec![domain::activity::Material {
                 name: "倡议书".into(),
                 quantity: 220
             }]
         );
-        assert_eq!(rows[0].programme.as_deref(), Some("家庭助廉"));
+        assert_eq!(rows[0].input.programme.as_deref(), Some("家庭助廉"));
+        assert_eq!(rows[0].code(), "2020-JTZL-01");
         let errs = errors(&rep);
         let cols: Vec<&str> = errs.iter().map(|(_, c, _)| c.as_str()).collect();
         assert!(

@@ -12,7 +12,7 @@ use db::{
     activity::{self, ActivityInput, ActivityQuery, attendance, photo, programme},
     entity::{activity as activity_entity, activity_material, org as org_entity},
 };
-use domain::activity::{ActivityKind, ActivityStatus, Material, parse_material};
+use domain::activity::{ActivityDraft, ActivityKind, ActivityStatus};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -318,84 +318,58 @@ pub struct ActivitySave {
     pub status: Option<String>,
 }
 
-/// Reads a material given as `{name, quantity}` or `"名称:数量"`.
-fn material_of(v: &serde_json::Value) -> Result<Material, String> {
+/// A material given as `{name, quantity}` or `"名称:数量"`, as the ledger's
+/// text (the domain checks it); any other shape is a JSON error.
+fn material_text(v: &serde_json::Value) -> Result<String, String> {
     match v {
-        serde_json::Value::String(s) => parse_material(s),
+        serde_json::Value::String(s) => Ok(s.clone()),
         serde_json::Value::Object(m) => {
-            let name = m
-                .get("name")
-                .and_then(|n| n.as_str())
-                .map(str::trim)
-                .filter(|n| !n.is_empty())
-                .ok_or("材料缺少名称（name）")?;
-            let quantity = m
-                .get("quantity")
-                .and_then(serde_json::Value::as_i64)
-                .filter(|q| *q >= 0)
-                .ok_or_else(|| format!("材料「{name}」的数量（quantity）应为不小于0的整数"))?;
-            Ok(Material {
-                name: name.into(),
-                quantity,
-            })
+            let name = m.get("name").and_then(|n| n.as_str()).unwrap_or_default();
+            let quantity = match m.get("quantity") {
+                Some(serde_json::Value::Number(n)) => n.to_string(),
+                Some(serde_json::Value::String(s)) => s.clone(),
+                _ => String::new(),
+            };
+            Ok(format!("{name}:{quantity}"))
         }
         _ => Err("材料应写成 {\"name\": 名称, \"quantity\": 数量} 或 \"名称:数量\"".into()),
     }
 }
 
-/// Validates the body into an input; every bad field is reported at once.
+/// The body as a draft, checked as the form and the ledger check theirs;
+/// every bad field is reported at once.
 fn input_of(body: ActivitySave) -> ApiResult<ActivityInput> {
-    let mut check = Check::new();
-    let name = check.required("name", body.name.as_deref(), "活动名称");
-    let kind = check.required("kind", body.kind.as_deref(), "活动类型");
-    let kind = check.choice(
-        "kind",
-        kind.as_deref(),
-        "活动类型",
-        code_or_label!(ActivityKind),
-        labels_of!(ActivityKind),
-    );
-    let org_code = check.required("org_code", body.org_code.as_deref(), "举办组织编码");
-    let start = check.required("start_date", body.start_date.as_deref(), "开始日期");
-    let start_date = check.date("start_date", start.as_deref());
-    let end_date = check.date("end_date", body.end_date.as_deref());
-    let status = check.choice(
-        "status",
-        body.status.as_deref(),
-        "活动状态",
-        code_or_label!(ActivityStatus),
-        labels_of!(ActivityStatus),
-    );
+    let mut shape = Check::new();
     let mut materials = Vec::new();
     for v in &body.materials {
-        match material_of(v) {
+        match material_text(v) {
             Ok(m) => materials.push(m),
-            Err(e) => check.push("materials", e),
+            Err(e) => shape.push("materials", e),
         }
     }
-    check.finish()?;
-    let (Some(name), Some(kind), Some(org_code), Some(start_date)) =
-        (name, kind, org_code, start_date)
-    else {
-        return Err(ApiError::bad_request("请求内容有误"));
-    };
-    Ok(ActivityInput {
-        code: body.code.filter(|c| !c.trim().is_empty()),
-        name,
-        programme: body.programme,
-        kind,
-        org_code,
+    shape.finish()?;
+    let text = |v: Option<String>| v.unwrap_or_default();
+    let number = |v: Option<i64>| v.map(|n| n.to_string()).unwrap_or_default();
+    let draft = ActivityDraft {
+        code: text(body.code),
+        name: text(body.name),
+        programme: text(body.programme),
+        kind: text(body.kind),
+        org_code: text(body.org_code),
         partners: body.partners,
-        start_date,
-        end_date,
-        online: body.online,
-        place: body.place,
-        units_reached: body.units_reached,
-        head_count: body.head_count,
+        start_date: text(body.start_date),
+        end_date: text(body.end_date),
+        mode: if body.online { "online" } else { "offline" }.into(),
+        place: text(body.place),
+        units_reached: number(body.units_reached),
+        head_count: number(body.head_count),
         materials,
-        summary: body.summary,
-        status: status.unwrap_or(ActivityStatus::Done),
-    })
+        summary: text(body.summary),
+        status: text(body.status),
+    };
+    draft
+        .validate(domain::date::today_beijing())
+        .map_err(|inv| db::DbError::Invalid(inv).into())
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -204,7 +204,7 @@ struct AccountPage {
 }
 
 fn beijing(t: chrono::DateTime<chrono::Utc>) -> String {
-    (t + chrono::Duration::hours(8))
+    domain::date::beijing(t)
         .format("%Y-%m-%d %H:%M")
         .to_string()
 }

@@ -102,7 +102,7 @@ async fn home(
         cu.user.last_login_at.map(|t| {
             format!(
                 "本次登录：{}，IP {}",
-                (t + chrono::Duration::hours(8)).format("%Y-%m-%d %H:%M"),
+                domain::date::beijing(t).format("%Y-%m-%d %H:%M"),
                 cu.user.last_login_ip.clone().unwrap_or_default()
             )
         })

@@ -40,7 +40,7 @@ pub fn router() -> Router<AppState> {
 }
 
 fn beijing(t: chrono::DateTime<chrono::Utc>) -> String {
-    (t + chrono::Duration::hours(8))
+    domain::date::beijing(t)
         .format("%Y-%m-%d %H:%M")
         .to_string()
 }

@@ -31,10 +31,12 @@ pub fn chromedriver_or_skip(test: &str) -> Option<PathBuf> {
     if driver.exists() && Path::new(CHROMIUM).exists() {
         return Some(driver);
     }
-    let ci = std::env::var("CI").is_ok_and(|v| v == "true" || v == "1");
+    // Asked to run (CI, or JINGUO_BROWSER=1 on a developer's machine): a
+    // missing browser is a failure, never a pass.
+    let set = |name: &str| std::env::var(name).is_ok_and(|v| v == "true" || v == "1");
     assert!(
-        !ci,
-        "CI: {} or {CHROMIUM} is missing; .ci/run installs chromium and chromium-driver",
+        !(set("CI") || set("JINGUO_BROWSER")),
+        "browser journeys were asked to run, but {} or {CHROMIUM} is missing; .ci/run installs chromium and chromium-driver",
         driver.display()
     );
     println!(

@@ -60,7 +60,7 @@ async fn a_township_auditor_reads_only_her_subtrees_trail_in_lists_and_details()
     log_plaintext_view(
         &db.conn,
         &admin,
-        "person",
+        db::audit::AuditEntity::Person,
         mp_person,
         "id_number",
         "核对茅坪材料",
@@ -70,7 +70,7 @@ async fn a_township_auditor_reads_only_her_subtrees_trail_in_lists_and_details()
     log_plaintext_view(
         &db.conn,
         &admin,
-        "person",
+        db::audit::AuditEntity::Person,
         gz_person,
         "id_number",
         "核对归州材料",
@@ -183,13 +183,5 @@ async fn the_programme_name_cache_holds_only_what_the_reader_may_see() {
 
 /// `id` with its check digit made right (fixtures are made-up numbers).
 fn valid_id(id: &str) -> String {
-    let w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-    let sum: u32 = id
-        .chars()
-        .take(17)
-        .zip(w)
-        .map(|(c, w)| c.to_digit(10).unwrap() * w)
-        .sum();
-    let check = b"10X98765432"[(sum % 11) as usize] as char;
-    format!("{}{check}", &id[..17])
+    domain::idcard::with_check_char(&id[..17])
 }

@@ -9,14 +9,14 @@ use axum::http::StatusCode;
 use chrono::{Datelike, Months, NaiveDate};
 use db::sea_orm::{ConnectionTrait, DbBackend, EntityTrait, Statement};
 use db::{
-    activity::{self, ActivityInput, attendance},
+    activity::{self, attendance},
     entity::access_log,
     people::{self, PersonInput, household},
     testing::{self, TestDb},
 };
 use domain::{
     access::{Module, Permission, Role},
-    activity::{ActivityKind, ActivityStatus},
+    activity::{ActivityDraft, ActivityKind, ActivityStatus},
     idcard::{IdNumber, candidates_for_mask},
     phone::Phone,
 };
@@ -27,14 +27,7 @@ use crate::common::{COUNTY, GUIZHOU_VILLAGE, MAOPING, MAOPING_VILLAGE, TestApp};
 const MIN_CANDIDATES: u64 = 10_000;
 
 fn valid_id(body17: &str) -> String {
-    const W: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-    let sum: u32 = body17
-        .chars()
-        .zip(W)
-        .map(|(c, w)| c.to_digit(10).expect("digit") * w)
-        .sum();
-    let check = b"10X98765432"[(sum % 11) as usize] as char;
-    format!("{body17}{check}")
+    domain::idcard::with_check_char(body17)
 }
 
 fn id_born(birth: NaiveDate, seq: &str) -> String {
@@ -117,23 +110,17 @@ async fn fixture() -> Fixture {
     household::add_member(&db.conn, &op, h.id, child, "子女")
         .await
         .expect("member");
-    let input = ActivityInput {
-        code: None,
+    let input = ActivityDraft {
         name: "儿童安全讲座".into(),
-        programme: None,
-        kind: ActivityKind::Lecture,
+        kind: ActivityKind::Lecture.code().into(),
         org_code: MAOPING_VILLAGE.into(),
-        partners: vec![],
-        start_date: NaiveDate::from_ymd_opt(2024, 6, 1).unwrap(),
-        end_date: None,
-        online: false,
-        place: Some("村委会".into()),
-        units_reached: None,
-        head_count: None,
-        materials: vec![],
-        summary: None,
-        status: ActivityStatus::Done,
-    };
+        start_date: "2024-06-01".into(),
+        place: "村委会".into(),
+        status: ActivityStatus::Done.code().into(),
+        ..Default::default()
+    }
+    .validate(domain::date::today_beijing())
+    .expect("a valid fixture activity");
     let (a, _) = activity::upsert(&db.conn, &op, &input)
         .await
         .expect("activity");

@@ -11,13 +11,10 @@ use axum::{
     response::{IntoResponse, Redirect, Response},
     routing::get,
 };
-use db::activity::{self, ActivityInput, programme};
-use domain::{
-    Invalid,
-    activity::{ActivityKind, ActivityStatus, Material, parse_material},
-};
+use db::activity::{self, programme};
+use domain::activity::{ActivityKind, ActivityStatus};
 
-use super::form::{ActivityForm, Choice};
+use super::form::{ActivityForm, Choice, to_input};
 use crate::{
     AppState,
     auth::{CurrentUser, PageUser},
@@ -159,86 +156,6 @@ fn read_form(pairs: Vec<(String, String)>) -> ActivityForm {
     }
 }
 
-fn opt(s: &str) -> Option<String> {
-    (!s.trim().is_empty()).then(|| s.trim().to_string())
-}
-
-// The same typed checks as the new form's (html/activity/form.rs `to_input`,
-// private there); the repository checks the rest.
-fn to_input(
-    f: &ActivityForm,
-    code: &str,
-    status: ActivityStatus,
-) -> Result<ActivityInput, Invalid> {
-    let mut inv = Invalid::new();
-    let kind = ActivityKind::from_code(&f.kind);
-    if kind.is_none() {
-        inv.push("kind", "请选择活动类型");
-    }
-    let start = inv.check(
-        "start_date",
-        domain::date::parse_date(&f.start_date)
-            .map_err(|_| "请填写开始日期（例：2020-07-08）".to_string()),
-    );
-    let end = match opt(&f.end_date) {
-        Some(e) => inv.check("end_date", domain::date::parse_date(&e)),
-        None => None,
-    };
-    let mut int = |field: &str, s: &str| -> Option<i64> {
-        let s = opt(s)?;
-        inv.check(
-            field,
-            s.parse::<i64>()
-                .map_err(|_| "应为整数".to_string())
-                .and_then(|n| {
-                    if n < 0 {
-                        Err("不能为负数".into())
-                    } else {
-                        Ok(n)
-                    }
-                }),
-        )
-    };
-    let units_reached = int("units_reached", &f.units_reached);
-    let head_count = int("head_count", &f.head_count);
-    let mut materials: Vec<Material> = Vec::new();
-    for item in f
-        .materials
-        .split([';', '；', '、', ',', '，', '\n'])
-        .filter(|s| !s.trim().is_empty())
-    {
-        if let Some(m) = inv.check("materials", parse_material(item)) {
-            materials.push(m);
-        }
-    }
-    if f.org_code.is_empty() {
-        inv.push("org_code", "请选择主办组织");
-    }
-    inv.into_result()?;
-    Ok(ActivityInput {
-        code: Some(code.to_string()),
-        name: f.name.clone(),
-        programme: opt(&f.programme),
-        kind: kind.unwrap_or(ActivityKind::Other),
-        org_code: f.org_code.clone(),
-        partners: f
-            .partners
-            .split(['、', ',', '，', ';', '；'])
-            .map(|s| s.trim().to_string())
-            .filter(|s| !s.is_empty())
-            .collect(),
-        start_date: start.unwrap_or_default(),
-        end_date: end,
-        online: f.online,
-        place: opt(&f.place),
-        units_reached,
-        head_count,
-        materials,
-        summary: opt(&f.summary),
-        status,
-    })
-}
-
 async fn save(
     State(state): State<AppState>,
     PageUser(cu): PageUser,
@@ -252,7 +169,7 @@ async fn save(
         let p = page(&state, &cu, id, code.clone(), form.clone(), errors).await?;
         Ok((StatusCode::BAD_REQUEST, p).into_response())
     };
-    let input = match to_input(&form, &code, status) {
+    let input = match to_input(&form, Some(&code), status) {
         Ok(i) => i,
         Err(inv) => return again(FormErrors::from(inv)).await,
     };

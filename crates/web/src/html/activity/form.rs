@@ -18,7 +18,8 @@ use db::{
 };
 use domain::{
     Invalid,
-    activity::{ActivityKind, ActivityStatus, Material, parse_material},
+    activity::{ActivityDraft, ActivityKind, ActivityStatus},
+    input::split_list,
 };
 
 use crate::{
@@ -143,9 +144,7 @@ async fn new_page(State(state): State<AppState>, PageUser(cu): PageUser) -> Page
             .await?
             .unwrap_or_default(),
         org_code: org_code.unwrap_or_default(),
-        start_date: (chrono::Utc::now() + chrono::Duration::hours(8))
-            .date_naive()
-            .to_string(),
+        start_date: domain::date::today_beijing().to_string(),
         ..Default::default()
     };
     page(&state, &cu, form, FormErrors::default(), false).await
@@ -203,75 +202,30 @@ fn opt(s: &str) -> Option<String> {
     (!s.trim().is_empty()).then(|| s.trim().to_string())
 }
 
-/// Typed checks of the form; the repository checks the rest.
-fn to_input(f: &ActivityForm) -> Result<ActivityInput, Invalid> {
-    let mut inv = Invalid::new();
-    let kind = ActivityKind::from_code(&f.kind);
-    if kind.is_none() {
-        inv.push("kind", "请选择活动类型");
-    }
-    let start = inv.check(
-        "start_date",
-        domain::date::parse_date(&f.start_date)
-            .map_err(|_| "请填写开始日期（例：2020-07-08）".to_string()),
-    );
-    let end = match opt(&f.end_date) {
-        Some(e) => inv.check("end_date", domain::date::parse_date(&e)),
-        None => None,
-    };
-    let mut int = |field: &str, s: &str| -> Option<i64> {
-        let s = opt(s)?;
-        inv.check(
-            field,
-            s.parse::<i64>()
-                .map_err(|_| "应为整数".to_string())
-                .and_then(|n| {
-                    if n < 0 {
-                        Err("不能为负数".into())
-                    } else {
-                        Ok(n)
-                    }
-                }),
-        )
-    };
-    let units_reached = int("units_reached", &f.units_reached);
-    let head_count = int("head_count", &f.head_count);
-    let mut materials: Vec<Material> = Vec::new();
-    for item in f
-        .materials
-        .split([';', '；', '、', ',', '，', '\n'])
-        .filter(|s| !s.trim().is_empty())
-    {
-        if let Some(m) = inv.check("materials", parse_material(item)) {
-            materials.push(m);
-        }
-    }
-    if f.org_code.is_empty() {
-        inv.push("org_code", "请选择主办组织");
-    }
-    inv.clone().into_result()?;
-    Ok(ActivityInput {
-        code: None,
+/// The form as a draft, checked as the API and the ledger check theirs.
+pub fn to_input(
+    f: &ActivityForm,
+    code: Option<&str>,
+    status: ActivityStatus,
+) -> Result<ActivityInput, Invalid> {
+    ActivityDraft {
+        code: code.unwrap_or_default().to_string(),
         name: f.name.clone(),
-        programme: opt(&f.programme),
-        kind: kind.unwrap_or(ActivityKind::Other),
+        programme: f.programme.clone(),
+        kind: f.kind.clone(),
         org_code: f.org_code.clone(),
-        partners: f
-            .partners
-            .split(['、', ',', '，', ';', '；'])
-            .map(|s| s.trim().to_string())
-            .filter(|s| !s.is_empty())
-            .collect(),
-        start_date: start.unwrap_or_default(),
-        end_date: end,
-        online: f.online,
-        place: opt(&f.place),
-        units_reached,
-        head_count,
-        materials,
-        summary: opt(&f.summary),
-        status: ActivityStatus::Done,
-    })
+        partners: split_list(&f.partners),
+        start_date: f.start_date.clone(),
+        end_date: f.end_date.clone(),
+        mode: if f.online { "online" } else { "offline" }.into(),
+        place: f.place.clone(),
+        units_reached: f.units_reached.clone(),
+        head_count: f.head_count.clone(),
+        materials: split_list(&f.materials),
+        summary: f.summary.clone(),
+        status: status.code().into(),
+    }
+    .validate(domain::date::today_beijing())
 }
 
 async fn create(
@@ -295,7 +249,7 @@ async fn create(
         )))
         .await;
     }
-    let input = match to_input(&form) {
+    let input = match to_input(&form, None, ActivityStatus::Done) {
         Ok(i) => i,
         Err(inv) => return again(FormErrors::from(inv)).await,
     };

@@ -148,9 +148,7 @@ async fn new_page(State(state): State<AppState>, PageUser(cu): PageUser) -> Page
     cu.ctx.require(Module::Publicity, Permission::Write)?;
     let orgs = db::org::all_capturable(&state.db.conn, &cu.ctx).await?;
     let form = ItemForm {
-        published_on: (chrono::Utc::now() + chrono::Duration::hours(8))
-            .date_naive()
-            .to_string(),
+        published_on: domain::date::today_beijing().to_string(),
         // Her own org: the one at the top of what she records for.
         org_code: orgs
             .iter()

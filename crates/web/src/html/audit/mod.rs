@@ -13,9 +13,12 @@ use axum::{
 };
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use db::audit::{self, AuditFilter};
+use domain::audit::{AuditAction, AuditEntity, action_label, entity_label};
 use serde::Deserialize;
 
 use super::{Layout, Pager, page_of, query_string};
+mod diff;
+
 use crate::{
     AppState,
     auth::PageUser,
@@ -33,77 +36,32 @@ pub fn router() -> Router<AppState> {
         .route("/audit/views/{id}", get(show_view))
 }
 
-/// Known action codes and their Chinese names (other areas add workflow
-/// steps; unknown codes are shown as they are).
-const ACTIONS: &[(&str, &str)] = &[
-    ("create", "新建"),
-    ("update", "修改"),
-    ("delete", "删除"),
-    ("cancel", "取消"),
-    ("restore", "恢复"),
-    ("close", "撤销"),
-    ("move", "调整上级"),
-    ("import", "导入"),
-    ("export", "导出"),
-    ("add_member", "添加家庭成员"),
-    ("login", "登录"),
-    ("login_failed", "登录失败"),
-    ("login_throttled", "登录暂缓（失败过多）"),
-    ("revoke", "吊销"),
-    ("add_attendee", "登记参与人员"),
-    ("update_attendee", "修改参与人员"),
-    ("add_photo", "添加照片"),
-    ("set_cover", "设置封面"),
-    ("save_review_draft", "保存盘点稿"),
-    ("save_review_outline", "保存盘点提纲"),
-    ("fill", "填报"),
-    ("review", "审核"),
-    ("change_password", "修改密码"),
-    ("reset_password", "重置密码"),
-    ("lock", "停用账号"),
-    ("unlock", "启用账号"),
-    ("submit", "提交"),
-    ("approve", "审批通过"),
-    ("reject", "退回"),
-];
+/// The filter bar's choices: every action and entity, by label.
+fn choices<T: Copy>(
+    all: &[T],
+    code: fn(T) -> &'static str,
+    label: fn(T) -> &'static str,
+) -> Vec<(&'static str, &'static str)> {
+    all.iter().map(|v| (code(*v), label(*v))).collect()
+}
 
-const ENTITIES: &[(&str, &str)] = &[
-    ("person", "人员"),
-    ("household", "家庭户"),
-    ("user", "账号"),
-    ("org", "组织"),
-    ("venue", "阵地"),
-    ("officer", "妇联干部"),
-    ("survey", "调研"),
-    ("api_token", "API令牌"),
-    ("ledger_export", "台账导出"),
-    ("ledger", "台账"),
-    ("activity", "活动"),
-    ("publicity_item", "宣传"),
-    ("work", "作品"),
-    ("programme", "品牌项目"),
-    ("checklist_entry", "规范化建设填报"),
-    ("checklist_item", "规范化建设项目"),
-    ("review_outline", "盘点提纲"),
-    ("review_draft", "盘点稿"),
-];
+fn actions() -> Vec<(&'static str, &'static str)> {
+    choices(AuditAction::ALL, AuditAction::code, AuditAction::label)
+}
 
-fn label_of(table: &[(&'static str, &'static str)], code: &str) -> String {
-    table
-        .iter()
-        .find(|(c, _)| *c == code)
-        .map_or_else(|| code.to_string(), |(_, l)| (*l).to_string())
+fn entities() -> Vec<(&'static str, &'static str)> {
+    choices(AuditEntity::ALL, AuditEntity::code, AuditEntity::label)
 }
 
 fn beijing(t: DateTime<Utc>) -> String {
-    (t + Duration::hours(8))
+    domain::date::beijing(t)
         .format("%Y-%m-%d %H:%M:%S")
         .to_string()
 }
 
 /// The start of a Beijing day, in UTC.
 fn beijing_midnight(d: NaiveDate) -> DateTime<Utc> {
-    d.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc() - Duration::hours(8)
+    domain::date::beijing_midnight_utc(d)
 }
 
 /// Filters as typed (kept on the page, and rebuilt into paging links).
@@ -192,17 +150,9 @@ struct ChangeLine {
     entity: String,
     entity_id: String,
     summary: String,
-    before: Option<String>,
-    after: Option<String>,
-}
-
-/// Stored JSON, indented for reading.
-fn pretty(json: Option<String>) -> Option<String> {
-    json.map(|j| {
-        serde_json::from_str::<serde_json::Value>(&j)
-            .and_then(|v| serde_json::to_string_pretty(&v))
-            .unwrap_or(j)
-    })
+    /// The row carried a before or an after.
+    has_data: bool,
+    diff: Vec<diff::DiffLine>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -210,8 +160,8 @@ fn pretty(json: Option<String>) -> Option<String> {
 struct ChangesPage {
     layout: Layout,
     filter: FilterForm,
-    actions: &'static [(&'static str, &'static str)],
-    entities: &'static [(&'static str, &'static str)],
+    actions: Vec<(&'static str, &'static str)>,
+    entities: Vec<(&'static str, &'static str)>,
     rows: Vec<ChangeLine>,
     pager: Pager,
     errors: FormErrors,
@@ -237,8 +187,8 @@ async fn list_changes(
     let body = ChangesPage {
         layout: Layout::new(&cu, "审计日志", "audit"),
         filter: fq.form(),
-        actions: ACTIONS,
-        entities: ENTITIES,
+        actions: actions(),
+        entities: entities(),
         rows,
         pager: fq.pager(total),
         errors,
@@ -273,7 +223,7 @@ fn field_label(code: &str) -> String {
 struct ViewsPage {
     layout: Layout,
     filter: FilterForm,
-    entities: &'static [(&'static str, &'static str)],
+    entities: Vec<(&'static str, &'static str)>,
     rows: Vec<ViewLine>,
     pager: Pager,
     errors: FormErrors,
@@ -298,7 +248,7 @@ async fn list_views(
     let body = ViewsPage {
         layout: Layout::new(&cu, "明文查看记录", "audit"),
         filter: fq.form(),
-        entities: ENTITIES,
+        entities: entities(),
         rows,
         pager: fq.pager(total),
         errors,
@@ -312,12 +262,12 @@ fn change_line(r: db::entity::audit_log::Model) -> ChangeLine {
         at: beijing(r.at),
         actor: r.actor_name,
         ip: r.ip.unwrap_or_else(|| "—".into()),
-        action: label_of(ACTIONS, &r.action),
-        entity: label_of(ENTITIES, &r.entity),
+        action: action_label(&r.action),
+        entity: entity_label(&r.entity),
         entity_id: r.entity_id.unwrap_or_default(),
         summary: r.summary,
-        before: pretty(r.before_json),
-        after: pretty(r.after_json),
+        has_data: r.before_json.is_some() || r.after_json.is_some(),
+        diff: diff::lines(r.before_json.as_deref(), r.after_json.as_deref()),
     }
 }
 
@@ -327,7 +277,7 @@ fn view_line(r: db::entity::access_log::Model) -> ViewLine {
         at: beijing(r.at),
         actor: r.actor_name,
         ip: r.ip.unwrap_or_else(|| "—".into()),
-        entity: label_of(ENTITIES, &r.entity),
+        entity: entity_label(&r.entity),
         entity_id: r.entity_id,
         field: field_label(&r.field),
         purpose: r.purpose,

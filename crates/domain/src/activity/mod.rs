@@ -2,6 +2,10 @@
 //! a roster counts distinct people and units; a head count is used only when
 //! no roster exists.
 
+mod input;
+
+pub use input::{ActivityDraft, ActivityInput, Checked, FIELDS, MAX_COUNT};
+
 crate::labelled_enum! {
     /// 活动类型 of the ledger contract.
     pub enum ActivityKind {

@@ -14,6 +14,7 @@ pub mod dashboard;
 pub mod entity;
 pub mod error;
 pub mod import;
+pub mod life;
 pub mod migration;
 pub mod nodelay;
 pub mod org;

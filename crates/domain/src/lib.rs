@@ -1,5 +1,6 @@
 //! Pure rules of jinguo (巾帼): identity numbers, organisation codes, masking,
-//! money, dates and periods, Chinese figure style, passwords, permissions,
+//! money, dates and periods, Chinese figure style, passwords, permissions, the
+//! record life (cancel, restore, delete),
 //! field encryption and search normalisation.
 //!
 //! Nothing here performs IO; the only side effect is drawing random bytes for
@@ -16,6 +17,7 @@ pub mod error;
 pub mod idcard;
 pub mod input;
 pub mod kinds;
+pub mod life;
 pub mod mask;
 pub mod money;
 pub mod orgcode;

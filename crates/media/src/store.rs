@@ -7,6 +7,11 @@
 //! [`Staged`] that was not committed removes what it wrote, so a rollback,
 //! an error or a panic leaves no file behind. A crash between the two leaves
 //! a `.part` file, which `jinguo check` (and start-up) removes.
+//!
+//! Removals wait the same way: [`Staged::remove_at_commit`] names a file whose
+//! row the transaction deletes, and only [`Staged::commit`] removes it, so a
+//! rolled-back delete leaves every file in place. A crash between the commit
+//! and the removal leaves a file no row names: an orphan `jinguo check` clears.
 
 use std::{
     fs, io,
@@ -168,6 +173,8 @@ pub struct Staged {
     root: PathBuf,
     /// (temporary, final) pairs, in write order.
     pending: Mutex<Vec<(PathBuf, PathBuf)>>,
+    /// Files to remove once the transaction has committed.
+    removals: Mutex<Vec<PathBuf>>,
 }
 
 impl Staged {
@@ -176,6 +183,7 @@ impl Staged {
         Staged {
             root: root.into(),
             pending: Mutex::new(Vec::new()),
+            removals: Mutex::new(Vec::new()),
         }
     }
 
@@ -215,9 +223,19 @@ impl Staged {
         });
     }
 
-    /// How many files wait for the commit.
+    fn removals(&self) -> std::sync::MutexGuard<'_, Vec<PathBuf>> {
+        self.removals.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Removes the file at `path` at [`Staged::commit`] (its row is deleted
+    /// in the transaction); never before, so a rollback keeps it.
+    pub fn remove_at_commit(&self, path: &Path) {
+        self.removals().push(path.to_path_buf());
+    }
+
+    /// How many files wait for the commit (to be placed or removed).
     pub fn len(&self) -> usize {
-        self.pending().len()
+        self.pending().len() + self.removals().len()
     }
 
     /// True when nothing waits.
@@ -225,11 +243,13 @@ impl Staged {
         self.len() == 0
     }
 
-    /// Moves every staged file into place; call once the transaction has
-    /// committed. A file that cannot be moved stays staged (and is reported),
-    /// the others are placed.
+    /// Moves every staged file into place and removes the files named for
+    /// removal; call once the transaction has committed. A file that cannot be
+    /// moved stays staged, one that cannot be removed stays (each reported),
+    /// the others are done. A file already gone counts as removed.
     pub fn commit(&self) -> io::Result<usize> {
         let pending = std::mem::take(&mut *self.pending());
+        let removals = std::mem::take(&mut *self.removals());
         let mut first_error = None;
         let mut placed = 0;
         for (tmp, fin) in pending {
@@ -243,6 +263,18 @@ impl Staged {
                 }
             }
         }
+        for path in removals {
+            match fs::remove_file(&path) {
+                Ok(()) => placed += 1,
+                Err(e) if e.kind() == io::ErrorKind::NotFound => placed += 1,
+                Err(e) => {
+                    first_error.get_or_insert(io::Error::new(
+                        e.kind(),
+                        format!("{} not removed: {e}", path.display()),
+                    ));
+                }
+            }
+        }
         match first_error {
             Some(e) => Err(e),
             None => Ok(placed),
@@ -251,7 +283,8 @@ impl Staged {
 }
 
 impl Drop for Staged {
-    /// Not committed: the transaction rolled back or never finished.
+    /// Not committed: the transaction rolled back or never finished. What it
+    /// wrote goes; what it was to remove stays.
     fn drop(&mut self) {
         for (tmp, _) in self.pending().drain(..) {
             let _ = fs::remove_file(tmp);
@@ -289,6 +322,27 @@ mod tests {
             assert_eq!(mode_of(&f).unwrap(), FILE_MODE);
             assert_eq!(mode_of(f.parent().unwrap()).unwrap(), DIR_MODE);
         }
+        let _ = fs::remove_dir_all(&root);
+    }
+
+    #[test]
+    fn a_removal_happens_only_at_commit() {
+        let root = dir().with_extension("remove");
+        let f = root.join("photos/7/c.jpg");
+        fs::create_dir_all(f.parent().unwrap()).unwrap();
+        fs::write(&f, b"z").unwrap();
+        {
+            let s = Staged::new(&root);
+            s.remove_at_commit(&f);
+            assert_eq!(s.len(), 1);
+        }
+        assert!(f.exists(), "a dropped stage removed a file");
+        let s = Staged::new(&root);
+        s.remove_at_commit(&f);
+        s.remove_at_commit(&root.join("photos/7/gone.jpg"));
+        assert!(f.exists());
+        assert_eq!(s.commit().unwrap(), 2);
+        assert!(!f.exists());
         let _ = fs::remove_dir_all(&root);
     }
 

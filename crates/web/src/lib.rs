@@ -8,6 +8,7 @@ pub mod assets;
 pub mod auth;
 pub mod csrf;
 pub mod error;
+pub mod export;
 pub mod form;
 pub mod html;
 pub mod input_guard;

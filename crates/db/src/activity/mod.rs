@@ -4,6 +4,8 @@
 
 pub mod attendance;
 pub mod bulk;
+pub mod export;
+pub mod life;
 pub mod photo;
 pub mod programme;
 pub mod refs;
@@ -251,6 +253,10 @@ pub struct Detail {
     pub photos: Vec<crate::entity::photo::Model>,
     pub roster: Vec<crate::entity::attendance::Model>,
     pub works: Vec<crate::entity::work::Model>,
+    /// The kept reason, when the activity is cancelled ([`life`]).
+    pub cancellation: Option<crate::entity::cancellation::Model>,
+    /// Who recorded it and when (whether she may still delete it).
+    pub author: Option<domain::life::Authorship>,
 }
 
 /// [`Detail`] of an activity the caller may see, kept per (activity, the
@@ -277,6 +283,15 @@ pub async fn detail_cached(db: &crate::Db, ctx: &Ctx, id: i64) -> DbResult<std::
                     photos: photo::list(c, ctx, id).await?,
                     roster: attendance::roster(c, ctx, id).await?,
                     works: work::list(c, ctx, id).await?,
+                    cancellation: if activity.status
+                        == domain::activity::ActivityStatus::Cancelled.code()
+                    {
+                        crate::life::cancellation_of(c, domain::audit::AuditEntity::Activity, id)
+                            .await?
+                    } else {
+                        None
+                    },
+                    author: life::author(c, id).await?,
                     activity,
                     org,
                     programme,
@@ -363,26 +378,10 @@ pub async fn list(
     page: u64,
     per_page: u64,
 ) -> DbResult<(Vec<(activity::Model, org::Model)>, u64)> {
-    ctx.require(Module::Activity, Permission::Read)?;
+    let ids = matching_ids(db, ctx, query).await?;
     let c = &db.read;
     let version = crate::version::of(c, ctx).await?;
     let key = list_key(ctx, query);
-    let ids = db
-        .caches
-        .activity_ids
-        .get_or_compute(key.clone(), version, Vec::len, async || {
-            filtered(c, ctx, query)
-                .await?
-                .select_only()
-                .column(activity::Column::Id)
-                .order_by_desc(activity::Column::StartDate)
-                .order_by_desc(activity::Column::Id)
-                .into_tuple()
-                .all(c)
-                .await
-                .map_err(crate::DbError::from)
-        })
-        .await?;
     let from = usize::try_from((page.max(1) - 1).saturating_mul(per_page)).unwrap_or(usize::MAX);
     let to = from.saturating_add(per_page as usize).min(ids.len());
     let wanted = ids.get(from..to).unwrap_or_default();
@@ -399,6 +398,34 @@ pub async fn list(
         )
         .await?;
     Ok((rows.as_ref().clone(), ids.len() as u64))
+}
+
+/// The ids of every activity matching `query` in the caller's scope, newest
+/// first, kept per (scope, filters, data version): the list's pages and its
+/// export ([`export`]) read the same ids.
+pub async fn matching_ids(
+    db: &crate::Db,
+    ctx: &Ctx,
+    query: &ActivityQuery,
+) -> DbResult<std::sync::Arc<Vec<i64>>> {
+    ctx.require(Module::Activity, Permission::Read)?;
+    let c = &db.read;
+    let version = crate::version::of(c, ctx).await?;
+    db.caches
+        .activity_ids
+        .get_or_compute(list_key(ctx, query), version, Vec::len, async || {
+            filtered(c, ctx, query)
+                .await?
+                .select_only()
+                .column(activity::Column::Id)
+                .order_by_desc(activity::Column::StartDate)
+                .order_by_desc(activity::Column::Id)
+                .into_tuple()
+                .all(c)
+                .await
+                .map_err(crate::DbError::from)
+        })
+        .await
 }
 
 /// The cache key of a list: who may see what, and the filters.

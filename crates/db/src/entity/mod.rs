@@ -7,6 +7,7 @@ pub mod api_token;
 pub mod app_user;
 pub mod attendance;
 pub mod audit_log;
+pub mod cancellation;
 pub mod checklist_entry;
 pub mod checklist_item;
 pub mod household;

@@ -12,6 +12,7 @@ pub(crate) mod m0007_search_chars_index;
 mod m0008_masks;
 mod m0009_login_throttle;
 mod m0012_activity_code_per_org;
+mod m0013_cancellation;
 
 /// The character indexes' names, for upkeep outside the migration.
 pub(crate) use m0007_search_chars_index as search_chars;
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0008_masks::Migration),
             Box::new(m0009_login_throttle::Migration),
             Box::new(m0012_activity_code_per_org::Migration),
+            Box::new(m0013_cancellation::Migration),
         ]
     }
 }

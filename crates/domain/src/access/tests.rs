@@ -158,3 +158,36 @@ fn exact_people_search_is_for_staff_chairs_of_townships_and_rights_officers() {
         ]
     );
 }
+
+#[test]
+fn deleting_anyones_activity_at_any_age_is_the_county_admins_alone() {
+    // The record life (domain::life): 管理 on a module deletes any record of
+    // it; everyone else who records deletes only her own, within 24 hours.
+    let admins: Vec<Role> = Role::ALL
+        .iter()
+        .copied()
+        .filter(|r| {
+            r.default_grants()
+                .allows(Module::Activity, Permission::Admin)
+        })
+        .collect();
+    assert_eq!(admins, vec![Role::CountyAdmin]);
+    let recorders: Vec<Role> = Role::ALL
+        .iter()
+        .copied()
+        .filter(|r| {
+            r.default_grants()
+                .allows(Module::Activity, Permission::Write)
+        })
+        .collect();
+    assert_eq!(
+        recorders,
+        vec![
+            Role::CountyAdmin,
+            Role::CountyStaff,
+            Role::TownshipChair,
+            Role::VillageChair,
+            Role::NewFieldLead
+        ]
+    );
+}

@@ -45,7 +45,7 @@ pub fn router() -> Router<AppState> {
 
 #[derive(Template, WebTemplate)]
 #[template(path = "activity/detail.html")]
-struct DetailPage {
+pub(super) struct DetailPage {
     layout: Layout,
     a: activity_entity::Model,
     row: Row,
@@ -58,6 +58,11 @@ struct DetailPage {
     units: usize,
     is_collection: bool,
     can_edit: bool,
+    /// The record life (`super::life`): the kept reason when cancelled, and
+    /// whether the caller may delete it.
+    cancelled: Option<super::life::Cancelled>,
+    is_cancelled: bool,
+    can_delete: bool,
     errors: FormErrors,
 }
 
@@ -65,7 +70,7 @@ fn parse_id(s: &str) -> PageResult<i64> {
     s.parse().map_err(|_| PageError::not_found())
 }
 
-async fn detail(
+pub(super) async fn detail(
     state: &AppState,
     cu: &CurrentUser,
     id: i64,
@@ -89,7 +94,11 @@ async fn detail(
         domain::activity::participants(roster.len() as u64, a.head_count.map(i64::from));
     let can_edit = cu.ctx.scope.allows(Module::Activity, Permission::Write)
         && cu.ctx.scope.can_capture_path(&o.path);
+    let can_delete = can_edit && super::life::may_delete(cu, d.author);
     Ok(DetailPage {
+        cancelled: d.cancellation.as_ref().map(super::life::Cancelled::of),
+        is_cancelled: a.status == domain::activity::ActivityStatus::Cancelled.code(),
+        can_delete,
         layout: Layout::new(cu, a.name.clone(), "activity").flash(flash),
         row: row_of(&a, o, &names),
         org_code: o.code.clone(),

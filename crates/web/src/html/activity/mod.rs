@@ -5,6 +5,7 @@
 mod detail;
 mod edit;
 mod form;
+mod life;
 mod photo;
 
 use askama::Template;
@@ -36,6 +37,7 @@ pub fn router() -> Router<AppState> {
         .merge(form::router())
         .merge(detail::router())
         .merge(edit::router())
+        .merge(life::router())
         .merge(photo::router())
 }
 
@@ -69,6 +71,8 @@ struct ListPage {
     pager: Pager,
     pager_path: &'static str,
     can_add: bool,
+    /// 导出Excel of exactly these filters, for callers who may export.
+    export_href: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -83,6 +87,40 @@ struct ListQuery {
     only: Option<String>,
     programme: Option<String>,
     page: Option<u64>,
+    /// Set by a delete's redirect: the list says the activity is gone.
+    deleted: Option<u8>,
+}
+
+impl ListQuery {
+    /// The repository's filters, read the same way by the list and its
+    /// export, with the status as a code and `only` as a flag.
+    fn to_query(&self) -> PageResult<ActivityQuery> {
+        let status = status_of(self.status.as_deref())?;
+        Ok(ActivityQuery {
+            q: self.q.clone(),
+            org: self.org.clone(),
+            programme: self.programme.clone(),
+            kind: self.kind.clone(),
+            status: status.map(str::to_string),
+            from: date_of(&self.from),
+            to: date_of(&self.to),
+            only: matches!(self.only.as_deref(), Some("true" | "1" | "on")),
+        })
+    }
+
+    /// The filters as a query string (paging links, the export link).
+    fn base(&self, query: &ActivityQuery) -> String {
+        query_string(&[
+            ("q", self.q.as_deref()),
+            ("org", self.org.as_deref()),
+            ("kind", self.kind.as_deref()),
+            ("status", query.status.as_deref()),
+            ("from", self.from.as_deref()),
+            ("to", self.to.as_deref()),
+            ("only", query.only.then_some("true")),
+            ("programme", self.programme.as_deref()),
+        ])
+    }
 }
 
 /// The status filter as a code, or a message naming the field.
@@ -135,18 +173,8 @@ async fn list(
 ) -> PageResult<ListPage> {
     let c = &state.db.read;
     let page = page_of(q.page);
-    let status = status_of(q.status.as_deref())?;
-    let only = matches!(q.only.as_deref(), Some("true" | "1" | "on"));
-    let query = ActivityQuery {
-        q: q.q.clone(),
-        org: q.org.clone(),
-        programme: q.programme.clone(),
-        kind: q.kind.clone(),
-        status: status.map(str::to_string),
-        from: date_of(&q.from),
-        to: date_of(&q.to),
-        only,
-    };
+    let query = q.to_query()?;
+    let only = query.only;
     let (rows, total) = activity::list(&state.db, &cu.ctx, &query, page, PER_PAGE).await?;
     let org_note = match query
         .org
@@ -162,27 +190,28 @@ async fn list(
         None => None,
     };
     let names = db::activity::programme::names_cached(&state.db, &cu.ctx).await?;
-    let base = query_string(&[
-        ("q", q.q.as_deref()),
-        ("org", q.org.as_deref()),
-        ("kind", q.kind.as_deref()),
-        ("status", status),
-        ("from", q.from.as_deref()),
-        ("to", q.to.as_deref()),
-        ("only", only.then_some("true")),
-        ("programme", q.programme.as_deref()),
-    ]);
+    let base = q.base(&query);
+    let export_href = cu
+        .ctx
+        .scope
+        .allows(
+            domain::access::Module::Activity,
+            domain::access::Permission::Export,
+        )
+        .then(|| format!("/activities/export?{base}"));
     Ok(ListPage {
         can_add: cu.ctx.scope.allows(
             domain::access::Module::Activity,
             domain::access::Permission::Write,
         ),
-        layout: Layout::new(&cu, "活动", "activity"),
+        export_href,
+        layout: Layout::new(&cu, "活动", "activity")
+            .flash(q.deleted.map(|_| "活动已删除".to_string())),
         rows: rows.iter().map(|(a, o)| row_of(a, o, &names)).collect(),
         q: q.q.unwrap_or_default(),
         org: q.org.unwrap_or_default(),
         kind: q.kind.unwrap_or_default(),
-        status: status.unwrap_or_default().to_string(),
+        status: query.status.clone().unwrap_or_default(),
         from: q.from.unwrap_or_default(),
         to: q.to.unwrap_or_default(),
         only,

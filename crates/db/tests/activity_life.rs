@@ -223,16 +223,16 @@ async fn a_delete_takes_its_rows_and_after_the_commit_its_photo_files() {
     db::publicity::upsert(
         &t.db.conn,
         &op,
-        &db::publicity::ItemInput {
+        &domain::publicity::ItemDraft {
             title: "银杏沱村开展巾帼宣讲".into(),
             channel: "秭归妇联公众号".into(),
-            published_on: date(2020, 6, 2),
+            published_on: "2020-06-02".into(),
             org_code: MAOPING_VILLAGE.into(),
-            column: None,
-            link: None,
-            activity_code: Some("XJ-3".into()),
-            reposts: vec![],
-        },
+            activity_code: "XJ-3".into(),
+            ..Default::default()
+        }
+        .validate()
+        .expect("a valid fixture item"),
     )
     .await
     .unwrap();

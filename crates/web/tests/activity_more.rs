@@ -318,3 +318,48 @@ async fn an_activity_shows_in_its_townships_recent_work() {
     let other = app.get(&format!("/orgs/{GUIZHOU}"), Some(&gz)).await;
     assert!(!other.body.contains("家庭教育讲座"));
 }
+
+#[tokio::test]
+async fn the_activity_page_takes_at_most_nine_photos_at_once_and_stores_none_of_ten() {
+    let app = TestApp::with_county().await;
+    let id = seed_activity(&app, "2020-YX-09", MAOPING_VILLAGE).await;
+    let chair = app
+        .login_as("yxt", Role::VillageChair, MAOPING_VILLAGE)
+        .await;
+    let post = async |n: usize| {
+        let files: Vec<(String, Vec<u8>)> =
+            (0..n).map(|i| (format!("{i}.png"), png(32, 24))).collect();
+        let files: Vec<(&str, Vec<u8>)> =
+            files.iter().map(|(n, b)| (n.as_str(), b.clone())).collect();
+        app.send(
+            Request::builder()
+                .method("POST")
+                .uri(format!("/activities/{id}/photos"))
+                .header(header::HOST, common::HOST)
+                .header(header::ORIGIN, common::ORIGIN)
+                .header(header::COOKIE, &chair)
+                .header(
+                    header::CONTENT_TYPE,
+                    format!("multipart/form-data; boundary={BOUNDARY}"),
+                )
+                .body(Body::from(multipart(&[], &files)))
+                .unwrap(),
+        )
+        .await
+    };
+    let photos = async || {
+        db::entity::photo::Entity::find()
+            .count(&app.db().conn)
+            .await
+            .unwrap()
+    };
+
+    let ten = post(10).await;
+    assert_eq!(ten.status, StatusCode::BAD_REQUEST, "{}", ten.body);
+    assert!(ten.body.contains("一次最多上传9张照片"), "{}", ten.body);
+    assert_eq!(photos().await, 0);
+
+    let nine = post(9).await;
+    assert_eq!(nine.status, StatusCode::SEE_OTHER, "{}", nine.body);
+    assert_eq!(photos().await, 9);
+}

@@ -6,6 +6,10 @@ mod input;
 
 pub use input::{ActivityDraft, ActivityInput, Checked, FIELDS, MAX_COUNT};
 
+/// Photos one upload may carry (the phone form, the activity page, the API):
+/// what a phone's picker sends at once, and what one request's body bounds.
+pub const PHOTOS_PER_UPLOAD: usize = 9;
+
 crate::labelled_enum! {
     /// 活动类型 of the ledger contract.
     pub enum ActivityKind {

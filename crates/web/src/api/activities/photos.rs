@@ -27,7 +27,7 @@ use crate::{
 
 /// Photos per request, and the request size that allows them (the same as the
 /// phone form's).
-const MAX_PHOTOS: usize = 9;
+const MAX_PHOTOS: usize = domain::activity::PHOTOS_PER_UPLOAD;
 const UPLOAD_LIMIT: usize = MAX_PHOTOS * media::MAX_BYTES + 1024 * 1024;
 
 pub fn router() -> OpenApiRouter<AppState> {

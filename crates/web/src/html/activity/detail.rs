@@ -282,6 +282,10 @@ async fn add_photos(
     if uploads.is_empty() {
         return fail("请选择照片".into()).await;
     }
+    let most = domain::activity::PHOTOS_PER_UPLOAD;
+    if uploads.len() > most {
+        return fail(format!("一次最多上传{most}张照片")).await;
+    }
     let mut processed = Vec::new();
     for (name, bytes) in uploads {
         let p = tokio::task::spawn_blocking(move || media::process(&bytes))

@@ -31,7 +31,7 @@ use crate::{
 };
 
 /// Photos per submission, and the request size that allows them.
-const MAX_PHOTOS: usize = 9;
+const MAX_PHOTOS: usize = domain::activity::PHOTOS_PER_UPLOAD;
 pub const UPLOAD_LIMIT: usize = MAX_PHOTOS * media::MAX_BYTES + 1024 * 1024;
 
 pub fn router() -> Router<AppState> {

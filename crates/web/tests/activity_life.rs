@@ -546,3 +546,64 @@ async fn the_excel_export_holds_exactly_the_filtered_rows_in_the_callers_scope()
         StatusCode::FORBIDDEN
     );
 }
+
+#[tokio::test]
+async fn a_cancelled_activity_stays_cancelled_through_an_edit_a_reimport_and_the_api() {
+    let app = TestApp::with_county().await;
+    let yx = app
+        .login_as("yx", Role::VillageChair, MAOPING_VILLAGE)
+        .await;
+    let id = lecture_by(&app, "yx", "JJ-7", MAOPING_VILLAGE).await;
+    let ctx = db::testing::ctx_of(app.db(), "yx").await;
+    db::activity::life::cancel(&app.db().conn, &ctx, id, "暴雨改期")
+        .await
+        .expect("cancel");
+
+    // Her correction of the name is kept; the status is not touched.
+    let edit = app
+        .post_form(
+            &format!("/activities/{id}/edit"),
+            &[
+                ("name", "家庭教育讲座（改期）"),
+                ("kind", "lecture"),
+                ("start_date", "2020-06-01"),
+                ("org_code", MAOPING_VILLAGE),
+            ],
+            Some(&yx),
+        )
+        .await;
+    assert_eq!(edit.status, StatusCode::SEE_OTHER, "{}", edit.body);
+    assert_eq!(status_of(&app, id).await.as_deref(), Some("cancelled"));
+
+    // The same 活动编号 written again (a ledger re-import, an API upsert).
+    record_as(
+        &app,
+        "yx",
+        &input(
+            "JJ-7",
+            "家庭教育讲座",
+            ActivityKind::Lecture,
+            MAOPING_VILLAGE,
+            "2020-06-01",
+        ),
+    )
+    .await;
+    assert_eq!(status_of(&app, id).await.as_deref(), Some("cancelled"));
+    let page = app.get(&format!("/activities/{id}"), Some(&yx)).await;
+    assert!(page.body.contains("暴雨改期"), "{}", page.body);
+
+    // A new activity can't be created already cancelled, at any door.
+    let draft = domain::activity::ActivityDraft {
+        status: "已取消".into(),
+        ..input(
+            "JJ-8",
+            "讲座",
+            ActivityKind::Lecture,
+            MAOPING_VILLAGE,
+            "2020-06-01",
+        )
+        .to_draft()
+    };
+    let refused = draft.validate(domain::date::today_beijing()).unwrap_err();
+    assert!(refused.message_for("status").unwrap().contains("原因"));
+}

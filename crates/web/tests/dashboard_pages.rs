@@ -29,14 +29,26 @@ async fn activity_in(
         org_code: org.into(),
         start_date: date.into(),
         head_count: "30".into(),
-        status: status.code().into(),
+        // Cancelling is its own step, with a reason.
+        status: match status {
+            ActivityStatus::Cancelled => ActivityStatus::Planned,
+            s => s,
+        }
+        .code()
+        .into(),
         ..Default::default()
     }
     .validate(domain::date::today_beijing())
     .expect("a valid fixture activity");
-    db::activity::upsert(&app.db().conn, &db::testing::operator(), &input)
+    let op = db::testing::operator();
+    let (a, _) = db::activity::upsert(&app.db().conn, &op, &input)
         .await
         .unwrap_or_else(|e| panic!("fixture activity {name}: {e}"));
+    if status == ActivityStatus::Cancelled {
+        db::activity::life::cancel(&app.db().conn, &op, a.id, "因故取消")
+            .await
+            .expect("cancel");
+    }
 }
 
 /// Hand count for 2020: 茅坪镇 2 (a village's lecture in March, the township's

@@ -16,7 +16,7 @@ use chrono::NaiveDate;
 use domain::audit::{AuditAction, AuditEntity};
 use domain::{
     access::{Module, Permission},
-    activity::Material,
+    activity::{ActivityStatus, Material},
     search::normalize,
 };
 use sea_orm::{
@@ -148,6 +148,11 @@ async fn change(
     let name = input.name.trim().to_string();
     let mut am = before.clone().into_active_model();
     fill(&mut am, input, o.id, programme_id, &name);
+    // A cancelled activity stays cancelled, reason and all, through edits and
+    // re-imports: only 恢复 (activity::life::restore) takes it back.
+    if before.status == ActivityStatus::Cancelled.code() {
+        am.status = Set(before.status.clone());
+    }
     am.updated_at = Set(now());
     let after = am
         .update(c)

@@ -142,6 +142,10 @@ impl ActivityDraft {
         {
             c.push("end_date", "结束日期早于开始日期");
         }
+        if status == ActivityStatus::Cancelled {
+            // 取消 keeps a reason, who and when: it is a step of its own.
+            c.push("status", "「已取消」请在活动页用「取消」登记，并写明原因");
+        }
         if status == ActivityStatus::Done && start_date.is_some_and(|s| s > today) {
             c.push("start_date", "「已开展」的活动开始日期不能晚于今天");
         }
@@ -326,6 +330,21 @@ mod tests {
         assert_eq!(
             planned.validate(today()).unwrap().status,
             ActivityStatus::Planned
+        );
+    }
+
+    #[test]
+    fn an_activity_is_not_cancelled_through_its_fields() {
+        let d = ActivityDraft {
+            status: "已取消".into(),
+            ..draft()
+        };
+        assert!(
+            d.validate(today())
+                .unwrap_err()
+                .message_for("status")
+                .unwrap()
+                .contains("原因")
         );
     }
 

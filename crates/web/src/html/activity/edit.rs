@@ -79,7 +79,13 @@ async fn editable(
         summary: a.summary.clone().unwrap_or_default(),
         caption: String::new(),
     };
-    let status = ActivityStatus::from_code(&a.status).unwrap_or(ActivityStatus::Done);
+    // A cancelled activity's fields can still be corrected; it stays
+    // cancelled (the repository keeps that status until 恢复).
+    let status = match ActivityStatus::from_code(&a.status) {
+        Some(ActivityStatus::Cancelled) => ActivityStatus::Planned,
+        Some(s) => s,
+        None => ActivityStatus::Done,
+    };
     Ok((a.code, status, form))
 }
 

@@ -10,7 +10,7 @@ use domain::{
     access::{Module, Permission},
     kinds::{Level, NewFieldType, OrgKind, Post, Tenure, VenueKind, VenueRating},
 };
-use ledger::{OutCell, WorkbookWriter};
+use ledger::{OutCell, WorkbookWriter, spec};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
 mod activity;
@@ -117,18 +117,7 @@ pub async fn export_workbook(
     {
         first[3] = t(p.code);
     }
-    w.add_sheet(
-        "组织",
-        &[
-            "组织编码",
-            "组织名称",
-            "组织类型",
-            "上级组织编码",
-            "成立日期",
-            "新领域类型",
-        ],
-        &org_rows,
-    );
+    w.add_sheet(spec::ORG.name, &spec::ORG.headers(), &org_rows);
 
     let venues = venue::Entity::find()
         .filter(venue::Column::OrgId.is_in(org_ids.clone()))
@@ -152,18 +141,7 @@ pub async fn export_workbook(
             ]
         })
         .collect();
-    w.add_sheet(
-        "阵地",
-        &[
-            "阵地名称",
-            "阵地类型",
-            "所属组织编码",
-            "挂牌日期",
-            "等级",
-            "等级级别",
-        ],
-        &venue_rows,
-    );
+    w.add_sheet(spec::VENUE.name, &spec::VENUE.headers(), &venue_rows);
 
     let people = person::Entity::find()
         .filter(person::Column::OrgId.is_in(org_ids.clone()))
@@ -214,11 +192,7 @@ pub async fn export_workbook(
             t(tags.remove(&p.id).unwrap_or_default().join("、")),
         ]);
     }
-    w.add_sheet(
-        "人员",
-        &["姓名", "身份证号", "手机号", "所属组织编码", "标签"],
-        &person_rows,
-    );
+    w.add_sheet(spec::PERSON.name, &spec::PERSON.headers(), &person_rows);
 
     let officers = officer::Entity::find()
         .filter(officer::Column::OrgId.is_in(org_ids.clone()))
@@ -245,19 +219,7 @@ pub async fn export_workbook(
             date(x.term_end),
         ]);
     }
-    w.add_sheet(
-        "干部",
-        &[
-            "姓名",
-            "身份证号",
-            "组织编码",
-            "职务",
-            "专兼挂",
-            "任职开始",
-            "任职结束",
-        ],
-        &officer_rows,
-    );
+    w.add_sheet(spec::OFFICER.name, &spec::OFFICER.headers(), &officer_rows);
 
     let surveys = survey::Entity::find()
         .filter(survey::Column::OrgId.is_in(org_ids))
@@ -276,11 +238,7 @@ pub async fn export_workbook(
             ]
         })
         .collect();
-    w.add_sheet(
-        "调研",
-        &["组织编码", "日期", "调研人", "发现不足", "工作亮点"],
-        &survey_rows,
-    );
+    w.add_sheet(spec::SURVEY.name, &spec::SURVEY.headers(), &survey_rows);
 
     let attendees = activity::add_sheets(c, &mut w, &orgs, &reveal, plaintext).await?;
 

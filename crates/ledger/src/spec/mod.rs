@@ -39,6 +39,12 @@ pub struct SheetSpec {
 }
 
 impl SheetSpec {
+    /// The headers of the sheet as the template, the exporter and the bench
+    /// data write them: every column, in the contract's order.
+    pub fn headers(&self) -> Vec<&'static str> {
+        self.columns.iter().map(|c| c.name).collect()
+    }
+
     /// The column named `name` (normalized comparison).
     pub fn column(&self, name: &str) -> Option<&'static ColumnSpec> {
         let n = normalize_header(name);

@@ -9,7 +9,7 @@ use domain::{
     activity::{ActivityKind, ActivityMode},
     kinds::Level,
 };
-use ledger::{OutCell, WorkbookWriter};
+use ledger::{OutCell, WorkbookWriter, spec};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use super::{date, label, opt, t};
@@ -89,28 +89,7 @@ pub async fn add_sheets(
             ]
         })
         .collect();
-    w.add_sheet(
-        "活动",
-        &[
-            "活动编号",
-            "活动名称",
-            "品牌项目",
-            "活动类型",
-            "主办组织编码",
-            "联合单位",
-            "开始日期",
-            "结束日期",
-            "形式",
-            "地点",
-            "覆盖单位数",
-            "参与人数",
-            "发放材料",
-            "简介",
-            "照片",
-            "照片说明",
-        ],
-        &rows,
-    );
+    w.add_sheet(spec::ACTIVITY.name, &spec::ACTIVITY.headers(), &rows);
     let code_of_activity: HashMap<i64, &str> =
         activities.iter().map(|a| (a.id, a.code.as_str())).collect();
 
@@ -166,7 +145,7 @@ pub async fn add_sheets(
             opt(r.unit.clone()),
         ]);
     }
-    w.add_sheet("参与人员", &["活动编号", "姓名", "身份证号", "单位"], &rows);
+    w.add_sheet(spec::ATTENDANCE.name, &spec::ATTENDANCE.headers(), &rows);
 
     let works = work::Entity::find()
         .filter(work::Column::ActivityId.is_in(ids))
@@ -201,11 +180,7 @@ pub async fn add_sheets(
             ]
         })
         .collect();
-    w.add_sheet(
-        "作品",
-        &["活动编号", "作品名称", "作者", "作品类别", "所属组织编码"],
-        &rows,
-    );
+    w.add_sheet(spec::WORK.name, &spec::WORK.headers(), &rows);
 
     let items = publicity_item::Entity::find()
         .filter(publicity_item::Column::OrgId.is_in(org_ids))
@@ -250,19 +225,6 @@ pub async fn add_sheets(
             ]
         })
         .collect();
-    w.add_sheet(
-        "宣传",
-        &[
-            "标题",
-            "发布平台",
-            "发布日期",
-            "发布组织编码",
-            "栏目",
-            "链接",
-            "转载方",
-            "活动编号",
-        ],
-        &rows,
-    );
+    w.add_sheet(spec::PUBLICITY.name, &spec::PUBLICITY.headers(), &rows);
     Ok(revealed)
 }

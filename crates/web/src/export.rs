@@ -41,25 +41,30 @@ pub fn text(s: impl Into<String>) -> OutCell {
 }
 
 /// One sheet `sheet` with `headers` and `rows`, as a download named `name`
-/// (Chinese, RFC 5987) with the ASCII `fallback` for old clients.
-pub fn xlsx(
+/// (Chinese, RFC 5987) with the ASCII `fallback` for old clients. Up to
+/// [`MAX_ROWS`] rows take a while to pack: it runs off the async runtime.
+pub async fn xlsx(
     name: &str,
     fallback: &str,
-    sheet: &str,
-    headers: &[&str],
-    rows: &[Vec<OutCell>],
+    sheet: &'static str,
+    headers: &'static [&'static str],
+    rows: Vec<Vec<OutCell>>,
 ) -> PageResult<Response> {
-    let mut w = ledger::write::WorkbookWriter::new();
-    w.add_sheet(sheet, headers, rows);
-    let bytes = w
-        .to_xlsx_bytes()
-        .map_err(|e| PageError::internal(&format!("list export: {e}")))?;
+    let bytes = tokio::task::spawn_blocking(move || {
+        let mut w = ledger::write::WorkbookWriter::new();
+        w.add_sheet(sheet, headers, &rows);
+        w.to_xlsx_bytes()
+    })
+    .await
+    .map_err(|e| PageError::internal(&format!("list export task: {e}")))?
+    .map_err(|e| PageError::internal(&format!("list export: {e}")))?;
     Ok(attachment(bytes, name, fallback))
 }
 
-/// `attachment` with an ASCII fallback name and the real (Chinese) name
-/// encoded per RFC 5987, which every current browser prefers.
-fn attachment(bytes: Vec<u8>, name: &str, fallback: &str) -> Response {
+/// A download's `Content-Disposition`: the ASCII `fallback` for old clients,
+/// and the real (Chinese) `name` as RFC 5987's `filename*` (UTF-8,
+/// percent-encoded attr-chars), which every current browser prefers.
+pub fn disposition(name: &str, fallback: &str) -> String {
     let encoded: String = name
         .bytes()
         .map(|b| {
@@ -70,13 +75,16 @@ fn attachment(bytes: Vec<u8>, name: &str, fallback: &str) -> Response {
             }
         })
         .collect();
+    format!("attachment; filename=\"{fallback}\"; filename*=UTF-8''{encoded}")
+}
+
+/// `attachment` with an ASCII fallback name and the real (Chinese) name
+/// encoded per RFC 5987, which every current browser prefers.
+fn attachment(bytes: Vec<u8>, name: &str, fallback: &str) -> Response {
     (
         [
             (header::CONTENT_TYPE, XLSX.to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{fallback}\"; filename*=UTF-8''{encoded}"),
-            ),
+            (header::CONTENT_DISPOSITION, disposition(name, fallback)),
             // A filtered list is the caller's own view: never kept by a proxy.
             (header::CACHE_CONTROL, "private, no-store".to_string()),
         ],

@@ -324,6 +324,7 @@ async fn export_list(
         &format!("activities-{today}.xlsx"),
         "活动",
         HEADERS,
-        &cells,
+        cells,
     )
+    .await
 }

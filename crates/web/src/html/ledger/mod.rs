@@ -126,10 +126,7 @@ async fn index(State(state): State<AppState>, PageUser(cu): PageUser) -> PageRes
 /// `attachment` with an ASCII fallback name and the real (Chinese) name
 /// encoded per RFC 5987, which every current browser prefers.
 fn attachment(bytes: Vec<u8>, name: &str, ascii_fallback: &str) -> Response {
-    let disposition = format!(
-        "attachment; filename=\"{ascii_fallback}\"; filename*=UTF-8''{}",
-        rfc5987(name)
-    );
+    let disposition = crate::export::disposition(name, ascii_fallback);
     (
         [
             (header::CONTENT_TYPE, XLSX.to_string()),
@@ -138,18 +135,6 @@ fn attachment(bytes: Vec<u8>, name: &str, ascii_fallback: &str) -> Response {
         bytes,
     )
         .into_response()
-}
-
-fn rfc5987(s: &str) -> String {
-    s.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"!#$&+-.^_`|~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
 }
 
 async fn template(PageUser(cu): PageUser) -> PageResult<Response> {

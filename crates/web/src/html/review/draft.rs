@@ -257,20 +257,10 @@ struct DownloadQuery {
     format: Option<String>,
 }
 
-/// `filename*` of RFC 5987 (UTF-8, percent-encoded attr-chars).
+/// The review's download header: its Chinese name, `review.<ext>` for old clients.
 fn content_disposition(name: &str) -> String {
-    let encoded: String = name
-        .bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"!#$&+-.^_`|~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect();
     let ext = name.rsplit('.').next().unwrap_or("bin");
-    format!("attachment; filename=\"review.{ext}\"; filename*=UTF-8''{encoded}")
+    crate::export::disposition(name, &format!("review.{ext}"))
 }
 
 /// 秭归县妇联2020年度盘点 / 秭归县妇联2020年第四季度盘点.

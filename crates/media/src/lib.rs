@@ -3,7 +3,9 @@
 //! is re-encoded as JPEG — which also drops EXIF metadata such as the GPS
 //! position of a village household. A thumbnail is made for lists.
 
+pub mod attachment;
 pub mod store;
+pub mod upload;
 
 use std::io::Cursor;
 

@@ -32,6 +32,17 @@ impl FormErrors {
         self.map.is_empty() && self.general.is_none()
     }
 
+    /// Every (field, message), in field order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        let mut all: Vec<(&str, &str)> = self
+            .map
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        all.sort_unstable();
+        all.into_iter()
+    }
+
     pub fn set(&mut self, field: &str, message: impl Into<String>) {
         self.map.insert(field.into(), message.into());
     }

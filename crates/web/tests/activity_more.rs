@@ -363,3 +363,79 @@ async fn the_activity_page_takes_at_most_nine_photos_at_once_and_stores_none_of_
     assert_eq!(nine.status, StatusCode::SEE_OTHER, "{}", nine.body);
     assert_eq!(photos().await, 9);
 }
+
+/// The `name="…"` of every control of a page's activity form, in order.
+fn control_names(html: &str) -> Vec<String> {
+    let start = html
+        .find("<form method=\"post\" action=\"/activities")
+        .expect("the form");
+    let form = &html[start..];
+    let form = &form[..form.find("</form>").expect("a closed form")];
+    form.split(" name=\"")
+        .skip(1)
+        .map(|s| s[..s.find('"').unwrap()].to_string())
+        .filter(|n| n != "_csrf")
+        .collect()
+}
+
+#[tokio::test]
+async fn the_new_and_edit_pages_are_one_field_list_and_the_edit_takes_the_new_forms_multipart_body()
+{
+    let app = TestApp::with_county().await;
+    let id = seed_activity(&app, "2020-YX-02", MAOPING_VILLAGE).await;
+    let chair = app
+        .login_as("yx", Role::VillageChair, MAOPING_VILLAGE)
+        .await;
+    let new = app.get("/activities/new", Some(&chair)).await;
+    let edit = app
+        .get(&format!("/activities/{id}/edit"), Some(&chair))
+        .await;
+    let mut new_names = control_names(&new.body);
+    let edit_names = control_names(&edit.body);
+    assert!(new_names.contains(&"photos".to_string()), "{new_names:?}");
+    new_names.retain(|n| n != "photos" && n != "caption");
+    assert_eq!(new_names, edit_names, "the same fields, photos aside");
+    assert!(
+        edit.body.contains("<details open>"),
+        "the edit shows what is on file"
+    );
+    assert!(new.body.contains("enctype=\"multipart/form-data\""));
+    assert!(!edit.body.contains("enctype="));
+
+    // The same write path, whichever way the body comes.
+    let body = multipart(
+        &[
+            ("name", "家庭教育讲座（改）"),
+            ("kind", "lecture"),
+            ("start_date", "2020-06-03"),
+            ("org_code", MAOPING_VILLAGE),
+            ("head_count", "50"),
+        ],
+        &[],
+    );
+    let res = app
+        .send(
+            Request::builder()
+                .method("POST")
+                .uri(format!("/activities/{id}/edit"))
+                .header(header::HOST, common::HOST)
+                .header(header::ORIGIN, common::ORIGIN)
+                .header(header::COOKIE, &chair)
+                .header(
+                    header::CONTENT_TYPE,
+                    format!("multipart/form-data; boundary={BOUNDARY}"),
+                )
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let (a, _, _) = db::activity::get(&app.db().conn, &operator(), id)
+        .await
+        .unwrap();
+    assert_eq!(
+        (a.name.as_str(), a.head_count),
+        ("家庭教育讲座（改）", Some(50))
+    );
+    assert_eq!(a.code, "2020-YX-02");
+}

@@ -7,9 +7,10 @@
 use domain::audit::{AuditAction, AuditEntity};
 use std::path::{Path, PathBuf};
 
+use domain::activity::PHOTOS_PER_RECORD;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
+    QueryFilter, QueryOrder, Set,
 };
 
 pub use media::store::Staged;
@@ -24,6 +25,60 @@ pub struct NewPhoto<'a> {
     pub height: u32,
     pub original_name: Option<String>,
     pub caption: Option<String>,
+}
+
+impl<'a> NewPhoto<'a> {
+    /// A picture from the upload pipeline ([`media::upload`]), with the
+    /// caption the form gave all of them.
+    pub fn of(r: &'a media::upload::Ready, caption: Option<String>) -> NewPhoto<'a> {
+        NewPhoto {
+            full_jpeg: &r.photo.full,
+            thumb_jpeg: &r.photo.thumb,
+            width: r.photo.width,
+            height: r.photo.height,
+            original_name: r.name.clone(),
+            caption,
+        }
+    }
+}
+
+/// Refuses `adding` more photos to an activity holding `held`, past
+/// [`PHOTOS_PER_RECORD`].
+fn check_room(held: u64, adding: usize) -> DbResult<()> {
+    let room = (PHOTOS_PER_RECORD as u64).saturating_sub(held);
+    if adding as u64 > room {
+        return Err(DbError::invalid(
+            "photos",
+            format!("每个活动最多{PHOTOS_PER_RECORD}张照片，已有{held}张，最多还能添加{room}张"),
+        ));
+    }
+    Ok(())
+}
+
+/// Photos of one activity, in the order given; refused as a whole when
+/// they would take it past [`PHOTOS_PER_RECORD`]. Files are staged in `files`.
+pub async fn add_all(
+    c: &impl ConnectionTrait,
+    ctx: &Ctx,
+    files: &Staged,
+    activity_id: i64,
+    photos: Vec<NewPhoto<'_>>,
+) -> DbResult<Vec<photo::Model>> {
+    if photos.is_empty() {
+        return Ok(Vec::new());
+    }
+    // Rights first: an activity out of reach tells nothing of its photos.
+    super::get_capturable(c, ctx, activity_id).await?;
+    let held = photo::Entity::find()
+        .filter(photo::Column::ActivityId.eq(activity_id))
+        .count(c)
+        .await?;
+    check_room(held, photos.len())?;
+    let mut saved = Vec::with_capacity(photos.len());
+    for p in photos {
+        saved.push(add_one(c, ctx, files, activity_id, p).await?);
+    }
+    Ok(saved)
 }
 
 fn dir_of(root: &Path, activity_id: i64) -> PathBuf {
@@ -77,9 +132,23 @@ fn row_of(
     }
 }
 
+/// Stores a photo ([`add_all`] of one).
+pub async fn add(
+    c: &impl ConnectionTrait,
+    ctx: &Ctx,
+    files: &Staged,
+    activity_id: i64,
+    p: NewPhoto<'_>,
+) -> DbResult<photo::Model> {
+    let mut saved = add_all(c, ctx, files, activity_id, vec![p]).await?;
+    saved
+        .pop()
+        .ok_or_else(|| DbError::internal("photo not stored"))
+}
+
 /// Stores a photo; the first photo of an activity becomes its cover. Its
 /// files are staged in `files`, to be committed after the transaction.
-pub async fn add(
+async fn add_one(
     c: &impl ConnectionTrait,
     ctx: &Ctx,
     files: &Staged,

@@ -1,12 +1,13 @@
 //! Importers for 活动, 参与人员, 作品 and 宣传. Photos a 活动 row names come
 //! from the folder or zip given with the import (the workbook's attachments).
 
+use domain::activity::PHOTOS_PER_RECORD;
 use ledger::{Issue, Report, Sheet, Workbook, sheets, sheets::ActivityRow};
 use sea_orm::DatabaseTransaction;
 
 use super::{SheetCount, SheetImporter};
 use crate::{
-    Ctx, Db, DbError, DbResult,
+    Ctx, Db, DbResult,
     activity::{
         self, ActivityInput,
         attendance::{AttendeeInput, RosterLine},
@@ -44,11 +45,10 @@ struct RowPhoto {
     processed: media::Processed,
 }
 
-/// Finds and decodes the photos a row names; a missing or broken one is an
-/// error on 照片 naming the file.
-/// Each row's photos checked and re-encoded, or None for a row with a bad
-/// or missing photo (its errors go to `rep`). Pictures are decoded on all
-/// cores at once: a real phone photo takes a tenth of a second.
+/// Each row's photos found among the workbook's attachments, checked and
+/// re-encoded by the upload pipeline (all cores at once: a real phone photo
+/// takes a tenth of a second), or None for a row with a bad, missing or
+/// surplus photo (its errors go to `rep`, naming the file).
 async fn rows_photos(
     wb: &Workbook,
     sheet: &str,
@@ -58,9 +58,22 @@ async fn rows_photos(
     let mut jobs = Vec::new();
     let mut ok = vec![true; rows.len()];
     for (n, r) in rows.iter().enumerate() {
+        if r.photos.len() > PHOTOS_PER_RECORD {
+            rep.push_error(Issue::new(
+                sheet,
+                r.line,
+                Some("照片"),
+                format!(
+                    "每个活动最多{PHOTOS_PER_RECORD}张照片，这一行列了{}张",
+                    r.photos.len()
+                ),
+            ));
+            ok[n] = false;
+            continue;
+        }
         for name in &r.photos {
             match wb.attachment(name) {
-                Some(bytes) => jobs.push((n, name.clone(), bytes.to_vec())),
+                Some(bytes) => jobs.push(((n, name.clone()), bytes.to_vec())),
                 None => {
                     rep.push_error(Issue::new(
                         sheet,
@@ -73,36 +86,18 @@ async fn rows_photos(
             }
         }
     }
-    let width = std::thread::available_parallelism().map_or(2, |n| n.get());
     let mut out: Vec<Vec<RowPhoto>> = rows.iter().map(|_| Vec::new()).collect();
-    let mut jobs = jobs.into_iter().peekable();
-    while jobs.peek().is_some() {
-        let batch: Vec<_> = jobs
-            .by_ref()
-            .take(width)
-            .map(|(n, name, bytes)| {
-                (
-                    n,
-                    name,
-                    tokio::task::spawn_blocking(move || media::process(&bytes)),
-                )
-            })
-            .collect();
-        for (n, name, job) in batch {
-            let processed = job
-                .await
-                .map_err(|e| DbError::internal(format!("photo job failed: {e}")))?;
-            match processed {
-                Ok(processed) => out[n].push(RowPhoto { name, processed }),
-                Err(e) => {
-                    rep.push_error(Issue::new(
-                        sheet,
-                        rows[n].line,
-                        Some("照片"),
-                        format!("照片「{name}」：{e}"),
-                    ));
-                    ok[n] = false;
-                }
+    for ((n, name), processed) in media::upload::process_all(jobs).await {
+        match processed {
+            Ok(processed) => out[n].push(RowPhoto { name, processed }),
+            Err(e) => {
+                rep.push_error(Issue::new(
+                    sheet,
+                    rows[n].line,
+                    Some("照片"),
+                    format!("照片「{name}」：{e}"),
+                ));
+                ok[n] = false;
             }
         }
     }
@@ -170,7 +165,11 @@ impl SheetImporter for Activities {
                         (Some(_), Some(id)) if created => fresh
                             .extend(photos.iter().map(|p| (id, new_photo(p, &r.photo_caption)))),
                         (Some(root), Some(id)) => {
-                            store_photos(txn, ctx, root, id, photos, &r.photo_caption).await?
+                            let stored =
+                                store_photos(txn, ctx, root, id, photos, &r.photo_caption).await;
+                            if let Err(e) = stored {
+                                super::row_error(rep, &sheet.name, r.line, activity_column, e)?;
+                            }
                         }
                         _ => {}
                     }
@@ -211,9 +210,12 @@ async fn store_photos(
         .into_iter()
         .filter_map(|p| p.original_name)
         .collect();
-    for p in photos.iter().filter(|p| !stored.contains(&p.name)) {
-        activity::photo::add(t, ctx, root, activity_id, new_photo(p, caption)).await?;
-    }
+    let new = photos
+        .iter()
+        .filter(|p| !stored.contains(&p.name))
+        .map(|p| new_photo(p, caption))
+        .collect();
+    activity::photo::add_all(t, ctx, root, activity_id, new).await?;
     Ok(())
 }
 

@@ -10,6 +10,10 @@ pub use input::{ActivityDraft, ActivityInput, Checked, FIELDS, MAX_COUNT};
 /// what a phone's picker sends at once, and what one request's body bounds.
 pub const PHOTOS_PER_UPLOAD: usize = 9;
 
+/// Photos one activity may hold in all: a review shows a few, a multi-day
+/// training a few dozen; more is an album, not a record.
+pub const PHOTOS_PER_RECORD: usize = 60;
+
 crate::labelled_enum! {
     /// 活动类型 of the ledger contract.
     pub enum ActivityKind {

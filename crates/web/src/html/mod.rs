@@ -5,6 +5,7 @@ pub mod activity;
 pub mod audit;
 pub mod dashboard;
 pub mod home;
+pub mod kit;
 pub mod ledger;
 pub mod org;
 pub mod people;
@@ -139,6 +140,19 @@ impl Layout {
                 .to_string(),
             nav,
             active,
+            flash: None,
+        }
+    }
+
+    /// A frame with no one signed in and no navigation (unit tests of pages).
+    #[cfg(test)]
+    pub fn bare(title: &str) -> Layout {
+        Layout {
+            title: title.into(),
+            user_name: String::new(),
+            role_label: String::new(),
+            nav: Vec::new(),
+            active: "",
             flash: None,
         }
     }

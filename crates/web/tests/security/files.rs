@@ -270,3 +270,125 @@ async fn the_check_removes_orphaned_files_and_places_committed_staged_ones() {
         .unwrap();
     assert!(again.orphans.is_empty() && again.recovered.is_empty());
 }
+
+/// A multipart body of `photos` files and text fields.
+fn multipart(fields: &[(&str, &str)], photos: &[Vec<u8>]) -> Vec<u8> {
+    let mut body = Vec::new();
+    for (k, v) in fields {
+        body.extend(
+            format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
+                .as_bytes(),
+        );
+    }
+    for (i, p) in photos.iter().enumerate() {
+        body.extend(format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"photos\"; filename=\"p{i}.png\"\r\nContent-Type: image/png\r\n\r\n").as_bytes());
+        body.extend(p);
+        body.extend(b"\r\n");
+    }
+    body.extend(format!("--{BOUNDARY}--\r\n").as_bytes());
+    body
+}
+
+#[tokio::test]
+async fn an_activity_holding_its_sixty_photos_takes_no_more_and_keeps_no_file_of_the_refused_one() {
+    let app = TestApp::with_county().await;
+    let db = app.db();
+    let cookie = app
+        .login_as("yx", Role::VillageChair, MAOPING_VILLAGE)
+        .await;
+    let id = new_activity_with_a_photo(&app, &cookie).await;
+    let root = app.data_dir();
+    // 59 more, stored as the pages store them.
+    let bytes = png();
+    let files = Staged::new(root);
+    let txn = db.conn.begin().await.unwrap();
+    let more = (0..59)
+        .map(|i| NewPhoto {
+            full_jpeg: &bytes,
+            thumb_jpeg: &bytes,
+            width: 64,
+            height: 48,
+            original_name: Some(format!("第{i}张.png")),
+            caption: None,
+        })
+        .collect();
+    photo::add_all(&txn, &testing::operator(), &files, id, more)
+        .await
+        .unwrap();
+    txn.commit().await.unwrap();
+    photo::place(&files);
+    let before = tree(&root.join("photos")).0;
+    assert_eq!(before.len(), 120, "sixty pictures and their thumbnails");
+
+    let res = app
+        .send(
+            Request::builder()
+                .method("POST")
+                .uri(format!("/activities/{id}/photos"))
+                .header(header::HOST, common::HOST)
+                .header(header::ORIGIN, common::ORIGIN)
+                .header(header::COOKIE, &cookie)
+                .header(
+                    header::CONTENT_TYPE,
+                    format!("multipart/form-data; boundary={BOUNDARY}"),
+                )
+                .body(Body::from(multipart(&[], &[png()])))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::BAD_REQUEST);
+    assert!(
+        res.body
+            .contains("每个活动最多60张照片，已有60张，最多还能添加0张"),
+        "{}",
+        res.body
+    );
+    let rows = photo_row::Entity::find().count(&db.conn).await.unwrap();
+    assert_eq!(rows, 60);
+    assert_eq!(
+        tree(&root.join("photos")).0,
+        before,
+        "no file of the refused photo"
+    );
+}
+
+#[tokio::test]
+async fn ten_photos_at_once_are_refused_at_the_form_before_anything_is_written() {
+    let app = TestApp::with_county().await;
+    let db = app.db();
+    let cookie = app
+        .login_as("yx", Role::VillageChair, MAOPING_VILLAGE)
+        .await;
+    let fields = [
+        ("name", "巾帼微学堂第10期"),
+        ("kind", "propaganda"),
+        ("start_date", "2020-03-05"),
+        ("org_code", MAOPING_VILLAGE),
+    ];
+    let photos: Vec<Vec<u8>> = (0..10).map(|_| png()).collect();
+    let res = app
+        .send(
+            Request::builder()
+                .method("POST")
+                .uri("/activities/new")
+                .header(header::HOST, common::HOST)
+                .header(header::ORIGIN, common::ORIGIN)
+                .header(header::COOKIE, &cookie)
+                .header(
+                    header::CONTENT_TYPE,
+                    format!("multipart/form-data; boundary={BOUNDARY}"),
+                )
+                .body(Body::from(multipart(&fields, &photos)))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::BAD_REQUEST);
+    assert!(
+        res.body.contains("一次最多上传9张照片，这次选了10张"),
+        "{}",
+        res.body
+    );
+    assert!(res.body.contains("巾帼微学堂第10期"), "the input is kept");
+    assert_eq!(activity::Entity::find().count(&db.conn).await.unwrap(), 0);
+    assert!(tree(&app.data_dir().join("photos")).0.is_empty());
+}

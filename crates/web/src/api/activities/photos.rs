@@ -1,6 +1,6 @@
 //! An activity's photos: list, and upload as multipart (field `photos`, any
-//! number up to nine, and an optional `caption`). Images are decoded and
-//! re-encoded by `media::process` on the blocking pool, never on the runtime.
+//! number up to nine, and an optional `caption`), through the one upload
+//! pipeline (`media::upload`) the pages use too.
 
 use axum::{
     Json,
@@ -23,12 +23,13 @@ use crate::{
     },
     auth::ApiUser,
     error::{ApiError, ApiResult},
+    html::kit::submitted::{ReadError, Submitted},
 };
 
 /// Photos per request, and the request size that allows them (the same as the
 /// phone form's).
 const MAX_PHOTOS: usize = domain::activity::PHOTOS_PER_UPLOAD;
-const UPLOAD_LIMIT: usize = MAX_PHOTOS * media::MAX_BYTES + 1024 * 1024;
+use crate::html::activity::UPLOAD_LIMIT;
 
 pub fn router() -> OpenApiRouter<AppState> {
     // The raised limit covers the GET too, which has no body to limit.
@@ -121,74 +122,33 @@ pub async fn add_photos(
 ) -> ApiResult<(StatusCode, Json<Vec<PhotoDto>>)> {
     // Scope first: nobody uploads megabytes to learn that an id is not hers.
     activity::get_capturable(&state.db.conn, &cu.ctx, id).await?;
-    let mut mp = mp.map_err(|_| {
+    let mp = mp.map_err(|_| {
         ApiError::bad_request("请以 multipart/form-data 上传照片（文件字段名 photos）")
     })?;
-    let read_error = |e: axum::extract::multipart::MultipartError| {
-        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            ApiError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "payload_too_large",
-                format!("请求体过大：一次最多上传{MAX_PHOTOS}张照片，每张不超过15MB"),
-            )
-        } else {
-            ApiError::bad_request("上传中断或格式有误，请重试")
-        }
-    };
-    let mut caption = None;
-    let mut uploads = Vec::new();
-    while let Some(field) = mp.next_field().await.map_err(read_error)? {
-        match field.name() {
-            Some("photos") => {
-                let name = field.file_name().map(String::from);
-                let bytes = field.bytes().await.map_err(read_error)?;
-                if !bytes.is_empty() {
-                    uploads.push((name, bytes));
-                }
-            }
-            Some("caption") => {
-                let text = field.text().await.map_err(read_error)?;
-                caption = Some(crate::form::plain_text("caption", text)?);
-            }
-            _ => {}
-        }
-    }
+    let mut sent = Submitted::read(mp).await.map_err(|e| match e {
+        ReadError::TooLarge => ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            format!("请求体过大：一次最多上传{MAX_PHOTOS}张照片，每张不超过15MB"),
+        ),
+        ReadError::Broken => ApiError::bad_request("上传中断或格式有误，请重试"),
+        ReadError::Invalid(e) => e.into(),
+    })?;
+    let uploads = sent.take_files("photos");
     if uploads.is_empty() {
         return Err(photo_error("请选择照片（文件字段名 photos）".into()));
     }
-    if uploads.len() > MAX_PHOTOS {
-        return Err(photo_error(format!("一次最多上传{MAX_PHOTOS}张照片")));
-    }
-    let mut processed = Vec::with_capacity(uploads.len());
-    for (i, (name, bytes)) in uploads.into_iter().enumerate() {
-        let label = name.clone().unwrap_or_else(|| format!("第{}张照片", i + 1));
-        let p = tokio::task::spawn_blocking(move || media::process(&bytes))
-            .await
-            .map_err(|e| {
-                tracing::error!("photo processing panicked: {e}");
-                ApiError::new(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "internal",
-                    "照片处理失败",
-                )
-            })?
-            .map_err(|e| photo_error(format!("{label}：{e}")))?;
-        processed.push((name, p));
-    }
+    let caption = Some(sent.fields.one("caption")).filter(|c| !c.is_empty());
+    let photos = media::upload::photos(uploads, MAX_PHOTOS)
+        .await
+        .map_err(photo_error)?;
     let files = activity::photo::Staged::new(&state.config.data_dir);
     let tx = begin(&state).await?;
-    let mut saved = Vec::with_capacity(processed.len());
-    for (name, p) in &processed {
-        let np = NewPhoto {
-            full_jpeg: &p.full,
-            thumb_jpeg: &p.thumb,
-            width: p.width,
-            height: p.height,
-            original_name: name.clone(),
-            caption: caption.clone(),
-        };
-        saved.push(activity::photo::add(&tx, &cu.ctx, &files, id, np).await?);
-    }
+    let new = photos
+        .iter()
+        .map(|r| NewPhoto::of(r, caption.clone()))
+        .collect();
+    let saved = activity::photo::add_all(&tx, &cu.ctx, &files, id, new).await?;
     commit(tx).await?;
     // Only now do the files take their names; an error above dropped them.
     activity::photo::place(&files);

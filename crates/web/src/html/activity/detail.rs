@@ -4,7 +4,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
     Form, Router,
-    extract::{DefaultBodyLimit, Multipart, Path, Query, State},
+    extract::{DefaultBodyLimit, Path, Query, State},
     http::StatusCode,
     response::{IntoResponse, Redirect, Response},
     routing::{get, post},
@@ -18,7 +18,7 @@ use db::{
 use domain::{
     Invalid,
     access::{Module, Permission},
-    activity::ActivityKind,
+    activity::{ActivityKind, PHOTOS_PER_UPLOAD},
     idcard::IdNumber,
 };
 use serde::Deserialize;
@@ -29,7 +29,7 @@ use crate::{
     auth::{CurrentUser, PageUser},
     error::{PageError, PageResult},
     form::FormErrors,
-    html::Layout,
+    html::{Layout, kit::submitted::Submitted},
 };
 
 pub fn router() -> Router<AppState> {
@@ -249,71 +249,35 @@ async fn add_photos(
     State(state): State<AppState>,
     PageUser(cu): PageUser,
     Path(id): Path<String>,
-    mut mp: Multipart,
+    mut sent: Submitted,
 ) -> PageResult<Response> {
     let id = parse_id(&id)?;
-    let bad = |_| PageError::bad_request("上传中断或文件过大，请重试");
-    let mut caption = None;
-    let mut uploads = Vec::new();
-    while let Some(field) = mp.next_field().await.map_err(bad)? {
-        match field.name() {
-            Some("photos") => {
-                let name = field.file_name().map(String::from);
-                let bytes = field.bytes().await.map_err(bad)?;
-                if !bytes.is_empty() {
-                    uploads.push((name, bytes.to_vec()));
-                }
-            }
-            Some("caption") => {
-                let text = field.text().await.map_err(bad)?;
-                caption = Some(crate::form::plain_text("caption", text)?);
-            }
-            _ => {}
+    let uploads = sent.take_files("photos");
+    let caption = Some(sent.fields.one("caption")).filter(|c| !c.is_empty());
+    let photos = match media::upload::photos(uploads, PHOTOS_PER_UPLOAD).await {
+        Ok(p) => p,
+        Err(e) => {
+            let errors = FormErrors::from(Invalid::single("photos", e));
+            return Ok((
+                StatusCode::BAD_REQUEST,
+                detail(&state, &cu, id, errors, None).await?,
+            )
+                .into_response());
         }
-    }
-    let fail = async |msg: String| -> PageResult<Response> {
-        let errors = FormErrors::from(Invalid::single("photos", msg));
-        Ok((
-            StatusCode::BAD_REQUEST,
-            detail(&state, &cu, id, errors, None).await?,
-        )
-            .into_response())
     };
-    if uploads.is_empty() {
-        return fail("请选择照片".into()).await;
-    }
-    let most = domain::activity::PHOTOS_PER_UPLOAD;
-    if uploads.len() > most {
-        return fail(format!("一次最多上传{most}张照片")).await;
-    }
-    let mut processed = Vec::new();
-    for (name, bytes) in uploads {
-        let p = tokio::task::spawn_blocking(move || media::process(&bytes))
-            .await
-            .map_err(|_| PageError::new(StatusCode::INTERNAL_SERVER_ERROR, "照片处理失败"))?;
-        match p {
-            Ok(p) => processed.push((name, p)),
-            Err(e) => return fail(format!("{}：{e}", name.unwrap_or_else(|| "照片".into()))).await,
-        }
-    }
     let files = activity::photo::Staged::new(&state.config.data_dir);
     write_then(
         &state,
         &cu,
         id,
         async |t| {
-            for (name, p) in &processed {
-                let np = NewPhoto {
-                    full_jpeg: &p.full,
-                    thumb_jpeg: &p.thumb,
-                    width: p.width,
-                    height: p.height,
-                    original_name: name.clone(),
-                    caption: caption.clone(),
-                };
-                activity::photo::add(t, &cu.ctx, &files, id, np).await?;
-            }
-            Ok(())
+            let new = photos
+                .iter()
+                .map(|r| NewPhoto::of(r, caption.clone()))
+                .collect();
+            activity::photo::add_all(t, &cu.ctx, &files, id, new)
+                .await
+                .map(|_| ())
         },
         || activity::photo::place(&files),
     )

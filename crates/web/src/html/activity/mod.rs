@@ -5,6 +5,7 @@
 mod detail;
 mod edit;
 mod form;
+pub use form::UPLOAD_LIMIT;
 mod life;
 mod photo;
 
@@ -36,7 +37,6 @@ pub fn router() -> Router<AppState> {
         .route("/activities", get(list))
         .merge(form::router())
         .merge(detail::router())
-        .merge(edit::router())
         .merge(life::router())
         .merge(photo::router())
 }

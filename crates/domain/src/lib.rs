@@ -8,6 +8,7 @@
 
 pub mod access;
 pub mod activity;
+pub mod area;
 pub mod audit;
 pub mod checklist;
 pub mod cn;

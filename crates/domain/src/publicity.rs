@@ -133,6 +133,25 @@ fn reposts(c: &mut Check, rows: &[(String, String)]) -> Vec<(String, Level)> {
     out
 }
 
+/// The publicity area's descriptor (see [`crate::area`]).
+pub const AREA: crate::area::Area = crate::area::Area {
+    key: "publicity",
+    label: "宣传",
+    sheets: &["宣传"],
+    menu: &[crate::area::Menu {
+        key: "publicity",
+        href: "/publicity",
+        label: "宣传",
+        needs: &[(
+            crate::access::Module::Publicity,
+            crate::access::Permission::Read,
+        )],
+    }],
+    audit_entities: &[crate::audit::AuditEntity::PublicityItem],
+    todos: &[],
+    stats_section: Some("publicity"),
+};
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -439,3 +439,45 @@ async fn the_new_and_edit_pages_are_one_field_list_and_the_edit_takes_the_new_fo
     );
     assert_eq!(a.code, "2020-YX-02");
 }
+
+#[tokio::test]
+async fn a_planned_activity_whose_day_has_passed_is_a_to_do_for_those_who_record_for_it() {
+    let app = TestApp::with_county().await;
+    let input = ActivityDraft {
+        code: "2020-YX-03".into(),
+        name: "计划中的巾帼宣讲".into(),
+        kind: ActivityKind::Propaganda.code().into(),
+        org_code: MAOPING_VILLAGE.into(),
+        start_date: "2020-06-01".into(),
+        status: ActivityStatus::Planned.code().into(),
+        ..Default::default()
+    }
+    .validate(domain::date::today_beijing())
+    .expect("a valid planned activity");
+    db::activity::upsert(&app.db().conn, &operator(), &input)
+        .await
+        .expect("seed planned activity");
+    seed_activity(&app, "2020-YX-04", MAOPING_VILLAGE).await;
+
+    let chair = app
+        .login_as("yx", Role::VillageChair, MAOPING_VILLAGE)
+        .await;
+    let home = app.get("/", Some(&chair)).await;
+    assert!(home.body.contains("待办"), "{}", home.body);
+    let label = "1项计划中的活动已过日期，待补记或取消";
+    assert!(home.body.contains(label), "{}", home.body);
+    // The link lists that activity and not the one held.
+    let href_start = home.body.find("href=\"/activities?status=planned").unwrap() + 6;
+    let href = &home.body[href_start..];
+    let href = href[..href.find('"').unwrap()].replace("&amp;", "&");
+    let list = app.get(&href, Some(&chair)).await;
+    assert_eq!(list.status, StatusCode::OK, "{href}");
+    assert!(list.body.contains("计划中的巾帼宣讲"));
+    assert!(!list.body.contains("家庭教育讲座"), "{}", list.body);
+
+    // Another township's chair, and a reader who records nothing, have none.
+    let other = app.login_as("gz", Role::TownshipChair, GUIZHOU).await;
+    assert!(!app.get("/", Some(&other)).await.body.contains("待办"));
+    let viewer = app.login_as("sj", Role::UpperViewer, COUNTY).await;
+    assert!(!app.get("/", Some(&viewer)).await.body.contains("待办"));
+}

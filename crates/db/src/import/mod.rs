@@ -102,10 +102,18 @@ pub trait SheetImporter: Send + Sync {
     }
 }
 
-/// Every importer, in dependency order.
+/// Every importer, in the contract's sheet order (each sheet after those its
+/// rows refer to). One line per area; the sheets each importer takes are those
+/// its area declares (`domain::area`, checked by a test).
 pub fn importers() -> Vec<Box<dyn SheetImporter>> {
     let mut all = foundation::importers();
     all.extend(activity::importers());
+    all.sort_by_key(|i| {
+        ledger::spec::ALL_SHEETS
+            .iter()
+            .position(|s| s.name == i.sheet())
+            .unwrap_or(usize::MAX)
+    });
     all
 }
 

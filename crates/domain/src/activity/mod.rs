@@ -2,8 +2,10 @@
 //! a roster counts distinct people and units; a head count is used only when
 //! no roster exists.
 
+mod area;
 mod input;
 
+pub use area::AREA;
 pub use input::{ActivityDraft, ActivityInput, Checked, FIELDS, MAX_COUNT};
 
 /// Photos one upload may carry (the phone form, the activity page, the API):

@@ -47,6 +47,8 @@ struct HomePage {
     /// None when the user doesn't read activities (the section is hidden).
     recent: Option<Vec<RecentActivity>>,
     can_record: bool,
+    /// Pending work the areas declare (待办), only what is pending.
+    todos: Vec<super::todos::TodoLine>,
 }
 
 async fn recent_activities(
@@ -113,5 +115,6 @@ async fn home(
         last_login,
         recent: recent_activities(&state, &cu).await?,
         can_record: cu.ctx.scope.allows(Module::Activity, Permission::Write),
+        todos: super::todos::pending(&state, &cu).await?,
     })
 }

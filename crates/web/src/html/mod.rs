@@ -12,10 +12,11 @@ pub mod people;
 pub mod programmes;
 pub mod publicity;
 pub mod review;
+pub mod todos;
 pub mod users;
 
 use axum::Router;
-use domain::access::{Module, Permission, Role};
+use domain::access::Role;
 
 use crate::{AppState, auth::CurrentUser};
 
@@ -61,75 +62,14 @@ impl Layout {
             href: "/",
             label: "首页",
         }];
-        let areas: [(&str, &str, &str, Module, Permission); 10] = [
-            ("org", "/orgs", "组织", Module::Org, Permission::Read),
-            (
-                "activity",
-                "/activities",
-                "活动",
-                Module::Activity,
-                Permission::Read,
-            ),
-            (
-                "publicity",
-                "/publicity",
-                "宣传",
-                Module::Publicity,
-                Permission::Read,
-            ),
-            (
-                "people",
-                "/people",
-                "人员",
-                Module::People,
-                Permission::Read,
-            ),
-            (
-                "dashboard",
-                "/dashboard",
-                "看板",
-                Module::Review,
-                Permission::Read,
-            ),
-            (
-                "review",
-                "/review",
-                "年度盘点",
-                Module::Review,
-                Permission::Read,
-            ),
-            (
-                "ledger",
-                "/ledger",
-                "台账导入导出",
-                Module::Ledger,
-                Permission::Write,
-            ),
-            (
-                "checklist",
-                "/checklist",
-                "规范化建设",
-                Module::Org,
-                Permission::Read,
-            ),
-            (
-                "users",
-                "/users",
-                "账号管理",
-                Module::Users,
-                Permission::Admin,
-            ),
-            (
-                "audit",
-                "/audit",
-                "审计日志",
-                Module::Audit,
-                Permission::Read,
-            ),
-        ];
-        for (key, href, label, m, p) in areas {
-            if s.allows(m, p) {
-                nav.push(NavItem { key, href, label });
+        // Every area's entries, from its descriptor (domain::area).
+        for m in domain::area::menus() {
+            if m.open_to(|module, perm| s.allows(module, perm)) {
+                nav.push(NavItem {
+                    key: m.key,
+                    href: m.href,
+                    label: m.label,
+                });
             }
         }
         Layout {

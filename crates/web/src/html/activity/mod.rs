@@ -8,6 +8,7 @@ mod form;
 pub use form::UPLOAD_LIMIT;
 mod life;
 mod photo;
+pub(super) mod todo;
 
 use askama::Template;
 use askama_web::WebTemplate;

@@ -193,6 +193,11 @@ async fn index_page(
     period: String,
     errors: FormErrors,
 ) -> PageResult<IndexPage> {
+    // The picker lists orgs: only for those who read the review.
+    cu.ctx.require(
+        domain::access::Module::Review,
+        domain::access::Permission::Read,
+    )?;
     Ok(IndexPage {
         layout: Layout::new(cu, "年度盘点", "review"),
         orgs: visible_org_choices(state, cu).await?,

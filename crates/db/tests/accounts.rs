@@ -31,7 +31,7 @@ async fn failed_login_rows(db: &Db, username: &str) -> u64 {
 }
 
 async fn login(db: &Db, user: &str, pw: &str) -> Result<i64, LoginError> {
-    account::authenticate(&db.conn, user, pw, Some("10.0.0.8".into()))
+    account::authenticate(db, user, pw, Some("10.0.0.8".into()))
         .await
         .expect("no db error")
         .map(|(u, _)| u.id)
@@ -78,16 +78,9 @@ async fn five_wrong_passwords_delay_the_account_even_against_the_right_one_until
     assert_eq!(user_row(db, "mp").await.last_login_at, None);
     // Past the delay (30 s by default) the right password signs in: no hard lock.
     let later = chrono::Utc::now() + policy.base + chrono::Duration::seconds(1);
-    let ok = account::authenticate_with(
-        &db.conn,
-        &policy,
-        &name,
-        &pw,
-        Some("10.0.0.8".into()),
-        later,
-    )
-    .await
-    .unwrap();
+    let ok = account::authenticate_with(db, &policy, &name, &pw, Some("10.0.0.8".into()), later)
+        .await
+        .unwrap();
     assert!(ok.is_ok(), "{ok:?}");
 }
 
@@ -357,7 +350,7 @@ async fn forgotten_throttle_rows_are_pruned_by_the_next_failure() {
     assert!(throttle_failures(db, "account:old1").await.is_some());
 
     let later = now + policy.forget_after + chrono::Duration::minutes(1);
-    account::authenticate_with(&db.conn, &policy, "new", "Wrong#Pass2020", None, later)
+    account::authenticate_with(db, &policy, "new", "Wrong#Pass2020", None, later)
         .await
         .unwrap()
         .unwrap_err();

@@ -184,7 +184,7 @@ async fn signing_in_leaves_the_data_version_and_a_change_moves_it() {
     testing::county(&t.db).await;
     let (user, pw) = testing::user(&t.db, "mp", Role::TownshipChair, MAOPING).await;
     let before = version::current(&t.db.read).await.unwrap();
-    let signed_in = db::account::authenticate(&t.db.conn, &user, &pw, Some("10.0.0.8".into()))
+    let signed_in = db::account::authenticate(&t.db, &user, &pw, Some("10.0.0.8".into()))
         .await
         .unwrap();
     assert!(signed_in.is_ok(), "the fixture user signs in");

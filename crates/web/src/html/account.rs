@@ -80,7 +80,7 @@ async fn login(
     // Throttled per username and per address in the database (no hard lock,
     // no sleeping here): see `db::account::throttle`.
     let outcome = account::authenticate_with(
-        c,
+        &state.db,
         &state.security.throttle,
         &f.username,
         &f.password,

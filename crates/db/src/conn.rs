@@ -100,8 +100,29 @@ impl Db {
     /// and their audit row land together or not at all. After the commit the
     /// process re-reads the data version ([`crate::version::changed`]).
     ///
-    /// For example, on a fresh database: the org is there after the commit,
-    /// and a closure that fails after writing leaves nothing behind.
+    /// Writers take the transaction itself (`&DatabaseTransaction`), never a
+    /// connection, so a change can't be written outside one. Handed the
+    /// connection, a writer does not compile (a type mismatch, E0308):
+    ///
+    /// ```compile_fail,E0308
+    /// # async fn f(db: &db::Db, input: &db::org::OrgInput) -> db::DbResult<()> {
+    /// let ctx = db::Ctx::operator();
+    /// db::org::create(&db.conn, &ctx, input).await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// while the same call inside `write` does (the two examples differ only
+    /// in the writer's first argument, so the one above fails for that):
+    ///
+    /// ```no_run
+    /// # async fn f(db: &db::Db, input: &db::org::OrgInput) -> db::DbResult<()> {
+    /// let ctx = db::Ctx::operator();
+    /// db.write(async |tx| db::org::create(tx, &ctx, input).await).await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// Run on a fresh database: the org is there after the commit, and a
+    /// closure that fails after writing leaves nothing behind.
     ///
     /// ```
     /// # tokio::runtime::Runtime::new().unwrap().block_on(async {

@@ -65,7 +65,8 @@ async fn seed_activity(app: &TestApp, code: &str, org: &str) -> i64 {
     }
     .validate(domain::date::today_beijing())
     .expect("a valid fixture activity");
-    db::activity::upsert(&app.db().conn, &operator(), &input)
+    app.db()
+        .write(async |tx| db::activity::upsert(tx, &operator(), &input).await)
         .await
         .expect("seed activity")
         .0

@@ -14,8 +14,8 @@ use domain::{
     password::{check_password_policy, generate_password},
 };
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
+    IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
 use crate::{
@@ -63,7 +63,7 @@ fn valid_username(u: &str) -> bool {
 /// once). The password, given or generated, passes the policy and must be
 /// changed at the account's first login.
 pub async fn create_user(
-    c: &impl ConnectionTrait,
+    c: &DatabaseTransaction,
     ctx: &Ctx,
     input: &NewUser,
 ) -> DbResult<(app_user::Model, String)> {
@@ -75,7 +75,7 @@ pub async fn create_user(
 /// password policy and the forced change, explicitly. Only the operator (the
 /// command line) may; no web route calls this.
 pub async fn create_seeded_user(
-    c: &impl ConnectionTrait,
+    c: &DatabaseTransaction,
     ctx: &Ctx,
     input: &NewUser,
 ) -> DbResult<(app_user::Model, String)> {
@@ -86,7 +86,7 @@ pub async fn create_seeded_user(
 }
 
 async fn insert_user(
-    c: &impl ConnectionTrait,
+    c: &DatabaseTransaction,
     ctx: &Ctx,
     input: &NewUser,
     origin: Origin,
@@ -451,7 +451,7 @@ fn revoked_text(sessions: u64, tokens: u64, others: bool) -> String {
 /// whoever had the old password (or a token made with it) is out. `keep` is
 /// the session token of the request making the change, which stays.
 pub async fn change_password(
-    c: &impl ConnectionTrait,
+    c: &DatabaseTransaction,
     ctx: &Ctx,
     user_id: i64,
     old: &str,
@@ -493,7 +493,7 @@ pub async fn change_password(
 /// the next login); ends every session and revokes every API token of the
 /// account, and lifts its login delay.
 pub async fn reset_password(
-    c: &impl ConnectionTrait,
+    c: &DatabaseTransaction,
     ctx: &Ctx,
     username: &str,
 ) -> DbResult<String> {
@@ -523,7 +523,7 @@ pub async fn reset_password(
 
 /// Admin action: disable (lock) or re-enable an account. Disabling ends its sessions.
 pub async fn set_disabled(
-    c: &impl ConnectionTrait,
+    c: &DatabaseTransaction,
     ctx: &Ctx,
     username: &str,
     disabled: bool,
@@ -672,7 +672,7 @@ pub async fn find_by_id(c: &impl ConnectionTrait, id: i64) -> DbResult<Option<ap
 /// First start on an empty database: creates the system administrator with a
 /// generated password (printed once by the caller). Returns None when any
 /// account already exists.
-pub async fn bootstrap_admin(c: &impl ConnectionTrait) -> DbResult<Option<(String, String)>> {
+pub async fn bootstrap_admin(c: &DatabaseTransaction) -> DbResult<Option<(String, String)>> {
     if count_users(c).await? > 0 {
         return Ok(None);
     }

@@ -8,8 +8,8 @@ use domain::audit::{AuditAction, AuditEntity};
 use std::path::{Path, PathBuf};
 
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
+    IntoActiveModel, QueryFilter, QueryOrder, Set,
 };
 
 pub use media::store::Staged;
@@ -80,7 +80,7 @@ fn row_of(
 /// Stores a photo; the first photo of an activity becomes its cover. Its
 /// files are staged in `files`, to be committed after the transaction.
 pub async fn add(
-    c: &impl ConnectionTrait,
+    c: &DatabaseTransaction,
     ctx: &Ctx,
     files: &Staged,
     activity_id: i64,
@@ -168,7 +168,7 @@ fn stage(
 /// in a few statements: files first, then the rows, then one audit row each.
 /// Each activity's first photo is its cover. Returns how many were stored.
 pub(crate) async fn add_to_new(
-    c: &impl ConnectionTrait,
+    c: &DatabaseTransaction,
     ctx: &Ctx,
     files: &Staged,
     photos: Vec<(i64, NewPhoto<'_>)>,
@@ -277,7 +277,7 @@ pub async fn get(c: &impl ConnectionTrait, ctx: &Ctx, id: i64) -> DbResult<photo
 }
 
 /// Marks a photo as the activity's cover.
-pub async fn set_cover(c: &impl ConnectionTrait, ctx: &Ctx, id: i64) -> DbResult<()> {
+pub async fn set_cover(c: &DatabaseTransaction, ctx: &Ctx, id: i64) -> DbResult<()> {
     let p = photo::Entity::find_by_id(id)
         .one(c)
         .await?

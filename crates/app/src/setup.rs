@@ -94,7 +94,9 @@ mod tests {
 
         let db = open(&dir).await.unwrap();
         // Writes make SQLite open the -wal and -shm files.
-        db::account::bootstrap_admin(&db.conn).await.unwrap();
+        db.write(async |tx| db::account::bootstrap_admin(tx).await)
+            .await
+            .unwrap();
 
         assert_eq!(mode(&dir), 0o700);
         assert_eq!(mode(&dir.join("photos")), 0o700);

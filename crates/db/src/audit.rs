@@ -1,12 +1,14 @@
 //! Append-only audit trail (every change and workflow step) and its reader for
-//! auditors. Writers take the open transaction so the audit row commits or rolls
-//! back with the change it describes.
+//! auditors. Writers take the open transaction (`&DatabaseTransaction`, not a
+//! connection) so the audit row commits or rolls back with the change it
+//! describes: a writer called outside a transaction does not compile (see
+//! [`crate::Db::write`]).
 
 use chrono::{DateTime, Utc};
 use domain::access::{Module, Permission};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use serde::Serialize;
 
@@ -64,15 +66,16 @@ impl Change {
         self
     }
 
-    pub async fn write<C: ConnectionTrait>(self, c: &C, ctx: &Ctx) -> DbResult<()> {
+    /// Writes the row in `tx`, the transaction of the change it describes.
+    pub async fn write(self, tx: &DatabaseTransaction, ctx: &Ctx) -> DbResult<()> {
         // Every change is audited, so this is where the data version moves; a
         // sign-in (or a failed one) changes nothing anything caches, and
         // signing in all day must not keep retiring everyone's cached figures.
         let moves_data =
             !(ctx.defer_version || (self.entity == AuditEntity::User && self.action.is_sign_in()));
-        self.row(ctx).insert(c).await?;
+        self.row(ctx).insert(tx).await?;
         if moves_data {
-            crate::version::bump(c).await?;
+            crate::version::bump(tx).await?;
         }
         Ok(())
     }
@@ -97,22 +100,22 @@ impl Change {
 
 /// Writes many changes in a few multi-row statements (bulk imports): the same
 /// rows as writing each, without a round trip per change.
-pub async fn write_many<C: ConnectionTrait>(
-    c: &C,
-    ctx: &Ctx,
-    changes: Vec<Change>,
-) -> DbResult<()> {
+pub async fn write_many(tx: &DatabaseTransaction, ctx: &Ctx, changes: Vec<Change>) -> DbResult<()> {
     // Built first: an iterator whose closure borrows `ctx` must not live
     // across an await (the future would stop being provably Send).
     let rows: Vec<audit_log::ActiveModel> = changes.into_iter().map(|ch| ch.row(ctx)).collect();
-    crate::batch::insert_all(c, crate::batch::Rows::Wide, rows).await?;
+    crate::batch::insert_all(tx, crate::batch::Rows::Wide, rows).await?;
     if ctx.defer_version {
         return Ok(());
     }
-    crate::version::bump(c).await
+    crate::version::bump(tx).await
 }
 
 /// Records that the caller saw a sensitive value in plaintext.
+///
+/// On any connection, unlike the writers: it is written by readers (a reveal,
+/// an export) as one append-only row that changes no data and moves no
+/// version, so there is no change for it to commit or roll back with.
 pub async fn log_plaintext_view<C: ConnectionTrait>(
     c: &C,
     ctx: &Ctx,

@@ -9,8 +9,9 @@
 //! 5.1–5.4 s at the old sizes, 4.3–4.4 s at these.
 
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, FromQueryResult,
-    IntoActiveModel, Iterable, QueryTrait, Statement, sea_query::Query,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, DbBackend, DbErr,
+    EntityTrait, FromQueryResult, IntoActiveModel, Iterable, QueryTrait, Statement,
+    sea_query::Query,
 };
 
 /// What a batch holds, by its size per row.
@@ -48,7 +49,7 @@ pub fn size(c: &impl ConnectionTrait, what: Rows) -> usize {
 
 /// Inserts `rows` in statements of [`size`] rows each (nothing comes back).
 pub async fn insert_all<A>(
-    c: &impl ConnectionTrait,
+    c: &DatabaseTransaction,
     kind: Rows,
     rows: impl IntoIterator<Item = A>,
 ) -> Result<(), DbErr>
@@ -73,7 +74,7 @@ where
 /// Inserts `rows` as [`insert_all`] does and returns them as stored (with
 /// their ids), in no promised order.
 pub async fn insert_returning<A>(
-    c: &impl ConnectionTrait,
+    c: &DatabaseTransaction,
     kind: Rows,
     rows: impl IntoIterator<Item = A>,
 ) -> Result<Vec<<A::Entity as EntityTrait>::Model>, DbErr>

@@ -8,10 +8,13 @@ use std::{
 };
 
 use domain::crypto::Keyring;
-use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbBackend, DbErr};
+use sea_orm::{
+    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr,
+    TransactionTrait,
+};
 use sea_orm_migration::MigratorTrait;
 
-use crate::{cache::Caches, migration::Migrator};
+use crate::{DbResult, cache::Caches, migration::Migrator};
 
 /// The database handle every repository takes.
 #[derive(Clone)]
@@ -90,6 +93,94 @@ impl Db {
 
     pub async fn migrate(&self) -> Result<(), DbErr> {
         Migrator::up(&self.conn, None).await
+    }
+
+    /// Runs a change in one transaction on `conn`: begins, runs `f`, commits
+    /// when it returns `Ok` and rolls back when it returns `Err`, so the rows
+    /// and their audit row land together or not at all. After the commit the
+    /// process re-reads the data version ([`crate::version::changed`]).
+    ///
+    /// Writers take the transaction itself (`&DatabaseTransaction`), never a
+    /// connection, so a change can't be written outside one. Handed the
+    /// connection, a writer does not compile (a type mismatch, E0308):
+    ///
+    /// ```compile_fail,E0308
+    /// # async fn f(db: &db::Db, input: &db::org::OrgInput) -> db::DbResult<()> {
+    /// let ctx = db::Ctx::operator();
+    /// db::org::create(&db.conn, &ctx, input).await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// while the same call inside `write` does (the two examples differ only
+    /// in the writer's first argument, so the one above fails for that):
+    ///
+    /// ```no_run
+    /// # async fn f(db: &db::Db, input: &db::org::OrgInput) -> db::DbResult<()> {
+    /// let ctx = db::Ctx::operator();
+    /// db.write(async |tx| db::org::create(tx, &ctx, input).await).await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// Run on a fresh database: the org is there after the commit, and a
+    /// closure that fails after writing leaves nothing behind.
+    ///
+    /// ```
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// use db::{Ctx, DbError, org::OrgInput};
+    /// let t = db::testing::TestDb::new().await;
+    /// let db = &t.db;
+    /// let ctx = Ctx::operator();
+    /// let county = OrgInput {
+    ///     code: "420527000000".into(),
+    ///     name: "秭归县妇联".into(),
+    ///     kind: domain::kinds::OrgKind::County,
+    ///     parent_code: None,
+    ///     founded_on: None,
+    ///     new_field_type: None,
+    /// };
+    /// let org = db.write(async |tx| db::org::create(tx, &ctx, &county).await).await.unwrap();
+    /// let found = db::org::find_by_code(&db.conn, "420527000000").await.unwrap();
+    /// assert_eq!(found.map(|o| o.id), Some(org.id));
+    ///
+    /// let other = OrgInput { code: "420528000000".into(), ..county.clone() };
+    /// let refused = db
+    ///     .write(async |tx| {
+    ///         db::org::create(tx, &ctx, &other).await?;
+    ///         Err::<(), _>(DbError::Conflict("changed my mind".into()))
+    ///     })
+    ///     .await;
+    /// assert!(matches!(refused, Err(DbError::Conflict(_))));
+    /// assert!(db::org::find_by_code(&db.conn, "420528000000").await.unwrap().is_none());
+    /// # });
+    /// ```
+    pub async fn write<T>(
+        &self,
+        f: impl AsyncFnOnce(&DatabaseTransaction) -> DbResult<T>,
+    ) -> DbResult<T> {
+        let v = in_transaction(&self.conn, f).await?;
+        crate::version::changed();
+        Ok(v)
+    }
+}
+
+/// Runs `f` in a transaction begun on `c`: a new transaction on a
+/// connection, a savepoint inside an open transaction (see
+/// [`crate::import::in_savepoint`]). Commits on `Ok`; on `Err` rolls back
+/// and returns the error (or the rollback's, if that fails too).
+pub async fn in_transaction<T>(
+    c: &impl TransactionTrait<Transaction = DatabaseTransaction>,
+    f: impl AsyncFnOnce(&DatabaseTransaction) -> DbResult<T>,
+) -> DbResult<T> {
+    let tx = c.begin().await?;
+    match f(&tx).await {
+        Ok(v) => {
+            tx.commit().await?;
+            Ok(v)
+        }
+        Err(e) => {
+            tx.rollback().await?;
+            Err(e)
+        }
     }
 }
 

@@ -13,7 +13,8 @@ use domain::{
     life::{Authorship, DeleteRight},
 };
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
+    QueryOrder, Set,
 };
 
 use crate::{
@@ -41,7 +42,7 @@ pub struct Subject {
 /// same transaction. A row left from an earlier cancellation (the status was
 /// changed back some other way, e.g. an import) is replaced.
 pub async fn cancel(
-    c: &impl ConnectionTrait,
+    c: &DatabaseTransaction,
     ctx: &Ctx,
     s: &Subject,
     prior_status: &str,
@@ -80,7 +81,7 @@ pub async fn cancel(
 /// the record life, or by an import). The caller sets that status in the
 /// same transaction.
 pub async fn restore(
-    c: &impl ConnectionTrait,
+    c: &DatabaseTransaction,
     ctx: &Ctx,
     s: &Subject,
     fallback: &str,
@@ -119,7 +120,7 @@ pub async fn cancellation_of(
         .await?)
 }
 
-async fn forget(c: &impl ConnectionTrait, s: &Subject) -> DbResult<()> {
+async fn forget(c: &DatabaseTransaction, s: &Subject) -> DbResult<()> {
     cancellation::Entity::delete_many()
         .filter(cancellation::Column::Entity.eq(s.entity.code()))
         .filter(cancellation::Column::EntityId.eq(s.id))
@@ -173,7 +174,7 @@ pub fn may_delete(
 /// audit row's before_json. Its kept reason, if any, goes too. The caller
 /// deletes the record's rows in the same transaction.
 pub async fn deleted(
-    c: &impl ConnectionTrait,
+    c: &DatabaseTransaction,
     ctx: &Ctx,
     s: &Subject,
     summary: String,
@@ -192,7 +193,7 @@ pub async fn deleted(
 /// changes no data, so the data version stays. The org is the filtered
 /// subtree's, when the list was narrowed to one.
 pub async fn exported(
-    c: &impl ConnectionTrait,
+    c: &DatabaseTransaction,
     ctx: &Ctx,
     entity: AuditEntity,
     summary: String,

@@ -93,20 +93,17 @@ pub const MAOPING_VILLAGE_2: &str = "420527101202";
 pub const GUIZHOU_VILLAGE: &str = "420527102201";
 
 pub async fn add_org(db: &Db, code: &str, name: &str, kind: OrgKind, parent: Option<&str>) {
-    org::create(
-        &db.conn,
-        &operator(),
-        &OrgInput {
-            code: code.into(),
-            name: name.into(),
-            kind,
-            parent_code: parent.map(Into::into),
-            founded_on: None,
-            new_field_type: None,
-        },
-    )
-    .await
-    .unwrap_or_else(|e| panic!("fixture org {code}: {e}"));
+    let input = OrgInput {
+        code: code.into(),
+        name: name.into(),
+        kind,
+        parent_code: parent.map(Into::into),
+        founded_on: None,
+        new_field_type: None,
+    };
+    db.write(async |tx| org::create(tx, &operator(), &input).await)
+        .await
+        .unwrap_or_else(|e| panic!("fixture org {code}: {e}"));
 }
 
 /// County → 茅坪镇 (two villages), 归州镇 (one village).
@@ -144,20 +141,17 @@ pub async fn county(db: &Db) {
 /// A seeded account: no forced password change at its first login.
 pub async fn user(db: &Db, username: &str, role: Role, root: &str) -> (String, String) {
     let pw = "Jinguo#2020test".to_string();
-    account::create_seeded_user(
-        &db.conn,
-        &operator(),
-        &NewUser {
-            username: username.into(),
-            display_name: username.into(),
-            role,
-            password: Some(pw.clone()),
-            view_roots: vec![root.into()],
-            capture_roots: vec![root.into()],
-        },
-    )
-    .await
-    .unwrap_or_else(|e| panic!("fixture user {username}: {e}"));
+    let input = NewUser {
+        username: username.into(),
+        display_name: username.into(),
+        role,
+        password: Some(pw.clone()),
+        view_roots: vec![root.into()],
+        capture_roots: vec![root.into()],
+    };
+    db.write(async |tx| account::create_seeded_user(tx, &operator(), &input).await)
+        .await
+        .unwrap_or_else(|e| panic!("fixture user {username}: {e}"));
     (username.into(), pw)
 }
 
@@ -185,7 +179,7 @@ pub async fn person(db: &Db, name: &str, id: &str, org_code: &str) -> i64 {
         org_code: org_code.into(),
         tags: Vec::new(),
     };
-    people::find_or_create(&db.conn, db, &operator(), &input)
+    db.write(async |tx| people::find_or_create(tx, db, &operator(), &input).await)
         .await
         .expect("fixture person")
         .0
@@ -205,14 +199,16 @@ pub async fn backdate_sessions(
 
     use crate::entity::session;
     let t = crate::time::now();
-    session::Entity::update_many()
-        .col_expr(session::Column::CreatedAt, Expr::value(t - begun))
-        .col_expr(session::Column::LastSeenAt, Expr::value(t - seen))
-        .filter(session::Column::UserId.eq(user_id))
-        .exec(&db.conn)
-        .await
-        .expect("backdate sessions");
-    crate::version::bump(&db.conn)
-        .await
-        .expect("move the data version");
+    db.write(async |tx| {
+        session::Entity::update_many()
+            .col_expr(session::Column::CreatedAt, Expr::value(t - begun))
+            .col_expr(session::Column::LastSeenAt, Expr::value(t - seen))
+            .filter(session::Column::UserId.eq(user_id))
+            .exec(tx)
+            .await?;
+        // Moves the data version: cached sessions are read again.
+        crate::version::bump(tx).await
+    })
+    .await
+    .expect("backdate sessions");
 }

@@ -12,7 +12,7 @@ use std::{
 };
 
 use sea_orm::{
-    ConnectionTrait,
+    ConnectionTrait, DatabaseTransaction,
     sea_query::{Expr, ExprTrait, Query},
 };
 
@@ -21,8 +21,8 @@ use crate::DbResult;
 const TABLE: &str = "data_version";
 
 /// Moves the version on; commits or rolls back with the caller's change.
-pub(crate) async fn bump(c: &impl ConnectionTrait) -> DbResult<()> {
-    c.execute(
+pub(crate) async fn bump(tx: &DatabaseTransaction) -> DbResult<()> {
+    tx.execute(
         &Query::update()
             .table(TABLE)
             .value("n", Expr::col("n").add(1))

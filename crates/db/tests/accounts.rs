@@ -31,7 +31,7 @@ async fn failed_login_rows(db: &Db, username: &str) -> u64 {
 }
 
 async fn login(db: &Db, user: &str, pw: &str) -> Result<i64, LoginError> {
-    account::authenticate(&db.conn, user, pw, Some("10.0.0.8".into()))
+    account::authenticate(db, user, pw, Some("10.0.0.8".into()))
         .await
         .expect("no db error")
         .map(|(u, _)| u.id)
@@ -78,16 +78,9 @@ async fn five_wrong_passwords_delay_the_account_even_against_the_right_one_until
     assert_eq!(user_row(db, "mp").await.last_login_at, None);
     // Past the delay (30 s by default) the right password signs in: no hard lock.
     let later = chrono::Utc::now() + policy.base + chrono::Duration::seconds(1);
-    let ok = account::authenticate_with(
-        &db.conn,
-        &policy,
-        &name,
-        &pw,
-        Some("10.0.0.8".into()),
-        later,
-    )
-    .await
-    .unwrap();
+    let ok = account::authenticate_with(db, &policy, &name, &pw, Some("10.0.0.8".into()), later)
+        .await
+        .unwrap();
     assert!(ok.is_ok(), "{ok:?}");
 }
 
@@ -139,20 +132,24 @@ async fn a_new_user_must_change_her_password_and_the_policy_applies() {
     let t = TestDb::new().await;
     let db = &t.db;
     testing::county(db).await;
-    let (created, pw) = account::create_user(
-        &db.conn,
-        &testing::operator(),
-        &NewUser {
-            username: "Mp".into(),
-            display_name: "茅坪镇妇联主席".into(),
-            role: Role::TownshipChair,
-            password: None,
-            view_roots: vec![MAOPING.into()],
-            capture_roots: vec![MAOPING.into()],
-        },
-    )
-    .await
-    .expect("create user");
+    let (created, pw) = db
+        .write(async |tx| {
+            account::create_user(
+                tx,
+                &testing::operator(),
+                &NewUser {
+                    username: "Mp".into(),
+                    display_name: "茅坪镇妇联主席".into(),
+                    role: Role::TownshipChair,
+                    password: None,
+                    view_roots: vec![MAOPING.into()],
+                    capture_roots: vec![MAOPING.into()],
+                },
+            )
+            .await
+        })
+        .await
+        .expect("create user");
     let name = created.username.clone();
     assert_eq!(name, "mp");
     let ctx = testing::ctx_of(db, &name).await;
@@ -160,14 +157,19 @@ async fn a_new_user_must_change_her_password_and_the_policy_applies() {
     assert!(user_row(db, &name).await.must_change_password);
     assert_eq!(login(db, &name, &pw).await, Ok(id));
 
-    let weak = account::change_password(&db.conn, &ctx, id, &pw, "abc12345", None).await;
+    let weak = db
+        .write(async |tx| account::change_password(tx, &ctx, id, &pw, "abc12345", None).await)
+        .await;
     assert_eq!(common::invalid_fields(weak), ["new_password"]);
-    let wrong_old =
-        account::change_password(&db.conn, &ctx, id, "Not#TheOld1", "Str0ng#Pass2021", None).await;
+    let wrong_old = db
+        .write(async |tx| {
+            account::change_password(tx, &ctx, id, "Not#TheOld1", "Str0ng#Pass2021", None).await
+        })
+        .await;
     assert_eq!(common::invalid_fields(wrong_old), ["old_password"]);
     assert!(user_row(db, &name).await.must_change_password);
 
-    account::change_password(&db.conn, &ctx, id, &pw, "Str0ng#Pass2021", None)
+    db.write(async |tx| account::change_password(tx, &ctx, id, &pw, "Str0ng#Pass2021", None).await)
         .await
         .expect("strong password accepted");
 
@@ -192,14 +194,12 @@ async fn a_session_loads_its_user_until_it_is_deleted() {
     testing::user(db, "mp", Role::TownshipChair, MAOPING).await;
     let id = user_row(db, "mp").await.id;
 
-    let tok = session::create(
-        &db.conn,
-        id,
-        Some("10.0.0.8".into()),
-        Some("Mozilla/5.0".into()),
-    )
-    .await
-    .unwrap();
+    let tok = db
+        .write(async |tx| {
+            session::create(tx, id, Some("10.0.0.8".into()), Some("Mozilla/5.0".into())).await
+        })
+        .await
+        .unwrap();
     let loaded = session::load(db, &tok).await.unwrap();
     assert_eq!(loaded.map(|u| u.username).as_deref(), Some("mp"));
     assert_eq!(session::load(db, "not-a-session").await.unwrap(), None);
@@ -223,9 +223,12 @@ async fn a_disabled_users_sessions_end() {
     testing::county(db).await;
     testing::user(db, "mp", Role::TownshipChair, MAOPING).await;
     let id = user_row(db, "mp").await.id;
-    let tok = session::create(&db.conn, id, None, None).await.unwrap();
+    let tok = db
+        .write(async |tx| session::create(tx, id, None, None).await)
+        .await
+        .unwrap();
 
-    account::set_disabled(&db.conn, &testing::operator(), "mp", true)
+    db.write(async |tx| account::set_disabled(tx, &testing::operator(), "mp", true).await)
         .await
         .unwrap();
 
@@ -244,7 +247,8 @@ async fn an_api_token_authenticates_its_user_until_revoked_and_is_stored_hashed(
     testing::user(db, "mp", Role::TownshipChair, MAOPING).await;
     let ctx = testing::ctx_of(db, "mp").await;
 
-    let (row, plaintext) = token::create(&db.conn, &ctx, "市妇联数据对接")
+    let (row, plaintext) = db
+        .write(async |tx| token::create(tx, &ctx, "市妇联数据对接").await)
         .await
         .unwrap();
 
@@ -263,7 +267,9 @@ async fn an_api_token_authenticates_its_user_until_revoked_and_is_stored_hashed(
         None
     );
 
-    token::revoke(&db.conn, &ctx, row.id).await.unwrap();
+    db.write(async |tx| token::revoke(tx, &ctx, row.id).await)
+        .await
+        .unwrap();
 
     assert_eq!(token::authenticate(db, &plaintext).await.unwrap(), None);
     let revoked = api_token::Entity::find_by_id(row.id)
@@ -287,11 +293,18 @@ async fn another_township_chair_cannot_revoke_a_token() {
     testing::county(db).await;
     testing::user(db, "mp", Role::TownshipChair, MAOPING).await;
     testing::user(db, "gz", Role::TownshipChair, testing::GUIZHOU).await;
-    let (row, plaintext) = token::create(&db.conn, &testing::ctx_of(db, "mp").await, "对接")
+    let (mp, gz) = (
+        testing::ctx_of(db, "mp").await,
+        testing::ctx_of(db, "gz").await,
+    );
+    let (row, plaintext) = db
+        .write(async |tx| token::create(tx, &mp, "对接").await)
         .await
         .unwrap();
 
-    let r = token::revoke(&db.conn, &testing::ctx_of(db, "gz").await, row.id).await;
+    let r = db
+        .write(async |tx| token::revoke(tx, &gz, row.id).await)
+        .await;
 
     // Not even told the token exists.
     assert!(matches!(r, Err(db::DbError::NotFound)), "{r:?}");
@@ -357,7 +370,7 @@ async fn forgotten_throttle_rows_are_pruned_by_the_next_failure() {
     assert!(throttle_failures(db, "account:old1").await.is_some());
 
     let later = now + policy.forget_after + chrono::Duration::minutes(1);
-    account::authenticate_with(&db.conn, &policy, "new", "Wrong#Pass2020", None, later)
+    account::authenticate_with(db, &policy, "new", "Wrong#Pass2020", None, later)
         .await
         .unwrap()
         .unwrap_err();

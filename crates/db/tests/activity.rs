@@ -268,13 +268,16 @@ async fn a_past_year_keeps_a_moved_village_with_its_old_township() {
         )],
     )
     .await;
-    move_org(
-        &t.db.conn,
-        &operator(),
-        MAOPING_VILLAGE_2,
-        GUIZHOU,
-        date(2021, 1, 1),
-    )
+    t.db.write(async |tx| {
+        move_org(
+            tx,
+            &operator(),
+            MAOPING_VILLAGE_2,
+            GUIZHOU,
+            date(2021, 1, 1),
+        )
+        .await
+    })
     .await
     .expect("move");
     let mp2020 = stats(&t.db.conn, &operator(), MAOPING, year(2020))
@@ -363,18 +366,22 @@ async fn a_village_chair_cannot_change_another_villages_activity() {
         .unwrap();
     assert_eq!(a.len(), 2);
     assert_eq!((a[1].code.as_str(), a[1].name.as_str()), ("V2-1", "改名"));
-    let res = db::activity::attendance::add(
-        &t.db.conn,
-        &t.db,
-        &ctx,
-        a[0].id,
-        &db::activity::attendance::AttendeeInput {
-            name: "某人".into(),
-            id_number: None,
-            unit: None,
-        },
-    )
-    .await;
+    let res =
+        t.db.write(async |tx| {
+            db::activity::attendance::add(
+                tx,
+                &t.db,
+                &ctx,
+                a[0].id,
+                &db::activity::attendance::AttendeeInput {
+                    name: "某人".into(),
+                    id_number: None,
+                    unit: None,
+                },
+            )
+            .await
+        })
+        .await;
     assert!(matches!(res, Err(db::DbError::NotFound)), "{res:?}");
     let after = db::entity::activity::Entity::find()
         .order_by_asc(db::entity::activity::Column::Id)
@@ -724,9 +731,11 @@ async fn a_roster_changed_by_hand_and_by_a_second_import_is_counted_as_it_stands
             id_number: Some(domain::idcard::IdNumber::parse(id_number).unwrap()),
             unit: Some(unit.into()),
         };
-        db::activity::attendance::add(&t.db.conn, &t.db, &operator(), id, &input)
-            .await
-            .unwrap()
+        t.db.write(async |tx| {
+            db::activity::attendance::add(tx, &t.db, &operator(), id, &input).await
+        })
+        .await
+        .unwrap()
     };
     assert!(by_hand("丙", &c, "县教育局").await);
     assert_eq!(figures().await, (3, 2));

@@ -59,7 +59,7 @@ fn checked(d: &ActivityDraft) -> ActivityInput {
 }
 
 async fn record(t: &TestDb, ctx: &Ctx, code: &str, head_count: i64) -> i64 {
-    activity::upsert(&t.db.conn, ctx, &input(code, head_count))
+    t.db.write(async |tx| activity::upsert(tx, ctx, &input(code, head_count)).await)
         .await
         .expect("activity")
         .0
@@ -115,7 +115,9 @@ async fn a_cancelled_activity_leaves_the_county_statistics_and_restoring_brings_
     let second = record(&t, &op, "XJ-2", 25).await;
     assert_eq!(county_figures(&t).await, (2, 65));
 
-    let refused = life::cancel(&t.db.conn, &op, second, "  ").await;
+    let refused =
+        t.db.write(async |tx| life::cancel(tx, &op, second, "  ").await)
+            .await;
     assert!(
         matches!(&refused, Err(DbError::Invalid(inv)) if inv.errors[0].field == "reason"),
         "{refused:?}"
@@ -136,11 +138,15 @@ async fn a_cancelled_activity_leaves_the_county_statistics_and_restoring_brings_
         ("因暴雨改期", "done")
     );
     assert!(matches!(
-        life::cancel(&t.db.conn, &op, second, "再取消").await,
+        t.db.write(async |tx| life::cancel(tx, &op, second, "再取消").await)
+            .await,
         Err(DbError::Conflict(_))
     ));
 
-    let back = life::restore(&t.db.conn, &op, second).await.unwrap();
+    let back =
+        t.db.write(async |tx| life::restore(tx, &op, second).await)
+            .await
+            .unwrap();
     assert_eq!(back.status, "done");
     assert_eq!(county_figures(&t).await, (2, 65));
     assert_eq!(
@@ -169,15 +175,19 @@ async fn a_planned_activity_is_restored_as_planned() {
     let mut planned = input("JH-1", 10);
     planned.status = ActivityStatus::Planned;
     planned.start_date = date(2099, 1, 1);
-    let id = activity::upsert(&t.db.conn, &op, &planned)
-        .await
-        .unwrap()
-        .0
-        .id;
-    life::cancel(&t.db.conn, &op, id, "场地不可用")
+    let id =
+        t.db.write(async |tx| activity::upsert(tx, &op, &planned).await)
+            .await
+            .unwrap()
+            .0
+            .id;
+    t.db.write(async |tx| life::cancel(tx, &op, id, "场地不可用").await)
         .await
         .unwrap();
-    let back = life::restore(&t.db.conn, &op, id).await.unwrap();
+    let back =
+        t.db.write(async |tx| life::restore(tx, &op, id).await)
+            .await
+            .unwrap();
     assert_eq!(back.status, "planned");
 }
 
@@ -191,11 +201,12 @@ async fn a_delete_takes_its_rows_and_after_the_commit_its_photo_files() {
         kind: ActivityKind::Collection.code().into(),
         ..draft("XJ-3", 30)
     });
-    let id = activity::upsert(&t.db.conn, &op, &collection)
-        .await
-        .unwrap()
-        .0
-        .id;
+    let id =
+        t.db.write(async |tx| activity::upsert(tx, &op, &collection).await)
+            .await
+            .unwrap()
+            .0
+            .id;
     let keep = record(&t, &op, "XJ-4", 12).await;
     let p = add_photo(&t, id).await;
     let other = add_photo(&t, keep).await;
@@ -204,36 +215,42 @@ async fn a_delete_takes_its_rows_and_after_the_commit_its_photo_files() {
         id_number: Some(IdNumber::parse(&id_number(date(1980, 1, 1), 2)).unwrap()),
         unit: Some("县财政局".into()),
     };
-    activity::attendance::add(&t.db.conn, &t.db, &op, id, &attendee)
+    t.db.write(async |tx| activity::attendance::add(tx, &t.db, &op, id, &attendee).await)
         .await
         .unwrap();
-    activity::work::upsert(
-        &t.db.conn,
-        &op,
-        id,
-        &WorkInput {
-            title: "家风故事".into(),
-            author: "乙".into(),
-            category: None,
-            org_code: None,
-        },
-    )
+    t.db.write(async |tx| {
+        activity::work::upsert(
+            tx,
+            &op,
+            id,
+            &WorkInput {
+                title: "家风故事".into(),
+                author: "乙".into(),
+                category: None,
+                org_code: None,
+            },
+        )
+        .await
+    })
     .await
     .unwrap();
-    db::publicity::upsert(
-        &t.db.conn,
-        &op,
-        &domain::publicity::ItemDraft {
-            title: "银杏沱村开展巾帼宣讲".into(),
-            channel: "秭归妇联公众号".into(),
-            published_on: "2020-06-02".into(),
-            org_code: MAOPING_VILLAGE.into(),
-            activity_code: "XJ-3".into(),
-            ..Default::default()
-        }
-        .validate()
-        .expect("a valid fixture item"),
-    )
+    t.db.write(async |tx| {
+        db::publicity::upsert(
+            tx,
+            &op,
+            &domain::publicity::ItemDraft {
+                title: "银杏沱村开展巾帼宣讲".into(),
+                channel: "秭归妇联公众号".into(),
+                published_on: "2020-06-02".into(),
+                org_code: MAOPING_VILLAGE.into(),
+                activity_code: "XJ-3".into(),
+                ..Default::default()
+            }
+            .validate()
+            .expect("a valid fixture item"),
+        )
+        .await
+    })
     .await
     .unwrap();
     for f in files_of(&t, &p) {
@@ -346,10 +363,11 @@ async fn the_author_deletes_within_24_hours_another_chair_never_and_an_admin_alw
 
     let a = record(&t, &author, "ZZ-1", 5).await;
     assert!(matches!(
-        life::delete(c, &other, &files, a).await,
+        t.db.write(async |tx| life::delete(tx, &other, &files, a).await)
+            .await,
         Err(DbError::Forbidden(_))
     ));
-    life::delete(c, &author, &files, a)
+    t.db.write(async |tx| life::delete(tx, &author, &files, a).await)
         .await
         .expect("author, at once");
 
@@ -366,10 +384,16 @@ async fn the_author_deletes_within_24_hours_another_chair_never_and_an_admin_alw
     let mut am = create.into_active_model();
     am.at = Set(at);
     am.update(c).await.unwrap();
-    match life::delete(c, &author, &files, b).await {
+    match t
+        .db
+        .write(async |tx| life::delete(tx, &author, &files, b).await)
+        .await
+    {
         Err(DbError::Forbidden(m)) => assert!(m.contains("24小时"), "{m}"),
         other => panic!("the author deleted a day-old activity: {other:?}"),
     }
-    life::delete(c, &admin, &files, b).await.expect("admin");
+    t.db.write(async |tx| life::delete(tx, &admin, &files, b).await)
+        .await
+        .expect("admin");
     assert_eq!(activity_entity::Entity::find().count(c).await.unwrap(), 0);
 }

@@ -184,7 +184,7 @@ async fn signing_in_leaves_the_data_version_and_a_change_moves_it() {
     testing::county(&t.db).await;
     let (user, pw) = testing::user(&t.db, "mp", Role::TownshipChair, MAOPING).await;
     let before = version::current(&t.db.read).await.unwrap();
-    let signed_in = db::account::authenticate(&t.db.conn, &user, &pw, Some("10.0.0.8".into()))
+    let signed_in = db::account::authenticate(&t.db, &user, &pw, Some("10.0.0.8".into()))
         .await
         .unwrap();
     assert!(signed_in.is_ok(), "the fixture user signs in");
@@ -236,7 +236,10 @@ async fn a_cached_session_ends_at_once_when_signed_out_or_its_user_is_disabled()
         .0
         .id;
 
-    let tok = session::create(&t.db.conn, id, None, None).await.unwrap();
+    let tok =
+        t.db.write(async |tx| session::create(tx, id, None, None).await)
+            .await
+            .unwrap();
     for _ in 0..2 {
         let s = session::load_cached(&t.db, &tok)
             .await
@@ -248,9 +251,12 @@ async fn a_cached_session_ends_at_once_when_signed_out_or_its_user_is_disabled()
     session::delete(&t.db, &tok).await.unwrap();
     assert!(session::load_cached(&t.db, &tok).await.unwrap().is_none());
 
-    let tok = session::create(&t.db.conn, id, None, None).await.unwrap();
+    let tok =
+        t.db.write(async |tx| session::create(tx, id, None, None).await)
+            .await
+            .unwrap();
     assert!(session::load_cached(&t.db, &tok).await.unwrap().is_some());
-    account::set_disabled(&t.db.conn, &operator(), "mp", true)
+    t.db.write(async |tx| account::set_disabled(tx, &operator(), "mp", true).await)
         .await
         .unwrap();
     assert!(
@@ -349,16 +355,19 @@ async fn a_cached_people_page_is_masked_for_each_caller_and_shows_an_edit_made_a
     assert_eq!(name_for(&admin, child).await, "王*");
     assert_eq!(name_for(&staff, adult).await, "王平");
 
-    db::people::update(
-        &db.conn,
-        db,
-        &admin,
-        adult,
-        db::people::PersonUpdate {
-            name: Some("王萍".into()),
-            ..Default::default()
-        },
-    )
+    db.write(async |tx| {
+        db::people::update(
+            tx,
+            db,
+            &admin,
+            adult,
+            db::people::PersonUpdate {
+                name: Some("王萍".into()),
+                ..Default::default()
+            },
+        )
+        .await
+    })
     .await
     .unwrap();
     assert_eq!(name_for(&admin, adult).await, "王萍");

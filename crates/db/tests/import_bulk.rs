@@ -614,26 +614,26 @@ async fn activities_in_bulk_take_the_nearest_programme_of_their_name_and_create_
     let op = testing::operator();
     use db::activity::programme;
     use domain::activity::ActivityKind;
-    let county = programme::create(
-        &t.db.conn,
-        &op,
-        testing::COUNTY,
-        "母亲讲堂",
-        None,
-        &[ActivityKind::Lecture],
-    )
-    .await
-    .unwrap();
-    let township = programme::create(
-        &t.db.conn,
-        &op,
-        MAOPING,
-        "母亲讲堂",
-        None,
-        &[ActivityKind::Lecture],
-    )
-    .await
-    .unwrap();
+    let county =
+        t.db.write(async |tx| {
+            programme::create(
+                tx,
+                &op,
+                testing::COUNTY,
+                "母亲讲堂",
+                None,
+                &[ActivityKind::Lecture],
+            )
+            .await
+        })
+        .await
+        .unwrap();
+    let township =
+        t.db.write(async |tx| {
+            programme::create(tx, &op, MAOPING, "母亲讲堂", None, &[ActivityKind::Lecture]).await
+        })
+        .await
+        .unwrap();
     let rows = [
         programme_row("P-01", "母亲讲堂", MAOPING_VILLAGE),
         programme_row("P-02", "母亲讲堂", GUIZHOU),

@@ -30,13 +30,17 @@ async fn a_village_is_created_under_its_township_with_path_depth_and_audit() {
     let db = &t.db;
     testing::county(db).await;
 
-    let created = org::create(
-        &db.conn,
-        &testing::operator(),
-        &input("420527101203", "兰陵溪村妇联", OrgKind::Village, MAOPING),
-    )
-    .await
-    .expect("create village");
+    let created = db
+        .write(async |tx| {
+            org::create(
+                tx,
+                &testing::operator(),
+                &input("420527101203", "兰陵溪村妇联", OrgKind::Village, MAOPING),
+            )
+            .await
+        })
+        .await
+        .expect("create village");
 
     let stored = org_row(db, "420527101203").await;
     let township = org_row(db, MAOPING).await;
@@ -65,12 +69,16 @@ async fn a_village_code_outside_its_townships_prefix_is_rejected_on_code() {
     testing::county(db).await;
 
     // 420527102… belongs to 归州镇, not 茅坪镇 (420527101…).
-    let r = org::create(
-        &db.conn,
-        &testing::operator(),
-        &input("420527102203", "错挂村妇联", OrgKind::Village, MAOPING),
-    )
-    .await;
+    let r = db
+        .write(async |tx| {
+            org::create(
+                tx,
+                &testing::operator(),
+                &input("420527102203", "错挂村妇联", OrgKind::Village, MAOPING),
+            )
+            .await
+        })
+        .await;
 
     assert_eq!(invalid_fields(r), ["code"]);
     assert!(!org_exists(db, "420527102203").await);
@@ -87,12 +95,16 @@ async fn a_duplicate_org_code_is_rejected_and_the_original_is_kept() {
     let db = &t.db;
     testing::county(db).await;
 
-    let r = org::create(
-        &db.conn,
-        &testing::operator(),
-        &input(MAOPING_VILLAGE, "另一个村妇联", OrgKind::Village, MAOPING),
-    )
-    .await;
+    let r = db
+        .write(async |tx| {
+            org::create(
+                tx,
+                &testing::operator(),
+                &input(MAOPING_VILLAGE, "另一个村妇联", OrgKind::Village, MAOPING),
+            )
+            .await
+        })
+        .await;
 
     assert_eq!(invalid_fields(r), ["code"]);
     let kept = org_row(db, MAOPING_VILLAGE).await;
@@ -116,7 +128,7 @@ async fn an_update_changes_the_name_and_audits_before_and_after() {
         MAOPING,
     );
     changed.founded_on = Some(date(2020, 7, 8));
-    org::update(&db.conn, &testing::operator(), &changed)
+    db.write(async |tx| org::update(tx, &testing::operator(), &changed).await)
         .await
         .expect("update");
 
@@ -153,7 +165,7 @@ async fn moving_a_village_keeps_the_old_tree_before_the_effective_date() {
         MAOPING_VILLAGE_2,
     );
     unit.new_field_type = Some(NewFieldType::Cooperative);
-    org::create(&db.conn, &op, &unit)
+    db.write(async |tx| org::create(tx, &op, &unit).await)
         .await
         .expect("create child of the village");
     let maoping = org_row(db, MAOPING).await;
@@ -162,9 +174,11 @@ async fn moving_a_village_keeps_the_old_tree_before_the_effective_date() {
     let child = org_row(db, "YJW-HZS-01").await;
     let old_child_path = child.path.clone();
 
-    tree::move_org(&db.conn, &op, MAOPING_VILLAGE_2, GUIZHOU, date(2021, 1, 1))
-        .await
-        .expect("move");
+    db.write(async |tx| {
+        tree::move_org(tx, &op, MAOPING_VILLAGE_2, GUIZHOU, date(2021, 1, 1)).await
+    })
+    .await
+    .expect("move");
 
     let before = tree::subtree_ids_as_of(&db.conn, maoping.id, date(2020, 12, 31))
         .await
@@ -252,10 +266,13 @@ async fn an_org_cannot_be_moved_under_itself_or_its_descendant() {
     testing::county(db).await;
     let before = org_row(db, MAOPING).await;
 
-    let under_child =
-        tree::move_org(&db.conn, &op, MAOPING, MAOPING_VILLAGE, date(2021, 1, 1)).await;
+    let under_child = db
+        .write(async |tx| tree::move_org(tx, &op, MAOPING, MAOPING_VILLAGE, date(2021, 1, 1)).await)
+        .await;
     assert_eq!(invalid_fields(under_child), ["parent_code"]);
-    let under_self = tree::move_org(&db.conn, &op, MAOPING, MAOPING, date(2021, 1, 1)).await;
+    let under_self = db
+        .write(async |tx| tree::move_org(tx, &op, MAOPING, MAOPING, date(2021, 1, 1)).await)
+        .await;
     assert_eq!(invalid_fields(under_self), ["parent_code"]);
 
     let after = org_row(db, MAOPING).await;
@@ -279,18 +296,20 @@ async fn closing_an_org_with_open_children_is_refused_until_they_are_closed() {
     let op = testing::operator();
     testing::county(db).await;
 
-    let refused = org::close(&db.conn, &op, MAOPING, date(2021, 1, 1)).await;
+    let refused = db
+        .write(async |tx| org::close(tx, &op, MAOPING, date(2021, 1, 1)).await)
+        .await;
     assert!(matches!(refused, Err(DbError::Conflict(_))), "{refused:?}");
     assert_eq!(org_row(db, MAOPING).await.closed_on, None);
     assert!(audit_rows(db, "close", "org", MAOPING).await.is_empty());
 
-    org::close(&db.conn, &op, MAOPING_VILLAGE, date(2020, 12, 31))
+    db.write(async |tx| org::close(tx, &op, MAOPING_VILLAGE, date(2020, 12, 31)).await)
         .await
         .expect("close village 1");
-    org::close(&db.conn, &op, MAOPING_VILLAGE_2, date(2020, 12, 31))
+    db.write(async |tx| org::close(tx, &op, MAOPING_VILLAGE_2, date(2020, 12, 31)).await)
         .await
         .expect("close village 2");
-    org::close(&db.conn, &op, MAOPING, date(2021, 1, 1))
+    db.write(async |tx| org::close(tx, &op, MAOPING, date(2021, 1, 1)).await)
         .await
         .expect("close township");
 
@@ -305,7 +324,9 @@ async fn closing_an_org_with_open_children_is_refused_until_they_are_closed() {
         1
     );
     // The root is never closed.
-    let root = org::close(&db.conn, &op, COUNTY, date(2021, 1, 1)).await;
+    let root = db
+        .write(async |tx| org::close(tx, &op, COUNTY, date(2021, 1, 1)).await)
+        .await;
     assert!(matches!(root, Err(DbError::Conflict(_))), "{root:?}");
 }
 
@@ -315,14 +336,16 @@ async fn a_closed_org_cannot_receive_a_moved_org() {
     let db = &t.db;
     let op = testing::operator();
     testing::county(db).await;
-    org::close(&db.conn, &op, "420527102201", date(2020, 12, 31))
+    db.write(async |tx| org::close(tx, &op, "420527102201", date(2020, 12, 31)).await)
         .await
         .expect("close 万古寺");
-    org::close(&db.conn, &op, GUIZHOU, date(2020, 12, 31))
+    db.write(async |tx| org::close(tx, &op, GUIZHOU, date(2020, 12, 31)).await)
         .await
         .expect("close 归州镇");
 
-    let r = tree::move_org(&db.conn, &op, MAOPING_VILLAGE, GUIZHOU, date(2021, 1, 1)).await;
+    let r = db
+        .write(async |tx| tree::move_org(tx, &op, MAOPING_VILLAGE, GUIZHOU, date(2021, 1, 1)).await)
+        .await;
 
     assert_eq!(invalid_fields(r), ["parent_code"]);
     assert_eq!(

@@ -48,22 +48,30 @@ async fn the_same_id_number_twice_finds_the_same_person() {
     let op = testing::operator();
     testing::county(db).await;
 
-    let (first, created_first) = people::find_or_create(
-        &db.conn,
-        db,
-        &op,
-        &input("王平", WANG_PING_ID, None, MAOPING_VILLAGE),
-    )
-    .await
-    .unwrap();
-    let (second, created_second) = people::find_or_create(
-        &db.conn,
-        db,
-        &op,
-        &input("王萍", "42052719850315002x", None, MAOPING_VILLAGE),
-    )
-    .await
-    .unwrap();
+    let (first, created_first) = db
+        .write(async |tx| {
+            people::find_or_create(
+                tx,
+                db,
+                &op,
+                &input("王平", WANG_PING_ID, None, MAOPING_VILLAGE),
+            )
+            .await
+        })
+        .await
+        .unwrap();
+    let (second, created_second) = db
+        .write(async |tx| {
+            people::find_or_create(
+                tx,
+                db,
+                &op,
+                &input("王萍", "42052719850315002x", None, MAOPING_VILLAGE),
+            )
+            .await
+        })
+        .await
+        .unwrap();
 
     assert!(created_first);
     assert!(!created_second);
@@ -98,14 +106,18 @@ async fn a_legacy_15_digit_id_finds_the_person_registered_with_18_digits() {
     let id = testing::person(db, "王平", WANG_PING_ID, MAOPING_VILLAGE).await;
 
     // 420527 850315 002 → 420527 19850315 002 X
-    let (found, created) = people::find_or_create(
-        &db.conn,
-        db,
-        &op,
-        &input("王平", "420527850315002", None, MAOPING_VILLAGE),
-    )
-    .await
-    .unwrap();
+    let (found, created) = db
+        .write(async |tx| {
+            people::find_or_create(
+                tx,
+                db,
+                &op,
+                &input("王平", "420527850315002", None, MAOPING_VILLAGE),
+            )
+            .await
+        })
+        .await
+        .unwrap();
 
     assert!(!created);
     assert_eq!(found.id, id);
@@ -124,14 +136,18 @@ async fn the_id_number_is_stored_encrypted_and_masked() {
     let db = &t.db;
     testing::county(db).await;
     let phone = "13812345678";
-    let (p, _) = people::find_or_create(
-        &db.conn,
-        db,
-        &testing::operator(),
-        &input("王平", WANG_PING_ID, Some(phone), MAOPING_VILLAGE),
-    )
-    .await
-    .unwrap();
+    let (p, _) = db
+        .write(async |tx| {
+            people::find_or_create(
+                tx,
+                db,
+                &testing::operator(),
+                &input("王平", WANG_PING_ID, Some(phone), MAOPING_VILLAGE),
+            )
+            .await
+        })
+        .await
+        .unwrap();
 
     let stored = person::Entity::find_by_id(p.id)
         .one(&db.conn)
@@ -169,14 +185,18 @@ async fn people_are_found_by_a_two_character_name_exact_id_number_or_phone() {
     let db = &t.db;
     let op = testing::operator();
     testing::county(db).await;
-    let (wang, _) = people::find_or_create(
-        &db.conn,
-        db,
-        &op,
-        &input("王平", WANG_PING_ID, Some("13812345678"), MAOPING_VILLAGE),
-    )
-    .await
-    .unwrap();
+    let (wang, _) = db
+        .write(async |tx| {
+            people::find_or_create(
+                tx,
+                db,
+                &op,
+                &input("王平", WANG_PING_ID, Some("13812345678"), MAOPING_VILLAGE),
+            )
+            .await
+        })
+        .await
+        .unwrap();
     testing::person(
         db,
         "王芳",
@@ -394,13 +414,17 @@ async fn a_person_registered_elsewhere_is_a_conflict_for_a_user_who_cannot_edit_
     testing::user(db, "mp", Role::TownshipChair, MAOPING).await;
     let chair = testing::ctx_of(db, "mp").await;
 
-    let r = people::find_or_create(
-        &db.conn,
-        db,
-        &chair,
-        &input("王萍", WANG_PING_ID, None, MAOPING_VILLAGE),
-    )
-    .await;
+    let r = db
+        .write(async |tx| {
+            people::find_or_create(
+                tx,
+                db,
+                &chair,
+                &input("王萍", WANG_PING_ID, None, MAOPING_VILLAGE),
+            )
+            .await
+        })
+        .await;
 
     assert!(matches!(r, Err(DbError::Conflict(_))), "{r:?}");
     let stored = person::Entity::find_by_id(id)
@@ -421,12 +445,15 @@ async fn wildcards_in_a_search_are_taken_literally() {
     let t = TestDb::new().await;
     let db = &t.db;
     testing::county(db).await;
-    people::find_or_create(
-        &db.conn,
-        db,
-        &testing::operator(),
-        &input("王平", WANG_PING_ID, None, MAOPING_VILLAGE),
-    )
+    db.write(async |tx| {
+        people::find_or_create(
+            tx,
+            db,
+            &testing::operator(),
+            &input("王平", WANG_PING_ID, None, MAOPING_VILLAGE),
+        )
+        .await
+    })
     .await
     .unwrap();
     for q in ["%", "_", "王_", "\\"] {
@@ -458,36 +485,48 @@ async fn registering_an_existing_person_elsewhere_neither_moves_nor_renames_her(
     let db = &t.db;
     testing::county(db).await;
     let op = testing::operator();
-    let (first, _) = people::find_or_create(
-        &db.conn,
-        db,
-        &op,
-        &input("王平", WANG_PING_ID, None, MAOPING_VILLAGE),
-    )
-    .await
-    .unwrap();
-    let (again, created) = people::find_or_create(
-        &db.conn,
-        db,
-        &op,
-        &input("王萍", WANG_PING_ID, None, MAOPING_VILLAGE_2),
-    )
-    .await
-    .unwrap();
+    let (first, _) = db
+        .write(async |tx| {
+            people::find_or_create(
+                tx,
+                db,
+                &op,
+                &input("王平", WANG_PING_ID, None, MAOPING_VILLAGE),
+            )
+            .await
+        })
+        .await
+        .unwrap();
+    let (again, created) = db
+        .write(async |tx| {
+            people::find_or_create(
+                tx,
+                db,
+                &op,
+                &input("王萍", WANG_PING_ID, None, MAOPING_VILLAGE_2),
+            )
+            .await
+        })
+        .await
+        .unwrap();
     assert!(!created);
     assert_eq!(
         (again.id, again.name.as_str(), again.org_id),
         (first.id, "王平", first.org_id)
     );
     // The ledger's upsert is the one that updates.
-    let (updated, _) = people::upsert(
-        &db.conn,
-        db,
-        &op,
-        &input("王萍", WANG_PING_ID, None, MAOPING_VILLAGE_2),
-    )
-    .await
-    .unwrap();
+    let (updated, _) = db
+        .write(async |tx| {
+            people::upsert(
+                tx,
+                db,
+                &op,
+                &input("王萍", WANG_PING_ID, None, MAOPING_VILLAGE_2),
+            )
+            .await
+        })
+        .await
+        .unwrap();
     assert_eq!(updated.name, "王萍");
     assert_ne!(updated.org_id, first.org_id);
 }

@@ -167,13 +167,16 @@ async fn records_follow_the_tree_as_it_stood_at_the_period_end_after_a_merge() {
     )
     .await;
     // The village joins 归州镇 from 2021 (a township merge moves its villages).
-    move_org(
-        &t.db.conn,
-        &operator(),
-        MAOPING_VILLAGE_2,
-        GUIZHOU,
-        date(2021, 1, 1),
-    )
+    t.db.write(async |tx| {
+        move_org(
+            tx,
+            &operator(),
+            MAOPING_VILLAGE_2,
+            GUIZHOU,
+            date(2021, 1, 1),
+        )
+        .await
+    })
     .await
     .expect("move");
     let get = |org: &'static str, y: i32| {
@@ -207,22 +210,26 @@ async fn photos_come_with_their_activity_and_load_only_within_scope() {
         .await
         .unwrap()
         .unwrap();
-    let ph = db::activity::photo::add(
-        &t.db.conn,
-        &operator(),
-        &files,
-        act.id,
-        db::activity::photo::NewPhoto {
-            full_jpeg: b"full-bytes",
-            thumb_jpeg: b"thumb",
-            width: 4,
-            height: 3,
-            original_name: None,
-            caption: Some("图丨姐妹们学习电商直播".into()),
-        },
-    )
-    .await
-    .expect("photo");
+    let ph =
+        t.db.write(async |tx| {
+            db::activity::photo::add(
+                tx,
+                &operator(),
+                &files,
+                act.id,
+                db::activity::photo::NewPhoto {
+                    full_jpeg: b"full-bytes",
+                    thumb_jpeg: b"thumb",
+                    width: 4,
+                    height: 3,
+                    original_name: None,
+                    caption: Some("图丨姐妹们学习电商直播".into()),
+                },
+            )
+            .await
+        })
+        .await
+        .expect("photo");
     db::activity::photo::place(&files);
     let recs = review::records(&t.db.conn, &operator(), COUNTY, Period::year(2020))
         .await
@@ -270,10 +277,10 @@ async fn an_outline_and_a_draft_are_saved_scoped_audited_and_reused() {
     assert_eq!(store::load_outline(c, &mp, MAOPING).await.unwrap(), None);
     let mut outline = Outline::default();
     outline.parts.truncate(2);
-    store::save_outline(c, &mp, MAOPING, &outline.to_json())
+    t.db.write(async |tx| store::save_outline(tx, &mp, MAOPING, &outline.to_json()).await)
         .await
         .expect("save");
-    store::save_outline(c, &mp, MAOPING, &outline.to_json())
+    t.db.write(async |tx| store::save_outline(tx, &mp, MAOPING, &outline.to_json()).await)
         .await
         .expect("save again");
     let back = store::load_outline(c, &mp, MAOPING)
@@ -288,7 +295,7 @@ async fn an_outline_and_a_draft_are_saved_scoped_audited_and_reused() {
         ..Edits::default()
     };
     let json = serde_json::to_string(&edits).unwrap();
-    store::save_draft(c, &mp, MAOPING, "2020", &json)
+    t.db.write(async |tx| store::save_draft(tx, &mp, MAOPING, "2020", &json).await)
         .await
         .expect("draft");
     assert_eq!(
@@ -307,20 +314,24 @@ async fn an_outline_and_a_draft_are_saved_scoped_audited_and_reused() {
     // Another township's outline is out of sight; a village chair may read
     // reviews but not save them; bad JSON and periods are field errors.
     assert!(matches!(
-        store::save_outline(c, &mp, GUIZHOU, "{}").await,
+        t.db.write(async |tx| store::save_outline(tx, &mp, GUIZHOU, "{}").await)
+            .await,
         Err(db::DbError::NotFound)
     ));
     assert!(matches!(
-        store::save_outline(c, &vc, MAOPING_VILLAGE_2, "{}").await,
+        t.db.write(async |tx| store::save_outline(tx, &vc, MAOPING_VILLAGE_2, "{}").await)
+            .await,
         Err(db::DbError::Forbidden(_))
     ));
     assert!(store::load_outline(c, &vc, MAOPING_VILLAGE_2).await.is_ok());
     assert!(matches!(
-        store::save_outline(c, &mp, MAOPING, "{oops").await,
+        t.db.write(async |tx| store::save_outline(tx, &mp, MAOPING, "{oops").await)
+            .await,
         Err(db::DbError::Invalid(_))
     ));
     assert!(matches!(
-        store::save_draft(c, &mp, MAOPING, "明年", "{}").await,
+        t.db.write(async |tx| store::save_draft(tx, &mp, MAOPING, "明年", "{}").await)
+            .await,
         Err(db::DbError::Invalid(_))
     ));
     assert_eq!(audits(&t, "save_review_outline").await, 2);
@@ -343,7 +354,7 @@ async fn an_org_without_an_outline_uses_its_nearest_ancestors_then_the_default()
 
     let mut county = Outline::default();
     county.parts.truncate(1);
-    store::save_outline(c, &staff, COUNTY, &county.to_json())
+    t.db.write(async |tx| store::save_outline(tx, &staff, COUNTY, &county.to_json()).await)
         .await
         .expect("county saves");
     let used = store::outline_in_use(c, &mp, MAOPING)
@@ -360,7 +371,7 @@ async fn an_org_without_an_outline_uses_its_nearest_ancestors_then_the_default()
     // other township still uses the county's.
     let mut township = Outline::default();
     township.parts.truncate(2);
-    store::save_outline(c, &mp, MAOPING, &township.to_json())
+    t.db.write(async |tx| store::save_outline(tx, &mp, MAOPING, &township.to_json()).await)
         .await
         .expect("township saves");
     let own = store::outline_in_use(c, &mp, MAOPING)
@@ -413,13 +424,16 @@ async fn activities_by_child_org_follow_the_tree_at_the_period_end() {
         ],
     )
     .await;
-    move_org(
-        &t.db.conn,
-        &operator(),
-        MAOPING_VILLAGE_2,
-        GUIZHOU,
-        date(2021, 1, 1),
-    )
+    t.db.write(async |tx| {
+        move_org(
+            tx,
+            &operator(),
+            MAOPING_VILLAGE_2,
+            GUIZHOU,
+            date(2021, 1, 1),
+        )
+        .await
+    })
     .await
     .expect("move");
     let by_org = |y: i32| {

@@ -199,12 +199,15 @@ async fn a_township_chair_creates_orgs_only_under_her_township() {
     let db = &f.t.db;
     let audit_before = count_audit(db).await;
 
-    let r = org::create(&db.conn, &f.chair, &village("420527102202", GUIZHOU)).await;
+    let r = db
+        .write(async |tx| org::create(tx, &f.chair, &village("420527102202", GUIZHOU)).await)
+        .await;
     assert_eq!(common::invalid_fields(r), ["parent_code"]);
     assert!(!org_exists(db, "420527102202").await);
     assert_eq!(count_audit(db).await, audit_before);
 
-    let created = org::create(&db.conn, &f.chair, &village("420527101203", MAOPING))
+    let created = db
+        .write(async |tx| org::create(tx, &f.chair, &village("420527101203", MAOPING)).await)
         .await
         .expect("own township");
     assert_eq!(common::org_row(db, "420527101203").await.id, created.id);
@@ -220,31 +223,35 @@ async fn a_township_chair_cannot_move_or_close_another_townships_orgs() {
     let f = fixture().await;
     let db = &f.t.db;
 
-    let moved = org::tree::move_org(
-        &db.conn,
-        &f.chair,
-        GUIZHOU_VILLAGE,
-        MAOPING,
-        common::date(2021, 1, 1),
-    )
-    .await;
+    let moved = db
+        .write(async |tx| {
+            org::tree::move_org(
+                tx,
+                &f.chair,
+                GUIZHOU_VILLAGE,
+                MAOPING,
+                common::date(2021, 1, 1),
+            )
+            .await
+        })
+        .await;
     assert!(matches!(moved, Err(DbError::NotFound)), "{moved:?}");
-    let pulled = org::tree::move_org(
-        &db.conn,
-        &f.chair,
-        MAOPING_VILLAGE,
-        GUIZHOU,
-        common::date(2021, 1, 1),
-    )
-    .await;
+    let pulled = db
+        .write(async |tx| {
+            org::tree::move_org(
+                tx,
+                &f.chair,
+                MAOPING_VILLAGE,
+                GUIZHOU,
+                common::date(2021, 1, 1),
+            )
+            .await
+        })
+        .await;
     assert_eq!(common::invalid_fields(pulled), ["parent_code"]);
-    let closed = org::close(
-        &db.conn,
-        &f.chair,
-        GUIZHOU_VILLAGE,
-        common::date(2021, 1, 1),
-    )
-    .await;
+    let closed = db
+        .write(async |tx| org::close(tx, &f.chair, GUIZHOU_VILLAGE, common::date(2021, 1, 1)).await)
+        .await;
     assert!(matches!(closed, Err(DbError::NotFound)), "{closed:?}");
 
     assert_eq!(common::org_row(db, GUIZHOU_VILLAGE).await.closed_on, None);

@@ -211,5 +211,15 @@ mod tests {
         // A real conflict stays a 409.
         let c = ApiError::from(DbError::Conflict("本组织已有该活动编号的活动".into()));
         assert_eq!(c.status, StatusCode::CONFLICT);
+        // A database fault a writer meets is a 500 too, even on the path that
+        // turns a unique-key violation into a conflict.
+        let fault = || db::sea_orm::DbErr::Custom("connection reset".into());
+        for e in [DbError::from(fault()), DbError::from_write(fault(), "重复")] {
+            let api = ApiError::from(e);
+            assert_eq!(api.status, StatusCode::INTERNAL_SERVER_ERROR);
+            assert!(!api.message.contains("connection"), "{}", api.message);
+        }
+        let page = PageError::from(DbError::from_write(fault(), "重复"));
+        assert_eq!(page.status, StatusCode::INTERNAL_SERVER_ERROR);
     }
 }

@@ -43,7 +43,8 @@ fn input(code: &str, name: &str, kind: ActivityKind, org: &str, day: &str) -> Ac
 /// Records an activity as the fixture user `username` (its author).
 async fn record_as(app: &TestApp, username: &str, input: &ActivityInput) -> i64 {
     let ctx = db::testing::ctx_of(app.db(), username).await;
-    db::activity::upsert(&app.db().conn, &ctx, input)
+    app.db()
+        .write(async |tx| db::activity::upsert(tx, &ctx, input).await)
         .await
         .expect("activity")
         .0
@@ -555,7 +556,8 @@ async fn a_cancelled_activity_stays_cancelled_through_an_edit_a_reimport_and_the
         .await;
     let id = lecture_by(&app, "yx", "JJ-7", MAOPING_VILLAGE).await;
     let ctx = db::testing::ctx_of(app.db(), "yx").await;
-    db::activity::life::cancel(&app.db().conn, &ctx, id, "暴雨改期")
+    app.db()
+        .write(async |tx| db::activity::life::cancel(tx, &ctx, id, "暴雨改期").await)
         .await
         .expect("cancel");
 

@@ -65,7 +65,8 @@ async fn seed_activity(app: &TestApp, code: &str, org: &str) -> i64 {
     }
     .validate(domain::date::today_beijing())
     .expect("a valid fixture activity");
-    db::activity::upsert(&app.db().conn, &operator(), &input)
+    app.db()
+        .write(async |tx| db::activity::upsert(tx, &operator(), &input).await)
         .await
         .expect("seed activity")
         .0
@@ -454,7 +455,8 @@ async fn a_planned_activity_whose_day_has_passed_is_a_to_do_for_those_who_record
     }
     .validate(domain::date::today_beijing())
     .expect("a valid planned activity");
-    db::activity::upsert(&app.db().conn, &operator(), &input)
+    app.db()
+        .write(async |tx| db::activity::upsert(tx, &operator(), &input).await)
         .await
         .expect("seed planned activity");
     seed_activity(&app, "2020-YX-04", MAOPING_VILLAGE).await;

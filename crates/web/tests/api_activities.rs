@@ -18,7 +18,8 @@ const ID_WANG: &str = "420527199001010021";
 async fn token_for(app: &TestApp, username: &str, role: Role, root: &str) -> String {
     db::testing::user(app.db(), username, role, root).await;
     let ctx = db::testing::ctx_of(app.db(), username).await;
-    db::account::token::create(&app.db().conn, &ctx, "测试对接")
+    app.db()
+        .write(async |tx| db::account::token::create(tx, &ctx, "测试对接").await)
         .await
         .expect("token")
         .1

@@ -15,7 +15,9 @@ use serde_json::json;
 async fn token_for(app: &TestApp, username: &str, role: Role, root: &str) -> (i64, String) {
     db::testing::user(app.db(), username, role, root).await;
     let ctx = db::testing::ctx_of(app.db(), username).await;
-    let (row, token) = db::account::token::create(&app.db().conn, &ctx, "测试对接")
+    let (row, token) = app
+        .db()
+        .write(async |tx| db::account::token::create(tx, &ctx, "测试对接").await)
         .await
         .expect("token");
     (row.id, token)
@@ -72,7 +74,8 @@ async fn a_revoked_token_answers_401() {
         StatusCode::OK
     );
     let ctx = db::testing::ctx_of(app.db(), "mp").await;
-    db::account::token::revoke(&app.db().conn, &ctx, id)
+    app.db()
+        .write(async |tx| db::account::token::revoke(tx, &ctx, id).await)
         .await
         .expect("revoke");
     let res = app.bearer("GET", "/api/v1/users/me", &token, None).await;

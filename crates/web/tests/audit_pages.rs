@@ -112,7 +112,9 @@ async fn a_change_reads_as_labelled_fields_that_changed_never_as_stored_json() {
     .validate(domain::date::today_beijing())
     .expect("valid");
     let op = db::testing::operator();
-    let (a, _) = db::activity::upsert(&app.db().conn, &op, &input)
+    let (a, _) = app
+        .db()
+        .write(async |tx| db::activity::upsert(tx, &op, &input).await)
         .await
         .expect("create");
     let edit = app

@@ -138,20 +138,25 @@ async fn responses_carry_a_csp_without_inline_script_and_deny_framing() {
 #[tokio::test]
 async fn first_login_forces_a_password_change_before_anything_else() {
     let app = TestApp::with_county().await;
-    let (user, pw) = db::account::create_user(
-        &app.db().conn,
-        &db::Ctx::operator(),
-        &db::account::NewUser {
-            username: "newchair".into(),
-            display_name: "新主席".into(),
-            role: Role::VillageChair,
-            password: None,
-            view_roots: vec![common::MAOPING_VILLAGE.into()],
-            capture_roots: vec![common::MAOPING_VILLAGE.into()],
-        },
-    )
-    .await
-    .unwrap();
+    let (user, pw) = app
+        .db()
+        .write(async |tx| {
+            db::account::create_user(
+                tx,
+                &db::Ctx::operator(),
+                &db::account::NewUser {
+                    username: "newchair".into(),
+                    display_name: "新主席".into(),
+                    role: Role::VillageChair,
+                    password: None,
+                    view_roots: vec![common::MAOPING_VILLAGE.into()],
+                    capture_roots: vec![common::MAOPING_VILLAGE.into()],
+                },
+            )
+            .await
+        })
+        .await
+        .unwrap();
     let res = app
         .post_form(
             "/login",

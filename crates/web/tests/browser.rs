@@ -194,7 +194,7 @@ async fn add_activity(db: &db::Db, org_code: &str, name: &str) -> i64 {
     }
     .validate(domain::date::today_beijing())
     .expect("a valid fixture activity");
-    activity::upsert(&db.conn, &Ctx::operator(), &input)
+    db.write(async |tx| activity::upsert(tx, &Ctx::operator(), &input).await)
         .await
         .unwrap_or_else(|e| panic!("fixture activity {name}: {e}"))
         .0

@@ -41,11 +41,14 @@ async fn activity_in(
     .validate(domain::date::today_beijing())
     .expect("a valid fixture activity");
     let op = db::testing::operator();
-    let (a, _) = db::activity::upsert(&app.db().conn, &op, &input)
+    let (a, _) = app
+        .db()
+        .write(async |tx| db::activity::upsert(tx, &op, &input).await)
         .await
         .unwrap_or_else(|e| panic!("fixture activity {name}: {e}"));
     if status == ActivityStatus::Cancelled {
-        db::activity::life::cancel(&app.db().conn, &op, a.id, "因故取消")
+        app.db()
+            .write(async |tx| db::activity::life::cancel(tx, &op, a.id, "因故取消").await)
             .await
             .expect("cancel");
     }

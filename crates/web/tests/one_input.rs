@@ -72,7 +72,9 @@ async fn through_three_doors(head_count: &str, start_date: &str) -> [(String, St
     // The API.
     db::testing::user(app.db(), "yxt-api", Role::VillageChair, MAOPING_VILLAGE).await;
     let ctx = db::testing::ctx_of(app.db(), "yxt-api").await;
-    let token = db::account::token::create(&app.db().conn, &ctx, "对接")
+    let token = app
+        .db()
+        .write(async |tx| db::account::token::create(tx, &ctx, "对接").await)
         .await
         .expect("token")
         .1;
@@ -186,7 +188,9 @@ async fn a_publicity_link_that_is_not_a_web_address_gets_the_same_message_at_all
 
     db::testing::user(app.db(), "yxt-api", Role::VillageChair, MAOPING_VILLAGE).await;
     let ctx = db::testing::ctx_of(app.db(), "yxt-api").await;
-    let token = db::account::token::create(&app.db().conn, &ctx, "对接")
+    let token = app
+        .db()
+        .write(async |tx| db::account::token::create(tx, &ctx, "对接").await)
         .await
         .expect("token")
         .1;

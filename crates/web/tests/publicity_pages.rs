@@ -32,7 +32,8 @@ fn item(title: &str, org: &str) -> ItemInput {
 }
 
 async fn seed(app: &TestApp, title: &str, org: &str) -> i64 {
-    db::publicity::upsert(&app.db().conn, &operator(), &item(title, org))
+    app.db()
+        .write(async |tx| db::publicity::upsert(tx, &operator(), &item(title, org)).await)
         .await
         .expect("seed item")
         .0

@@ -27,7 +27,8 @@ async fn activity(app: &TestApp, name: &str, programme: &str, org: &str, date: &
     }
     .validate(domain::date::today_beijing())
     .expect("a valid fixture activity");
-    db::activity::upsert(&app.db().conn, &db::testing::operator(), &input)
+    app.db()
+        .write(async |tx| db::activity::upsert(tx, &db::testing::operator(), &input).await)
         .await
         .unwrap_or_else(|e| panic!("fixture activity {name}: {e}"));
 }

@@ -61,45 +61,54 @@ async fn guizhou_records(app: &TestApp) -> Guizhou {
     let person_id = db::testing::person(db, PERSON, &person_id_number, GUIZHOU_VILLAGE).await;
     let officer_id = db::testing::person(db, OFFICER, &id_number("19700101", 48), GUIZHOU).await;
     let township = db::org::find_by_code(c, GUIZHOU).await.unwrap().unwrap();
-    officer::upsert(
-        c,
-        &op,
-        &officer::OfficerInput {
-            person_id: officer_id,
-            org: township,
-            post: Post::Chair,
-            tenure: None,
-            term_start: None,
-            term_end: None,
-        },
-    )
+    db.write(async |tx| {
+        officer::upsert(
+            tx,
+            &op,
+            &officer::OfficerInput {
+                person_id: officer_id,
+                org: township,
+                post: Post::Chair,
+                tenure: None,
+                term_start: None,
+                term_end: None,
+            },
+        )
+        .await
+    })
     .await
     .expect("officer");
-    venue::upsert(
-        c,
-        &op,
-        &venue::VenueInput {
-            org_code: GUIZHOU_VILLAGE.into(),
-            name: "万古寺村妇女之家".into(),
-            kind: VenueKind::WomensHome,
-            opened_on: None,
-            rating: None,
-            rating_level: None,
-        },
-    )
+    db.write(async |tx| {
+        venue::upsert(
+            tx,
+            &op,
+            &venue::VenueInput {
+                org_code: GUIZHOU_VILLAGE.into(),
+                name: "万古寺村妇女之家".into(),
+                kind: VenueKind::WomensHome,
+                opened_on: None,
+                rating: None,
+                rating_level: None,
+            },
+        )
+        .await
+    })
     .await
     .expect("venue");
-    survey::upsert(
-        c,
-        &op,
-        &survey::SurveyInput {
-            org_code: GUIZHOU.into(),
-            date: chrono::NaiveDate::from_ymd_opt(2020, 6, 1).unwrap(),
-            surveyor: Some("归州调研员".into()),
-            shortcomings: None,
-            highlights: Some("归州亮点".into()),
-        },
-    )
+    db.write(async |tx| {
+        survey::upsert(
+            tx,
+            &op,
+            &survey::SurveyInput {
+                org_code: GUIZHOU.into(),
+                date: chrono::NaiveDate::from_ymd_opt(2020, 6, 1).unwrap(),
+                surveyor: Some("归州调研员".into()),
+                shortcomings: None,
+                highlights: Some("归州亮点".into()),
+            },
+        )
+        .await
+    })
     .await
     .expect("survey");
     Guizhou {

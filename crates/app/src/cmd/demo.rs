@@ -115,7 +115,8 @@ pub async fn run(data: Option<PathBuf>, listen: &str, no_serve: bool) -> anyhow:
         };
         // The demo's password is printed for everyone: seeded accounts, which
         // skip the policy and the forced change (only the CLI can create them).
-        account::create_seeded_user(&db.conn, &ctx, &input).await?;
+        db.write(async |tx| account::create_seeded_user(tx, &ctx, &input).await)
+            .await?;
     }
     println!();
     println!("示范账号（密码均为 {DEMO_PASSWORD}）：");

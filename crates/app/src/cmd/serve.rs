@@ -23,7 +23,10 @@ pub async fn run(
     let dir = setup::data_dir(data, "data");
     let db = setup::open(&dir).await?;
     crate::cmd::check::at_startup(&db, &dir).await?;
-    if let Some((user, pw)) = db::account::bootstrap_admin(&db.conn).await? {
+    if let Some((user, pw)) = db
+        .write(async |tx| db::account::bootstrap_admin(tx).await)
+        .await?
+    {
         println!("首次启动：已创建系统管理员账号");
         println!("  用户名：{user}");
         println!("  初始密码：{pw}   （只显示这一次，首次登录须修改）");

@@ -40,7 +40,6 @@ pub enum UserCommand {
 
 pub async fn run(data: Option<PathBuf>, cmd: UserCommand) -> anyhow::Result<ExitCode> {
     let db = setup::open(&setup::data_dir(data, "data")).await?;
-    let c = &db.conn;
     let ctx = Ctx::operator();
     match cmd {
         UserCommand::Add {
@@ -63,7 +62,9 @@ pub async fn run(data: Option<PathBuf>, cmd: UserCommand) -> anyhow::Result<Exit
                 view_roots,
                 capture_roots: orgs,
             };
-            let (u, pw) = account::create_user(c, &ctx, &input).await?;
+            let (u, pw) = db
+                .write(async |tx| account::create_user(tx, &ctx, &input).await)
+                .await?;
             println!(
                 "已创建账号 {}（{}），初始密码：{pw}（首次登录须修改）",
                 u.username,
@@ -71,17 +72,21 @@ pub async fn run(data: Option<PathBuf>, cmd: UserCommand) -> anyhow::Result<Exit
             );
         }
         UserCommand::ResetPassword { username } => {
-            let pw = account::reset_password(c, &ctx, &username).await?;
+            let pw = db
+                .write(async |tx| account::reset_password(tx, &ctx, &username).await)
+                .await?;
             println!(
                 "已重置 {username} 的密码：{pw}（下次登录须修改；其登录会话已全部退出，API令牌已全部吊销）"
             );
         }
         UserCommand::Lock { username } => {
-            account::set_disabled(c, &ctx, &username, true).await?;
+            db.write(async |tx| account::set_disabled(tx, &ctx, &username, true).await)
+                .await?;
             println!("已停用账号 {username}");
         }
         UserCommand::Unlock { username } => {
-            account::set_disabled(c, &ctx, &username, false).await?;
+            db.write(async |tx| account::set_disabled(tx, &ctx, &username, false).await)
+                .await?;
             println!("已启用账号 {username}");
         }
     }

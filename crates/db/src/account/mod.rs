@@ -14,8 +14,8 @@ use domain::{
     password::{check_password_policy, generate_password},
 };
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
+    IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
 use crate::{
@@ -63,7 +63,7 @@ fn valid_username(u: &str) -> bool {
 /// once). The password, given or generated, passes the policy and must be
 /// changed at the account's first login.
 pub async fn create_user(
-    c: &impl ConnectionTrait,
+    c: &DatabaseTransaction,
     ctx: &Ctx,
     input: &NewUser,
 ) -> DbResult<(app_user::Model, String)> {
@@ -75,7 +75,7 @@ pub async fn create_user(
 /// password policy and the forced change, explicitly. Only the operator (the
 /// command line) may; no web route calls this.
 pub async fn create_seeded_user(
-    c: &impl ConnectionTrait,
+    c: &DatabaseTransaction,
     ctx: &Ctx,
     input: &NewUser,
 ) -> DbResult<(app_user::Model, String)> {
@@ -86,7 +86,7 @@ pub async fn create_seeded_user(
 }
 
 async fn insert_user(
-    c: &impl ConnectionTrait,
+    c: &DatabaseTransaction,
     ctx: &Ctx,
     input: &NewUser,
     origin: Origin,
@@ -262,13 +262,13 @@ pub struct LastLogin {
 
 /// Checks a password under the default throttle, now.
 pub async fn authenticate(
-    c: &impl ConnectionTrait,
+    db: &crate::Db,
     username: &str,
     pw: &str,
     ip: Option<String>,
 ) -> DbResult<Result<(app_user::Model, LastLogin), LoginError>> {
     authenticate_with(
-        c,
+        db,
         &throttle::ThrottlePolicy::default(),
         username,
         pw,
@@ -281,8 +281,14 @@ pub async fn authenticate(
 /// Checks a password at time `t`: refused without checking while the username
 /// or the address is delayed; a failure counts against both and may start a
 /// (logged) delay; a success clears the username's count.
+///
+/// The account and the delays are read on the writer's connection (so the
+/// latest failure counts) and the password is checked outside any
+/// transaction: a hash takes tens of ms, and on SQLite a transaction holds
+/// the one writer connection. Each outcome's bookkeeping (the count, the
+/// account's last login, the audit rows) is then written in one transaction.
 pub async fn authenticate_with(
-    c: &impl ConnectionTrait,
+    db: &crate::Db,
     policy: &throttle::ThrottlePolicy,
     username: &str,
     pw: &str,
@@ -290,6 +296,7 @@ pub async fn authenticate_with(
     t: DateTime<Utc>,
 ) -> DbResult<Result<(app_user::Model, LastLogin), LoginError>> {
     use throttle::Key;
+    let c = &db.conn;
     let username: String = username.trim().to_lowercase().chars().take(64).collect();
     let anon = Ctx::new(
         Scope {
@@ -319,13 +326,16 @@ pub async fn authenticate_with(
             .is_some_and(|u| u.last_login_ip.is_some() && u.last_login_ip == ip);
     let checked: &[Key] = if from_home { &keys[1..] } else { &keys };
     if let Some(until) = throttle::blocked_until(c, checked, t).await? {
-        Change::new(
-            AuditAction::LoginFailed,
-            AuditEntity::User,
-            &username,
-            "登录失败：失败次数过多，暂停登录中",
-        )
-        .write(c, &anon)
+        db.write(async |tx| {
+            Change::new(
+                AuditAction::LoginFailed,
+                AuditEntity::User,
+                &username,
+                "登录失败：失败次数过多，暂停登录中",
+            )
+            .write(tx, &anon)
+            .await
+        })
         .await?;
         return Ok(Err(LoginError::Throttled { until, now: t }));
     }
@@ -340,84 +350,94 @@ pub async fn authenticate_with(
     let user = match user {
         Some(u) if verified => u,
         other => {
-            let counted = throttle::record_failure(c, policy, &keys, t).await?;
-            let why = if other.is_some() {
-                let n = counted
-                    .iter()
-                    .find(|f| matches!(f.key, Key::Account(_)))
-                    .map_or(1, |f| f.failures);
-                format!("登录失败：密码错误（第{n}次）")
-            } else {
-                "登录失败：用户名不存在".to_string()
-            };
-            Change::new(AuditAction::LoginFailed, AuditEntity::User, &username, why)
-                .write(c, &anon)
-                .await?;
-            let mut latest = None;
-            for (d, until) in counted
-                .iter()
-                .filter_map(|f| f.until.map(|until| (f, until)))
-            {
-                let wait = throttle::wait_text(until, t);
-                tracing::warn!(key = ?d.key, failures = d.failures, %wait, "login throttled");
-                Change::new(
-                    AuditAction::LoginThrottled,
-                    AuditEntity::User,
-                    &username,
-                    format!(
-                        "登录失败次数过多：{}已连续失败{}次，暂停登录{wait}",
-                        d.key.label(),
-                        d.failures
-                    ),
-                )
-                .write(c, &anon)
-                .await?;
-                if !(from_home && matches!(d.key, Key::Account(_))) {
-                    latest = latest.max(Some(until));
-                }
-            }
-            return Ok(Err(match latest {
-                Some(until) => LoginError::Throttled { until, now: t },
-                None => LoginError::BadCredentials,
-            }));
+            return db
+                .write(async |tx| {
+                    let counted = throttle::record_failure(tx, policy, &keys, t).await?;
+                    let why = if other.is_some() {
+                        let n = counted
+                            .iter()
+                            .find(|f| matches!(f.key, Key::Account(_)))
+                            .map_or(1, |f| f.failures);
+                        format!("登录失败：密码错误（第{n}次）")
+                    } else {
+                        "登录失败：用户名不存在".to_string()
+                    };
+                    Change::new(AuditAction::LoginFailed, AuditEntity::User, &username, why)
+                        .write(tx, &anon)
+                        .await?;
+                    let mut latest = None;
+                    for (d, until) in counted
+                        .iter()
+                        .filter_map(|f| f.until.map(|until| (f, until)))
+                    {
+                        let wait = throttle::wait_text(until, t);
+                        tracing::warn!(key = ?d.key, failures = d.failures, %wait, "login throttled");
+                        Change::new(
+                            AuditAction::LoginThrottled,
+                            AuditEntity::User,
+                            &username,
+                            format!(
+                                "登录失败次数过多：{}已连续失败{}次，暂停登录{wait}",
+                                d.key.label(),
+                                d.failures
+                            ),
+                        )
+                        .write(tx, &anon)
+                        .await?;
+                        if !(from_home && matches!(d.key, Key::Account(_))) {
+                            latest = latest.max(Some(until));
+                        }
+                    }
+                    Ok(Err(match latest {
+                        Some(until) => LoginError::Throttled { until, now: t },
+                        None => LoginError::BadCredentials,
+                    }))
+                })
+                .await;
         }
     };
     if user.disabled {
-        Change::new(
-            AuditAction::LoginFailed,
-            AuditEntity::User,
-            &username,
-            "登录失败：账号已停用",
-        )
-        .write(c, &anon)
+        db.write(async |tx| {
+            Change::new(
+                AuditAction::LoginFailed,
+                AuditEntity::User,
+                &username,
+                "登录失败：账号已停用",
+            )
+            .write(tx, &anon)
+            .await
+        })
         .await?;
         return Ok(Err(LoginError::Disabled));
     }
-    throttle::clear(c, &Key::account(&username)).await?;
-    let last = LastLogin {
-        at: user.last_login_at,
-        ip: user.last_login_ip.clone(),
-    };
-    let mut am = user.into_active_model();
-    am.last_login_at = Set(Some(t));
-    am.last_login_ip = Set(ip.clone());
-    let user = am.update(c).await?;
-    let ctx = Ctx::new(
-        Scope {
-            user_id: Some(user.id),
-            ..anon.scope
-        },
-        ip,
-    );
-    Change::new(
-        AuditAction::Login,
-        AuditEntity::User,
-        &user.username,
-        "登录成功",
-    )
-    .write(c, &ctx)
-    .await?;
-    Ok(Ok((user, last)))
+    db.write(async move |tx| {
+        throttle::clear(tx, &Key::account(&username)).await?;
+        let last = LastLogin {
+            at: user.last_login_at,
+            ip: user.last_login_ip.clone(),
+        };
+        let mut am = user.into_active_model();
+        am.last_login_at = Set(Some(t));
+        am.last_login_ip = Set(ip.clone());
+        let user = am.update(tx).await?;
+        let ctx = Ctx::new(
+            Scope {
+                user_id: Some(user.id),
+                ..anon.scope
+            },
+            ip,
+        );
+        Change::new(
+            AuditAction::Login,
+            AuditEntity::User,
+            &user.username,
+            "登录成功",
+        )
+        .write(tx, &ctx)
+        .await?;
+        Ok(Ok((user, last)))
+    })
+    .await
 }
 
 /// What a password change or reset ended, for its audit row.
@@ -431,7 +451,7 @@ fn revoked_text(sessions: u64, tokens: u64, others: bool) -> String {
 /// whoever had the old password (or a token made with it) is out. `keep` is
 /// the session token of the request making the change, which stays.
 pub async fn change_password(
-    c: &impl ConnectionTrait,
+    c: &DatabaseTransaction,
     ctx: &Ctx,
     user_id: i64,
     old: &str,
@@ -473,7 +493,7 @@ pub async fn change_password(
 /// the next login); ends every session and revokes every API token of the
 /// account, and lifts its login delay.
 pub async fn reset_password(
-    c: &impl ConnectionTrait,
+    c: &DatabaseTransaction,
     ctx: &Ctx,
     username: &str,
 ) -> DbResult<String> {
@@ -503,7 +523,7 @@ pub async fn reset_password(
 
 /// Admin action: disable (lock) or re-enable an account. Disabling ends its sessions.
 pub async fn set_disabled(
-    c: &impl ConnectionTrait,
+    c: &DatabaseTransaction,
     ctx: &Ctx,
     username: &str,
     disabled: bool,
@@ -652,7 +672,7 @@ pub async fn find_by_id(c: &impl ConnectionTrait, id: i64) -> DbResult<Option<ap
 /// First start on an empty database: creates the system administrator with a
 /// generated password (printed once by the caller). Returns None when any
 /// account already exists.
-pub async fn bootstrap_admin(c: &impl ConnectionTrait) -> DbResult<Option<(String, String)>> {
+pub async fn bootstrap_admin(c: &DatabaseTransaction) -> DbResult<Option<(String, String)>> {
     if count_users(c).await? > 0 {
         return Ok(None);
     }

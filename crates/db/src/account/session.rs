@@ -11,7 +11,7 @@
 use chrono::Duration;
 use rand::RngCore;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
+    ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, IntoActiveModel, QueryFilter,
     QuerySelect, Set,
 };
 use sha2::{Digest, Sha256};
@@ -66,7 +66,7 @@ pub fn random_token(prefix: &str) -> String {
 
 /// Starts a session; returns the token for the cookie.
 pub async fn create(
-    c: &impl ConnectionTrait,
+    c: &DatabaseTransaction,
     user_id: i64,
     ip: Option<String>,
     user_agent: Option<String>,
@@ -119,6 +119,8 @@ pub async fn load_with(
         return Ok(None);
     };
     let t = now();
+    // The two writes below are single statements of a reader's bookkeeping
+    // (no audit row, no data version), outside any transaction on purpose.
     if policy.expired(s.created_at, s.last_seen_at, t) {
         session::Entity::delete_by_id(s.id).exec(&db.conn).await?;
         return Ok(None);
@@ -205,15 +207,16 @@ pub async fn load_cached_with(
 /// server (this one or another on the same database) answers it from a cache.
 pub async fn delete(db: &crate::Db, token: &str) -> DbResult<()> {
     let key = digest(token);
-    session::Entity::delete_by_id(key.clone())
-        .exec(&db.conn)
-        .await?;
-    crate::version::bump(&db.conn).await?;
+    db.write(async |tx| {
+        session::Entity::delete_by_id(key.clone()).exec(tx).await?;
+        crate::version::bump(tx).await
+    })
+    .await?;
     db.caches.sessions.remove(&key);
     Ok(())
 }
 
-pub async fn delete_for_user(c: &impl ConnectionTrait, user_id: i64) -> DbResult<()> {
+pub async fn delete_for_user(c: &DatabaseTransaction, user_id: i64) -> DbResult<()> {
     delete_for_user_except(c, user_id, None).await?;
     Ok(())
 }
@@ -222,7 +225,7 @@ pub async fn delete_for_user(c: &impl ConnectionTrait, user_id: i64) -> DbResult
 /// returns how many ended. The caller's audited change moves the data
 /// version, so no server answers the ended ones from its cache.
 pub async fn delete_for_user_except(
-    c: &impl ConnectionTrait,
+    c: &DatabaseTransaction,
     user_id: i64,
     keep: Option<&str>,
 ) -> DbResult<u64> {

@@ -10,7 +10,9 @@
 //! the time as an argument, so tests set the clock instead of waiting.
 
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, IntoActiveModel, Set};
+use sea_orm::{
+    ActiveModelTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, IntoActiveModel, Set,
+};
 
 use crate::{DbResult, entity::login_throttle};
 
@@ -136,7 +138,7 @@ pub struct Counted {
 
 /// Counts a failure under each key.
 pub async fn record_failure(
-    c: &impl ConnectionTrait,
+    c: &DatabaseTransaction,
     policy: &ThrottlePolicy,
     keys: &[Key],
     now: DateTime<Utc>,
@@ -186,7 +188,7 @@ pub async fn record_failure(
 /// nothing: a spray of made-up usernames leaves at most the last
 /// `forget_after` of them in the table.
 async fn prune(
-    c: &impl ConnectionTrait,
+    c: &DatabaseTransaction,
     policy: &ThrottlePolicy,
     now: DateTime<Utc>,
 ) -> DbResult<()> {
@@ -206,7 +208,7 @@ async fn prune(
 /// Forgets a key's failures (a username after its right password; an admin
 /// "解锁"). An IP's count is not cleared by a success: whoever holds one
 /// account could otherwise reset it between guesses at others.
-pub async fn clear(c: &impl ConnectionTrait, key: &Key) -> DbResult<()> {
+pub async fn clear(c: &DatabaseTransaction, key: &Key) -> DbResult<()> {
     login_throttle::Entity::delete_by_id(key.text())
         .exec(c)
         .await?;

@@ -4,8 +4,8 @@
 use domain::access::{Module, Permission};
 use domain::audit::{AuditAction, AuditEntity};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
+    IntoActiveModel, QueryFilter, QueryOrder, Set,
 };
 use sha2::{Digest, Sha256};
 
@@ -25,7 +25,7 @@ fn digest(token: &str) -> String {
 
 /// Creates a token for the caller herself; returns the plaintext once.
 pub async fn create(
-    c: &impl ConnectionTrait,
+    c: &DatabaseTransaction,
     ctx: &Ctx,
     name: &str,
 ) -> DbResult<(api_token::Model, String)> {
@@ -71,7 +71,7 @@ pub async fn list_own(c: &impl ConnectionTrait, ctx: &Ctx) -> DbResult<Vec<api_t
 }
 
 /// Revokes one of the caller's tokens (an admin of the user may revoke too).
-pub async fn revoke(c: &impl ConnectionTrait, ctx: &Ctx, id: i64) -> DbResult<()> {
+pub async fn revoke(c: &DatabaseTransaction, ctx: &Ctx, id: i64) -> DbResult<()> {
     let row = api_token::Entity::find_by_id(id)
         .one(c)
         .await?
@@ -103,7 +103,7 @@ pub async fn revoke(c: &impl ConnectionTrait, ctx: &Ctx, id: i64) -> DbResult<()
 
 /// Revokes every live token of a user (a password change or reset); returns
 /// how many. The caller's audit row says so.
-pub async fn revoke_all_for_user(c: &impl ConnectionTrait, user_id: i64) -> DbResult<u64> {
+pub async fn revoke_all_for_user(c: &DatabaseTransaction, user_id: i64) -> DbResult<u64> {
     let res = api_token::Entity::update_many()
         .col_expr(
             api_token::Column::RevokedAt,
@@ -137,6 +137,7 @@ pub async fn authenticate(db: &crate::Db, token: &str) -> DbResult<Option<app_us
         .last_used_at
         .is_none_or(|u| t - u > chrono::Duration::seconds(60))
     {
+        // A reader's bookkeeping: one statement, no audit row, no version.
         let mut am = row.into_active_model();
         am.last_used_at = Set(Some(t));
         am.update(&db.conn).await?;

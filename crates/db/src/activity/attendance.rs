@@ -5,8 +5,8 @@
 use domain::audit::{AuditAction, AuditEntity};
 use domain::{activity::attendee_key, idcard::IdNumber};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
 };
 
 use crate::{
@@ -24,7 +24,7 @@ pub struct AttendeeInput {
 /// Adds an attendee (or updates her unit if already on the roster).
 /// Returns true when a new row was added.
 pub async fn add(
-    c: &impl ConnectionTrait,
+    c: &DatabaseTransaction,
     db: &Db,
     ctx: &Ctx,
     activity_id: i64,
@@ -35,7 +35,7 @@ pub async fn add(
 
 /// [`add`], returning the roster row too (the API answers with it).
 pub async fn add_row(
-    c: &impl ConnectionTrait,
+    c: &DatabaseTransaction,
     db: &Db,
     ctx: &Ctx,
     activity_id: i64,

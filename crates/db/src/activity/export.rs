@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use domain::access::{Module, Permission};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter};
 
 use crate::{
     Ctx, DbResult,
@@ -72,7 +72,7 @@ pub async fn rows(c: &impl ConnectionTrait, ctx: &Ctx, ids: &[i64]) -> DbResult<
 /// filters (in words). The list carries no person-level data, so unlike the
 /// ledger export no 用途 is asked and nothing goes to the access log.
 pub async fn log(
-    c: &impl ConnectionTrait,
+    c: &DatabaseTransaction,
     ctx: &Ctx,
     count: usize,
     filters: &str,

@@ -12,8 +12,8 @@ use domain::{
     life::{Authorship, DeleteRight},
 };
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
-    QueryFilter, QuerySelect, Set, sea_query::Expr,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
+    IntoActiveModel, PaginatorTrait, QueryFilter, QuerySelect, Set, sea_query::Expr,
 };
 
 use super::photo::{self as photos, Staged};
@@ -41,7 +41,7 @@ fn subject(a: &activity::Model) -> Subject {
 /// Cancels activity `id` for `reason`: its status becomes 已取消 and the
 /// reason, who and when are kept for its page.
 pub async fn cancel(
-    c: &impl ConnectionTrait,
+    c: &DatabaseTransaction,
     ctx: &Ctx,
     id: i64,
     reason: &str,
@@ -57,7 +57,7 @@ pub async fn cancel(
 /// Restores cancelled activity `id` to the status it had; one cancelled
 /// without a kept reason (an import's 已取消) becomes 已开展 when its day
 /// has come, else 计划.
-pub async fn restore(c: &impl ConnectionTrait, ctx: &Ctx, id: i64) -> DbResult<activity::Model> {
+pub async fn restore(c: &DatabaseTransaction, ctx: &Ctx, id: i64) -> DbResult<activity::Model> {
     let (a, _) = super::get_capturable(c, ctx, id).await?;
     if a.status != ActivityStatus::Cancelled.code() {
         return Err(DbError::Conflict("该活动未取消，无需恢复".into()));
@@ -73,7 +73,7 @@ pub async fn restore(c: &impl ConnectionTrait, ctx: &Ctx, id: i64) -> DbResult<a
 }
 
 async fn set_status(
-    c: &impl ConnectionTrait,
+    c: &DatabaseTransaction,
     a: activity::Model,
     status: ActivityStatus,
 ) -> DbResult<activity::Model> {
@@ -173,7 +173,7 @@ async fn removal_of(c: &impl ConnectionTrait, id: i64) -> DbResult<Removal> {
 /// keeps the activity, its materials and what went with it (counts only:
 /// the roster's people are not copied into the trail).
 pub async fn delete(
-    c: &impl ConnectionTrait,
+    c: &DatabaseTransaction,
     ctx: &Ctx,
     files: &Staged,
     id: i64,

@@ -20,8 +20,8 @@ use domain::{
     search::normalize,
 };
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, JoinType,
-    QueryFilter, QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
+    IntoActiveModel, JoinType, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
 use crate::{
@@ -56,7 +56,7 @@ fn generated_code(org_code: &str, start: NaiveDate) -> String {
 /// 活动编号 (the key is the org and the code: another org's 2020-01 is
 /// another activity, and its existence is never told).
 pub async fn upsert(
-    c: &impl ConnectionTrait,
+    c: &DatabaseTransaction,
     ctx: &Ctx,
     input: &ActivityInput,
 ) -> DbResult<(activity::Model, bool)> {
@@ -112,7 +112,7 @@ pub async fn upsert(
 /// Changes activity `id` (the edit form and the API): it may move to another
 /// org the caller captures for; its 活动编号 stays.
 pub async fn update(
-    c: &impl ConnectionTrait,
+    c: &DatabaseTransaction,
     ctx: &Ctx,
     id: i64,
     input: &ActivityInput,
@@ -125,7 +125,7 @@ pub async fn update(
 /// The programme an input names, found among the org's and its ancestors'
 /// programmes or created.
 async fn programme_of(
-    c: &impl ConnectionTrait,
+    c: &DatabaseTransaction,
     ctx: &Ctx,
     o: &org::Model,
     input: &ActivityInput,
@@ -138,7 +138,7 @@ async fn programme_of(
 
 /// Writes `input` over `before`, now held by org `o`, with its audit row.
 async fn change(
-    c: &impl ConnectionTrait,
+    c: &DatabaseTransaction,
     ctx: &Ctx,
     before: activity::Model,
     o: &org::Model,
@@ -203,7 +203,7 @@ fn fill(
 }
 
 async fn set_materials(
-    c: &impl ConnectionTrait,
+    c: &DatabaseTransaction,
     activity_id: i64,
     materials: &[Material],
 ) -> DbResult<()> {

@@ -9,8 +9,8 @@ use std::path::{Path, PathBuf};
 
 use domain::activity::PHOTOS_PER_RECORD;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
-    QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
+    IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, Set,
 };
 
 pub use media::store::Staged;
@@ -58,7 +58,7 @@ fn check_room(held: u64, adding: usize) -> DbResult<()> {
 /// Photos of one activity, in the order given; refused as a whole when
 /// they would take it past [`PHOTOS_PER_RECORD`]. Files are staged in `files`.
 pub async fn add_all(
-    c: &impl ConnectionTrait,
+    c: &DatabaseTransaction,
     ctx: &Ctx,
     files: &Staged,
     activity_id: i64,
@@ -134,7 +134,7 @@ fn row_of(
 
 /// Stores a photo ([`add_all`] of one).
 pub async fn add(
-    c: &impl ConnectionTrait,
+    c: &DatabaseTransaction,
     ctx: &Ctx,
     files: &Staged,
     activity_id: i64,
@@ -149,7 +149,7 @@ pub async fn add(
 /// Stores a photo; the first photo of an activity becomes its cover. Its
 /// files are staged in `files`, to be committed after the transaction.
 async fn add_one(
-    c: &impl ConnectionTrait,
+    c: &DatabaseTransaction,
     ctx: &Ctx,
     files: &Staged,
     activity_id: i64,
@@ -237,7 +237,7 @@ fn stage(
 /// in a few statements: files first, then the rows, then one audit row each.
 /// Each activity's first photo is its cover. Returns how many were stored.
 pub(crate) async fn add_to_new(
-    c: &impl ConnectionTrait,
+    c: &DatabaseTransaction,
     ctx: &Ctx,
     files: &Staged,
     photos: Vec<(i64, NewPhoto<'_>)>,
@@ -346,7 +346,7 @@ pub async fn get(c: &impl ConnectionTrait, ctx: &Ctx, id: i64) -> DbResult<photo
 }
 
 /// Marks a photo as the activity's cover.
-pub async fn set_cover(c: &impl ConnectionTrait, ctx: &Ctx, id: i64) -> DbResult<()> {
+pub async fn set_cover(c: &DatabaseTransaction, ctx: &Ctx, id: i64) -> DbResult<()> {
     let p = photo::Entity::find_by_id(id)
         .one(c)
         .await?

@@ -10,8 +10,8 @@ use domain::{
     activity::ActivityKind,
 };
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
 };
 
 pub use crate::entity::programme::{Column, Entity, Model};
@@ -99,7 +99,7 @@ pub async fn usable_by(
 
 /// Finds the programme `name` usable by `o`, or creates it owned by `o`.
 pub async fn resolve(
-    c: &impl ConnectionTrait,
+    c: &DatabaseTransaction,
     ctx: &Ctx,
     o: &org::Model,
     name: &str,
@@ -118,7 +118,7 @@ pub async fn resolve(
 /// org's ancestors hold the name, the nearest one's is taken. Each pair gets
 /// its programme's id or the error `create` would give for the name.
 pub async fn resolve_many(
-    c: &impl ConnectionTrait,
+    c: &DatabaseTransaction,
     ctx: &Ctx,
     wanted: &[(&org::Model, String, ActivityKind)],
 ) -> DbResult<HashMap<(i64, String), Result<i64, Invalid>>> {
@@ -203,7 +203,7 @@ pub async fn resolve_many(
 }
 
 pub async fn create(
-    c: &impl ConnectionTrait,
+    c: &DatabaseTransaction,
     ctx: &Ctx,
     owner_code: &str,
     name: &str,

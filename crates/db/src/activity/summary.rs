@@ -18,6 +18,10 @@ use crate::{
 };
 
 /// Writes the summaries (replacing those of the same activities).
+///
+/// These three take any connection because the migration that adds the
+/// table ([`rebuild_all`]) runs them on the migrator's; every other caller is
+/// a writer and passes its transaction.
 pub(crate) async fn write(
     c: &impl ConnectionTrait,
     summaries: impl IntoIterator<Item = (i64, RosterSummary)>,

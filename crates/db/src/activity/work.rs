@@ -2,7 +2,8 @@
 
 use domain::audit::{AuditAction, AuditEntity};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
+    QueryOrder, Set,
 };
 
 use crate::{
@@ -19,7 +20,7 @@ pub struct WorkInput {
 
 /// Records a work (or updates its category/org). Returns true when new.
 pub async fn upsert(
-    c: &impl ConnectionTrait,
+    c: &DatabaseTransaction,
     ctx: &Ctx,
     activity_id: i64,
     input: &WorkInput,
@@ -29,7 +30,7 @@ pub async fn upsert(
 
 /// [`upsert`], returning the work too (the API answers with it).
 pub async fn upsert_row(
-    c: &impl ConnectionTrait,
+    c: &DatabaseTransaction,
     ctx: &Ctx,
     activity_id: i64,
     input: &WorkInput,

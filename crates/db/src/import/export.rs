@@ -248,32 +248,34 @@ pub async fn export_workbook(
     } else {
         "name"
     };
-    log_plaintext_view(
-        c,
-        ctx,
-        AuditEntity::LedgerExport,
-        &root.code,
-        field,
-        &purpose,
-    )
-    .await?;
-    // The change trail says what went out (an export changes no data, so the
-    // data version stays).
-    crate::audit::Change::new(
-        AuditAction::Export,
-        AuditEntity::Ledger,
-        &root.code,
-        format!(
-            "导出台账「{}」（{}人，{}名干部，{}人次参与活动，{}）；用途：{purpose}",
-            root.name,
-            people.len(),
-            officers.len(),
-            attendees,
-            if plaintext { "含明文" } else { "已脱敏" }
-        ),
-    )
-    .org(root.id)
-    .write(c, &ctx.deferring_version())
+    let (people, officers) = (people.len(), officers.len());
+    // The access-log row and the change trail's row land together.
+    db.write(async |tx| {
+        log_plaintext_view(
+            tx,
+            ctx,
+            AuditEntity::LedgerExport,
+            &root.code,
+            field,
+            &purpose,
+        )
+        .await?;
+        // The change trail says what went out (an export changes no data, so
+        // the data version stays).
+        crate::audit::Change::new(
+            AuditAction::Export,
+            AuditEntity::Ledger,
+            &root.code,
+            format!(
+                "导出台账「{}」（{people}人，{officers}名干部，{attendees}人次参与活动，{}）；用途：{purpose}",
+                root.name,
+                if plaintext { "含明文" } else { "已脱敏" }
+            ),
+        )
+        .org(root.id)
+        .write(tx, &ctx.deferring_version())
+        .await
+    })
     .await?;
     w.to_xlsx_bytes()
         .map_err(|e| DbError::internal(format!("xlsx writer failed: {e}")))

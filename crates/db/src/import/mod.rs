@@ -258,14 +258,9 @@ pub async fn in_savepoint<T, F>(
 where
     F: AsyncFnOnce(&DatabaseTransaction) -> DbResult<T>,
 {
-    let sp = txn.begin().await?;
-    match f(&sp).await {
-        Ok(v) => {
-            sp.commit().await?;
-            Ok(Some(v))
-        }
+    match crate::conn::in_transaction(txn, f).await {
+        Ok(v) => Ok(Some(v)),
         Err(e) => {
-            sp.rollback().await?;
             row_error(rep, sheet, line, field_column, e)?;
             Ok(None)
         }

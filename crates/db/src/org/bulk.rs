@@ -4,7 +4,7 @@
 
 use domain::access::{Module, Permission};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter,
     sea_query::{CaseStatement, Expr},
 };
 
@@ -34,7 +34,7 @@ pub fn creatable(ctx: &Ctx, input: &OrgInput, parent: &org::Model) -> bool {
 /// and [`creatable`] checked): the same rows, history and audit as
 /// [`super::create`] for each, in a few statements for them all.
 pub async fn create_many(
-    c: &impl ConnectionTrait,
+    c: &DatabaseTransaction,
     ctx: &Ctx,
     new: &[(OrgInput, &org::Model)],
 ) -> DbResult<Vec<org::Model>> {

@@ -9,8 +9,8 @@ use domain::{
     error::Invalid,
 };
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
-    QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
+    IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, Set,
 };
 
 use super::workbook::ReviewRights;
@@ -23,7 +23,7 @@ use crate::{
 };
 
 pub async fn add_item(
-    c: &impl ConnectionTrait,
+    c: &DatabaseTransaction,
     ctx: &Ctx,
     owner_code: &str,
     year: i32,
@@ -109,7 +109,7 @@ pub async fn entries_for(
 
 /// An org fills in (or refills) one item.
 pub async fn fill(
-    c: &impl ConnectionTrait,
+    c: &DatabaseTransaction,
     ctx: &Ctx,
     item_id: i64,
     org_code: &str,
@@ -184,7 +184,7 @@ pub async fn fill(
 /// (and returning an entry the township passed) needs `org:approve` and capture
 /// over the item's owner.
 pub async fn review(
-    c: &impl ConnectionTrait,
+    c: &DatabaseTransaction,
     ctx: &Ctx,
     entry_id: i64,
     action: ReviewAction,

@@ -22,8 +22,8 @@ use domain::{
     search::normalize,
 };
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
+    IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
 use crate::{
@@ -201,7 +201,7 @@ fn check_input(input: &OrgInput, parent: Option<&org::Model>) -> Result<(), Inva
 }
 
 /// Creates an org under `parent_code` (root orgs only by the operator).
-pub async fn create(c: &impl ConnectionTrait, ctx: &Ctx, input: &OrgInput) -> DbResult<org::Model> {
+pub async fn create(c: &DatabaseTransaction, ctx: &Ctx, input: &OrgInput) -> DbResult<org::Model> {
     ctx.require(Module::Org, Permission::Write)?;
     let parent = match input
         .parent_code
@@ -240,7 +240,7 @@ pub async fn create(c: &impl ConnectionTrait, ctx: &Ctx, input: &OrgInput) -> Db
 
 /// Updates name, founding date and new-field type. Kind and code are fixed once
 /// records hang on an org; moving is [`tree::move_org`].
-pub async fn update(c: &impl ConnectionTrait, ctx: &Ctx, input: &OrgInput) -> DbResult<org::Model> {
+pub async fn update(c: &DatabaseTransaction, ctx: &Ctx, input: &OrgInput) -> DbResult<org::Model> {
     ctx.require(Module::Org, Permission::Write)?;
     let before = find_capturable(c, ctx, &input.code).await?;
     let parent = match before.parent_id {
@@ -285,7 +285,7 @@ pub async fn update(c: &impl ConnectionTrait, ctx: &Ctx, input: &OrgInput) -> Db
 
 /// Closes (撤销) an org. Its records stay; it no longer counts from that date.
 pub async fn close(
-    c: &impl ConnectionTrait,
+    c: &DatabaseTransaction,
     ctx: &Ctx,
     code: &str,
     on: NaiveDate,

@@ -8,8 +8,8 @@ use domain::{
     kinds::{Post, Tenure},
 };
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, JoinType,
-    QueryFilter, QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
+    IntoActiveModel, JoinType, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
 use crate::{
@@ -70,7 +70,7 @@ pub(crate) async fn posts_of(
 /// checked each org's capture scope, the terms and [`posts_of`]), in
 /// multi-row statements, with the audit rows [`upsert`] writes.
 pub(crate) async fn create_many(
-    c: &impl ConnectionTrait,
+    c: &DatabaseTransaction,
     ctx: &Ctx,
     inputs: &[OfficerInput],
 ) -> DbResult<()> {
@@ -99,7 +99,7 @@ pub(crate) async fn create_many(
 /// Creates the post, or updates the same (person, org, post).
 /// The caller has already checked capture scope on `input.org`.
 pub async fn upsert(
-    c: &impl ConnectionTrait,
+    c: &DatabaseTransaction,
     ctx: &Ctx,
     input: &OfficerInput,
 ) -> DbResult<(officer::Model, bool)> {

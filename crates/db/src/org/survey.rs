@@ -4,8 +4,8 @@ use chrono::NaiveDate;
 use domain::access::{Module, Permission};
 use domain::audit::{AuditAction, AuditEntity};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, JoinType,
-    QueryFilter, QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
+    IntoActiveModel, JoinType, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
 use crate::{
@@ -34,7 +34,7 @@ fn clean(s: &Option<String>) -> Option<String> {
 }
 
 pub async fn upsert(
-    c: &impl ConnectionTrait,
+    c: &DatabaseTransaction,
     ctx: &Ctx,
     input: &SurveyInput,
 ) -> DbResult<(survey::Model, bool)> {

@@ -6,8 +6,8 @@ use chrono::NaiveDate;
 use domain::access::{Module, Permission};
 use domain::audit::{AuditAction, AuditEntity};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel,
-    QueryFilter, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, EntityTrait,
+    IntoActiveModel, QueryFilter, Set,
 };
 
 use crate::{
@@ -21,7 +21,7 @@ use crate::{
 /// Moves `code` (and its whole subtree) under `new_parent_code`, effective from
 /// `effective`: history rows before that date keep the old paths.
 pub async fn move_org(
-    c: &impl ConnectionTrait,
+    c: &DatabaseTransaction,
     ctx: &Ctx,
     code: &str,
     new_parent_code: &str,
@@ -113,7 +113,7 @@ pub async fn move_org(
 
 /// Ends the open history interval of an org at `at` (or drops it when it starts
 /// on that same day, so a same-day correction doesn't leave an empty interval).
-async fn close_history(c: &impl ConnectionTrait, org_id: i64, at: NaiveDate) -> DbResult<()> {
+async fn close_history(c: &DatabaseTransaction, org_id: i64, at: NaiveDate) -> DbResult<()> {
     let open = org_tree_history::Entity::find()
         .filter(org_tree_history::Column::OrgId.eq(org_id))
         .filter(org_tree_history::Column::ValidTo.is_null())

@@ -10,8 +10,8 @@ use domain::{
     kinds::{Level, VenueKind, VenueRating},
 };
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, JoinType,
-    QueryFilter, QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
+    IntoActiveModel, JoinType, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
 use crate::{
@@ -35,7 +35,7 @@ pub struct VenueInput {
 
 /// Creates the venue, or updates the one with the same org and name.
 pub async fn upsert(
-    c: &impl ConnectionTrait,
+    c: &DatabaseTransaction,
     ctx: &Ctx,
     input: &VenueInput,
 ) -> DbResult<(venue::Model, bool)> {
@@ -147,7 +147,7 @@ pub(crate) async fn names_on_file(
 /// an org the caller may record for (checked by the caller): the rows and
 /// audit of [`upsert`] creating each, in a few statements.
 pub(crate) async fn create_many(
-    c: &impl ConnectionTrait,
+    c: &DatabaseTransaction,
     ctx: &Ctx,
     new: &[(VenueInput, &org::Model)],
 ) -> DbResult<()> {

@@ -10,8 +10,8 @@ use domain::{
     search::normalize,
 };
 use sea_orm::{
-    ActiveModelTrait, ConnectionTrait, EntityTrait, IntoActiveModel, JoinType, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, IntoActiveModel, JoinType,
+    QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
 use super::{find_by_id_number, get, redacted, set_tags, tags_of};
@@ -51,7 +51,7 @@ pub struct PersonUpdate {
 /// Updates a person the caller may edit, in one audited change (before/after
 /// hold masked values and tags, never plaintexts).
 pub async fn update(
-    c: &impl ConnectionTrait,
+    c: &DatabaseTransaction,
     db: &Db,
     ctx: &Ctx,
     id: i64,

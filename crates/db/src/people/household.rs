@@ -2,7 +2,10 @@
 
 use domain::access::{Module, Permission};
 use domain::audit::{AuditAction, AuditEntity};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
+    Set,
+};
 
 use crate::{
     Ctx, DbError, DbResult,
@@ -13,7 +16,7 @@ use crate::{
 
 /// Creates the household headed by `head_id` (or returns the existing one).
 pub async fn ensure(
-    c: &impl ConnectionTrait,
+    c: &DatabaseTransaction,
     ctx: &Ctx,
     head_id: i64,
     address: Option<String>,
@@ -67,7 +70,7 @@ pub async fn ensure(
 
 /// Adds a member (a registered person) with her relation to the head.
 pub async fn add_member(
-    c: &impl ConnectionTrait,
+    c: &DatabaseTransaction,
     ctx: &Ctx,
     household_id: i64,
     person_id: i64,

@@ -22,8 +22,8 @@ use domain::{
     search::normalize,
 };
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel,
-    JoinType, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, EntityTrait,
+    IntoActiveModel, JoinType, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
 use crate::{
@@ -178,7 +178,7 @@ pub async fn ids_by_id_number(
 /// entry must never move or rename someone already on file; an existing person
 /// the caller can't see is reported as a conflict without details.
 pub async fn find_or_create(
-    c: &impl ConnectionTrait,
+    c: &DatabaseTransaction,
     db: &Db,
     ctx: &Ctx,
     input: &PersonInput,
@@ -209,7 +209,7 @@ pub async fn find_or_create(
 /// re-import updates rather than duplicates. One outside the caller's reach is
 /// reported as a conflict.
 pub async fn upsert(
-    c: &impl ConnectionTrait,
+    c: &DatabaseTransaction,
     db: &Db,
     ctx: &Ctx,
     input: &PersonInput,
@@ -278,7 +278,7 @@ pub async fn upsert(
 
 /// Inserts a new person (the 身份证号 is known not to exist).
 async fn insert_new(
-    c: &impl ConnectionTrait,
+    c: &DatabaseTransaction,
     db: &Db,
     ctx: &Ctx,
     input: &PersonInput,
@@ -335,7 +335,7 @@ fn redacted(p: &person::Model) -> serde_json::Value {
 
 /// Adds tags (or replaces them all when `replace`).
 pub async fn set_tags(
-    c: &impl ConnectionTrait,
+    c: &DatabaseTransaction,
     person_id: i64,
     tags: &[String],
     replace: bool,
@@ -431,6 +431,9 @@ pub fn require_exact_search(ctx: &Ctx) -> DbResult<()> {
 
 /// Writes the search-log row of an exact-identifier search: who, when, from
 /// where, which field, the blind index (never the number) and the hit count.
+///
+/// On any connection, like [`crate::audit::log_plaintext_view`]: a search is a
+/// read, and its log row is append-only and changes no data.
 pub async fn log_exact_search(
     c: &impl ConnectionTrait,
     ctx: &Ctx,

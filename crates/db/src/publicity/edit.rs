@@ -4,7 +4,8 @@
 use domain::access::{Module, Permission};
 use domain::audit::{AuditAction, AuditEntity};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, Set,
+    ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, IntoActiveModel, QueryFilter,
+    Set,
 };
 
 use super::{ItemInput, resolve_activity, set_reposts};
@@ -15,7 +16,7 @@ use crate::{
 
 /// Changes item `id` (which the caller must be able to capture) to `input`.
 pub async fn update(
-    c: &impl ConnectionTrait,
+    c: &DatabaseTransaction,
     ctx: &Ctx,
     id: i64,
     input: &ItemInput,

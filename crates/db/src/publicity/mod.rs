@@ -15,8 +15,8 @@ use domain::{
     kinds::Level,
 };
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, JoinType,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
+    IntoActiveModel, JoinType, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
 use crate::{
@@ -34,7 +34,7 @@ pub use domain::publicity::ItemInput;
 
 /// Creates the item or updates the one with the same title and channel.
 pub async fn upsert(
-    c: &impl ConnectionTrait,
+    c: &DatabaseTransaction,
     ctx: &Ctx,
     input: &ItemInput,
 ) -> DbResult<(publicity_item::Model, bool)> {
@@ -144,7 +144,7 @@ async fn resolve_activity(
 
 /// Replaces an item's reposts.
 async fn set_reposts(
-    c: &impl ConnectionTrait,
+    c: &DatabaseTransaction,
     item_id: i64,
     reposts: &[(String, Level)],
 ) -> DbResult<()> {

@@ -7,7 +7,10 @@
 
 use domain::access::{Module, Permission};
 use domain::audit::{AuditAction, AuditEntity};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
+    Set,
+};
 
 use crate::{
     Ctx, DbError, DbResult,
@@ -96,7 +99,7 @@ pub async fn outline_in_use(
 
 /// Saves (replaces) the org's outline.
 pub async fn save_outline(
-    c: &impl ConnectionTrait,
+    c: &DatabaseTransaction,
     ctx: &Ctx,
     org_code: &str,
     json: &str,
@@ -162,7 +165,7 @@ pub async fn load_draft(
 
 /// Saves (replaces) the org's draft for a period.
 pub async fn save_draft(
-    c: &impl ConnectionTrait,
+    c: &DatabaseTransaction,
     ctx: &Ctx,
     org_code: &str,
     period: &str,

@@ -76,11 +76,10 @@ async fn login(
         next: next.clone(),
         username: f.username.clone(),
     };
-    let c = &state.db.conn;
     // Throttled per username and per address in the database (no hard lock,
     // no sleeping here): see `db::account::throttle`.
     let outcome = account::authenticate_with(
-        c,
+        &state.db,
         &state.security.throttle,
         &f.username,
         &f.password,
@@ -101,7 +100,10 @@ async fn login(
                 .get(header::USER_AGENT)
                 .and_then(|v| v.to_str().ok())
                 .map(String::from);
-            let token = account::session::create(c, user.id, ip, ua).await?;
+            let token = state
+                .db
+                .write(async |tx| account::session::create(tx, user.id, ip, ua).await)
+                .await?;
             let to = if user.must_change_password {
                 "/account/password".to_string()
             } else if last.at.is_some() {
@@ -170,16 +172,21 @@ async fn change_password(
         e.set("confirm", "两次输入的新密码不一致");
         return Ok((axum::http::StatusCode::BAD_REQUEST, again(e)).into_response());
     }
-    match account::change_password(
-        &state.db.conn,
-        &cu.ctx,
-        cu.user.id,
-        &f.old_password,
-        &f.new_password,
-        // This session stays; every other one and every API token ends.
-        cookie_value(&headers, COOKIE).as_deref(),
-    )
-    .await
+    match state
+        .db
+        .write(async |tx| {
+            account::change_password(
+                tx,
+                &cu.ctx,
+                cu.user.id,
+                &f.old_password,
+                &f.new_password,
+                // This session stays; every other one and every API token ends.
+                cookie_value(&headers, COOKIE).as_deref(),
+            )
+            .await
+        })
+        .await
     {
         Ok(()) => Ok(Redirect::to("/?changed=1").into_response()),
         Err(e) => Ok((
@@ -255,7 +262,11 @@ async fn create_token(
     PageUser(cu): PageUser,
     Form(f): Form<TokenForm>,
 ) -> PageResult<AccountPage> {
-    match account::token::create(&state.db.conn, &cu.ctx, &f.name).await {
+    match state
+        .db
+        .write(async |tx| account::token::create(tx, &cu.ctx, &f.name).await)
+        .await
+    {
         Ok((_, token)) => account_view(&state, &cu, Some(token), FormErrors::default()).await,
         Err(e) => account_view(&state, &cu, None, FormErrors::from_db(e)?).await,
     }
@@ -266,6 +277,9 @@ async fn revoke_token(
     PageUser(cu): PageUser,
     axum::extract::Path(id): axum::extract::Path<i64>,
 ) -> PageResult<Redirect> {
-    account::token::revoke(&state.db.conn, &cu.ctx, id).await?;
+    state
+        .db
+        .write(async |tx| account::token::revoke(tx, &cu.ctx, id).await)
+        .await?;
     Ok(Redirect::to("/account"))
 }

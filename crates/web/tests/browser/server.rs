@@ -71,18 +71,21 @@ pub async fn new_account(
     root: &str,
     password: &str,
 ) {
-    account::create_user(
-        &db.conn,
-        &Ctx::operator(),
-        &NewUser {
-            username: username.into(),
-            display_name: name.into(),
-            role,
-            password: Some(password.into()),
-            view_roots: vec![root.into()],
-            capture_roots: vec![root.into()],
-        },
-    )
+    db.write(async |tx| {
+        account::create_user(
+            tx,
+            &Ctx::operator(),
+            &NewUser {
+                username: username.into(),
+                display_name: name.into(),
+                role,
+                password: Some(password.into()),
+                view_roots: vec![root.into()],
+                capture_roots: vec![root.into()],
+            },
+        )
+        .await
+    })
     .await
     .unwrap_or_else(|e| panic!("account {username}: {e}"));
 }

@@ -66,7 +66,8 @@ async fn login_from(app: &TestApp, ip: &str, username: &str, password: &str) -> 
 /// A token of `username` made as she would make it (through the repository).
 async fn token_of(app: &TestApp, username: &str) -> String {
     let ctx = db::testing::ctx_of(app.db(), username).await;
-    account::token::create(&app.db().conn, &ctx, "数据对接")
+    app.db()
+        .write(async |tx| account::token::create(tx, &ctx, "数据对接").await)
         .await
         .unwrap()
         .1
@@ -195,20 +196,25 @@ async fn an_admin_password_reset_ends_every_session_and_token_and_forces_a_chang
 #[tokio::test]
 async fn an_initial_password_must_be_changed_on_every_page_but_api_tokens_still_work() {
     let app = TestApp::with_county().await;
-    let (user, pw) = account::create_user(
-        &app.db().conn,
-        &db::Ctx::operator(),
-        &NewUser {
-            username: "newchair".into(),
-            display_name: "新主席".into(),
-            role: Role::VillageChair,
-            password: Some("Chushi#Mima2026".into()),
-            view_roots: vec![MAOPING_VILLAGE.into()],
-            capture_roots: vec![MAOPING_VILLAGE.into()],
-        },
-    )
-    .await
-    .unwrap();
+    let (user, pw) = app
+        .db()
+        .write(async |tx| {
+            account::create_user(
+                tx,
+                &db::Ctx::operator(),
+                &NewUser {
+                    username: "newchair".into(),
+                    display_name: "新主席".into(),
+                    role: Role::VillageChair,
+                    password: Some("Chushi#Mima2026".into()),
+                    view_roots: vec![MAOPING_VILLAGE.into()],
+                    capture_roots: vec![MAOPING_VILLAGE.into()],
+                },
+            )
+            .await
+        })
+        .await
+        .unwrap();
     assert!(user.must_change_password, "a given initial password too");
     let token = token_of(&app, "newchair").await;
     let login = app
@@ -474,7 +480,10 @@ async fn the_demo_password_is_accepted_only_for_seeded_accounts_of_the_command_l
         view_roots: vec![MAOPING.into()],
         capture_roots: vec![MAOPING.into()],
     };
-    let handed_out = account::create_user(&app.db().conn, &db::Ctx::operator(), &input).await;
+    let handed_out = app
+        .db()
+        .write(async |tx| account::create_user(tx, &db::Ctx::operator(), &input).await)
+        .await;
     match handed_out {
         Err(db::DbError::Invalid(inv)) => {
             assert_eq!(inv.errors[0].field, "password");
@@ -485,13 +494,18 @@ async fn the_demo_password_is_accepted_only_for_seeded_accounts_of_the_command_l
 
     db::testing::user(app.db(), "admin", Role::CountyAdmin, COUNTY).await;
     let admin = db::testing::ctx_of(app.db(), "admin").await;
-    let by_admin = account::create_seeded_user(&app.db().conn, &admin, &input).await;
+    let by_admin = app
+        .db()
+        .write(async |tx| account::create_seeded_user(tx, &admin, &input).await)
+        .await;
     assert!(
         matches!(by_admin, Err(db::DbError::Forbidden(_))),
         "{by_admin:?}"
     );
 
-    let (seeded, _) = account::create_seeded_user(&app.db().conn, &db::Ctx::operator(), &input)
+    let (seeded, _) = app
+        .db()
+        .write(async |tx| account::create_seeded_user(tx, &db::Ctx::operator(), &input).await)
         .await
         .unwrap();
     assert!(!seeded.must_change_password);

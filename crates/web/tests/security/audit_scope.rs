@@ -156,9 +156,12 @@ async fn the_programme_name_cache_holds_only_what_the_reader_may_see() {
         (GUIZHOU, "归州专属项目"),
         (MAOPING, "茅坪专属项目"),
     ] {
-        db::activity::programme::create(&db.conn, &op, owner, name, None, &[ActivityKind::Lecture])
-            .await
-            .unwrap();
+        db.write(async |tx| {
+            db::activity::programme::create(tx, &op, owner, name, None, &[ActivityKind::Lecture])
+                .await
+        })
+        .await
+        .unwrap();
     }
     db::testing::user(db, "mp", Role::TownshipChair, MAOPING).await;
     db::testing::user(db, "gz", Role::TownshipChair, GUIZHOU).await;

@@ -94,7 +94,8 @@ async fn fixture() -> Fixture {
             org_code: org.into(),
             tags: vec!["留守儿童".into()],
         };
-        let (p, _) = people::find_or_create(&db.conn, &db, &op, &input)
+        let (p, _) = db
+            .write(async |tx| people::find_or_create(tx, &db, &op, &input).await)
             .await
             .expect("person");
         people.push(Someone {
@@ -104,10 +105,11 @@ async fn fixture() -> Fixture {
         });
     }
     let child = people[3].id;
-    let h = household::ensure(&db.conn, &op, people[0].id, Some("茅坪村一组".into()))
+    let h = db
+        .write(async |tx| household::ensure(tx, &op, people[0].id, Some("茅坪村一组".into())).await)
         .await
         .expect("household");
-    household::add_member(&db.conn, &op, h.id, child, "子女")
+    db.write(async |tx| household::add_member(tx, &op, h.id, child, "子女").await)
         .await
         .expect("member");
     let input = ActivityDraft {
@@ -121,7 +123,8 @@ async fn fixture() -> Fixture {
     }
     .validate(domain::date::today_beijing())
     .expect("a valid fixture activity");
-    let (a, _) = activity::upsert(&db.conn, &op, &input)
+    let (a, _) = db
+        .write(async |tx| activity::upsert(tx, &op, &input).await)
         .await
         .expect("activity");
     for s in &people {
@@ -130,7 +133,7 @@ async fn fixture() -> Fixture {
             id_number: Some(IdNumber::parse(&s.number).unwrap()),
             unit: Some("茅坪村".into()),
         };
-        attendance::add(&db.conn, &db, &op, a.id, &input)
+        db.write(async |tx| attendance::add(tx, &db, &op, a.id, &input).await)
             .await
             .expect("attendee");
     }
@@ -140,7 +143,7 @@ async fn fixture() -> Fixture {
         id_number: Some(IdNumber::parse(&id_born(child_birth, "062")).unwrap()),
         unit: None,
     };
-    attendance::add(&db.conn, &db, &op, a.id, &walk_in)
+    db.write(async |tx| attendance::add(tx, &db, &op, a.id, &walk_in).await)
         .await
         .expect("walk-in");
     Fixture {

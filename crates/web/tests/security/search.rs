@@ -32,7 +32,9 @@ async fn app_with_wang() -> (TestApp, i64) {
         org_code: MAOPING_VILLAGE.into(),
         tags: vec![],
     };
-    let (p, _) = people::find_or_create(&app.db().conn, app.db(), &db::Ctx::operator(), &input)
+    let (p, _) = app
+        .db()
+        .write(async |tx| people::find_or_create(tx, app.db(), &db::Ctx::operator(), &input).await)
         .await
         .expect("person");
     (app, p.id)

@@ -145,7 +145,10 @@ async fn create_account(db: &Db) {
         view_roots: vec![ROOT.into()],
         capture_roots: vec![ROOT.into()],
     };
-    match account::create_seeded_user(&db.conn, &Ctx::operator(), &user).await {
+    match db
+        .write(async |tx| account::create_seeded_user(tx, &Ctx::operator(), &user).await)
+        .await
+    {
         Ok(_) => println!("account: {USER} / {PASSWORD}"),
         Err(e) => println!("account {USER} not created: {e}"),
     }

@@ -310,14 +310,12 @@ async fn export_list(
         ),
         None => None,
     };
-    activity::export::log(
-        &state.db.conn,
-        &cu.ctx,
-        rows.len(),
-        &described(&q, &query),
-        org_id,
-    )
-    .await?;
+    state
+        .db
+        .write(async |tx| {
+            activity::export::log(tx, &cu.ctx, rows.len(), &described(&q, &query), org_id).await
+        })
+        .await?;
     let today = db::time::today_beijing();
     export::xlsx(
         &format!("活动列表-{today}.xlsx"),

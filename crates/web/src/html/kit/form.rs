@@ -42,6 +42,13 @@ impl Opt {
             .collect()
     }
 
+    /// Orgs as options: `name（code）`.
+    pub fn orgs(orgs: &[db::entity::org::Model]) -> Vec<Opt> {
+        orgs.iter()
+            .map(|o| Opt::new(&o.code, format!("{}（{}）", o.name, o.code)))
+            .collect()
+    }
+
     /// Orgs as options, indented by depth below the shallowest so the tree
     /// reads in a flat list.
     pub fn org_tree(orgs: &[db::entity::org::Model]) -> Vec<Opt> {

@@ -126,18 +126,12 @@ impl Db {
     ///
     /// ```
     /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
-    /// use db::{Ctx, DbError, org::OrgInput};
+    /// use db::{Ctx, DbError, org::OrgInput, testing::org_input};
+    /// use domain::kinds::OrgKind;
     /// let t = db::testing::TestDb::new().await;
     /// let db = &t.db;
     /// let ctx = Ctx::operator();
-    /// let county = OrgInput {
-    ///     code: "420527000000".into(),
-    ///     name: "秭归县妇联".into(),
-    ///     kind: domain::kinds::OrgKind::County,
-    ///     parent_code: None,
-    ///     founded_on: None,
-    ///     new_field_type: None,
-    /// };
+    /// let county = org_input("420527000000", "秭归县妇联", OrgKind::County, None);
     /// let org = db.write(async |tx| db::org::create(tx, &ctx, &county).await).await.unwrap();
     /// let found = db::org::find_by_code(&db.conn, "420527000000").await.unwrap();
     /// assert_eq!(found.map(|o| o.id), Some(org.id));

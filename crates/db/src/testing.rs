@@ -2,7 +2,7 @@
 //! (a SQLite temp file, or a new PostgreSQL database when `TEST_DATABASE_URL` is
 //! set) and fixtures built through the same repository code as production.
 
-use domain::{access::Role, crypto::Keyring, idcard::IdNumber, kinds::OrgKind};
+use domain::{access::Role, crypto::Keyring, kinds::OrgKind};
 use rand::RngCore;
 
 use crate::{
@@ -92,15 +92,33 @@ pub const MAOPING_VILLAGE: &str = "420527101201";
 pub const MAOPING_VILLAGE_2: &str = "420527101202";
 pub const GUIZHOU_VILLAGE: &str = "420527102201";
 
-pub async fn add_org(db: &Db, code: &str, name: &str, kind: OrgKind, parent: Option<&str>) {
-    let input = OrgInput {
+/// An org as a form would give it, checked as every door checks it.
+pub fn org_input(code: &str, name: &str, kind: OrgKind, parent: Option<&str>) -> OrgInput {
+    domain::foundation::org::OrgDraft {
         code: code.into(),
         name: name.into(),
-        kind,
-        parent_code: parent.map(Into::into),
-        founded_on: None,
-        new_field_type: None,
-    };
+        kind: kind.code().into(),
+        parent_code: parent.unwrap_or_default().into(),
+        ..Default::default()
+    }
+    .validate(crate::time::today_beijing())
+    .unwrap_or_else(|e| panic!("fixture org {code}: {e:?}"))
+}
+
+/// A person as a form would give her, checked.
+pub fn person_input(name: &str, id: &str, org_code: &str) -> PersonInput {
+    domain::foundation::person::PersonDraft {
+        name: name.into(),
+        id_number: id.into(),
+        org_code: org_code.into(),
+        ..Default::default()
+    }
+    .validate(crate::time::today_beijing())
+    .unwrap_or_else(|e| panic!("fixture person {id}: {e:?}"))
+}
+
+pub async fn add_org(db: &Db, code: &str, name: &str, kind: OrgKind, parent: Option<&str>) {
+    let input = org_input(code, name, kind, parent);
     db.write(async |tx| org::create(tx, &operator(), &input).await)
         .await
         .unwrap_or_else(|e| panic!("fixture org {code}: {e}"));
@@ -172,13 +190,7 @@ pub async fn ctx_of(db: &Db, username: &str) -> Ctx {
 
 /// Registers a person as the operator.
 pub async fn person(db: &Db, name: &str, id: &str, org_code: &str) -> i64 {
-    let input = PersonInput {
-        name: name.into(),
-        id_number: IdNumber::parse(id).expect("fixture id valid"),
-        phone: None,
-        org_code: org_code.into(),
-        tags: Vec::new(),
-    };
+    let input = person_input(name, id, org_code);
     db.write(async |tx| people::find_or_create(tx, db, &operator(), &input).await)
         .await
         .expect("fixture person")

@@ -361,10 +361,12 @@ async fn a_cached_people_page_is_masked_for_each_caller_and_shows_an_edit_made_a
             db,
             &admin,
             adult,
-            db::people::PersonUpdate {
+            domain::foundation::person::PersonChangeDraft {
                 name: Some("王萍".into()),
                 ..Default::default()
-            },
+            }
+            .validate()
+            .unwrap(),
         )
         .await
     })

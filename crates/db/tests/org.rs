@@ -11,17 +11,13 @@ use db::{
     sea_orm::{ColumnTrait, EntityTrait, QueryFilter},
     testing::{self, COUNTY, GUIZHOU, MAOPING, MAOPING_VILLAGE, MAOPING_VILLAGE_2, TestDb},
 };
-use domain::kinds::{NewFieldType, OrgKind};
+use domain::{
+    foundation::org::OrgChangeDraft,
+    kinds::{NewFieldType, OrgKind},
+};
 
 fn input(code: &str, name: &str, kind: OrgKind, parent: &str) -> OrgInput {
-    OrgInput {
-        code: code.into(),
-        name: name.into(),
-        kind,
-        parent_code: Some(parent.into()),
-        founded_on: None,
-        new_field_type: None,
-    }
+    testing::org_input(code, name, kind, Some(parent))
 }
 
 #[tokio::test]
@@ -121,14 +117,14 @@ async fn an_update_changes_the_name_and_audits_before_and_after() {
     let db = &t.db;
     testing::county(db).await;
 
-    let mut changed = input(
-        MAOPING_VILLAGE,
-        "银杏沱村妇女联合会",
-        OrgKind::Village,
-        MAOPING,
-    );
-    changed.founded_on = Some(date(2020, 7, 8));
-    db.write(async |tx| org::update(tx, &testing::operator(), &changed).await)
+    let changed = OrgChangeDraft {
+        name: "银杏沱村妇女联合会".into(),
+        founded_on: "2020-07-08".into(),
+        ..Default::default()
+    }
+    .validate(db::time::today_beijing())
+    .expect("change");
+    db.write(async |tx| org::update(tx, &testing::operator(), MAOPING_VILLAGE, &changed).await)
         .await
         .expect("update");
 
@@ -158,13 +154,15 @@ async fn moving_a_village_keeps_the_old_tree_before_the_effective_date() {
     let op = testing::operator();
     testing::county(db).await;
     // A unit hung under the village moves with it.
-    let mut unit = input(
-        "YJW-HZS-01",
-        "杨家湾村茶叶专业合作社妇委会",
-        OrgKind::NewField,
-        MAOPING_VILLAGE_2,
-    );
-    unit.new_field_type = Some(NewFieldType::Cooperative);
+    let unit = OrgInput {
+        new_field_type: Some(NewFieldType::Cooperative),
+        ..input(
+            "YJW-HZS-01",
+            "杨家湾村茶叶专业合作社妇委会",
+            OrgKind::NewField,
+            MAOPING_VILLAGE_2,
+        )
+    };
     db.write(async |tx| org::create(tx, &op, &unit).await)
         .await
         .expect("create child of the village");

@@ -12,18 +12,20 @@ use db::{
     sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter},
     testing::{self, COUNTY, MAOPING, MAOPING_VILLAGE, MAOPING_VILLAGE_2, TestDb},
 };
-use domain::{access::Role, idcard::IdNumber, phone::Phone};
+use domain::{access::Role, foundation::person::PersonDraft};
 
 const WANG_PING_ID: &str = "42052719850315002X";
 
 fn input(name: &str, id: &str, phone: Option<&str>, org: &str) -> PersonInput {
-    PersonInput {
+    PersonDraft {
         name: name.into(),
-        id_number: IdNumber::parse(id).expect("valid id"),
-        phone: phone.map(|p| Phone::parse(p).expect("valid phone")),
+        id_number: id.into(),
+        phone: phone.unwrap_or_default().into(),
         org_code: org.into(),
         tags: Vec::new(),
     }
+    .validate(db::time::today_beijing())
+    .expect("valid person")
 }
 
 async fn person_count(db: &Db) -> u64 {
@@ -122,11 +124,14 @@ async fn a_legacy_15_digit_id_finds_the_person_registered_with_18_digits() {
     assert!(!created);
     assert_eq!(found.id, id);
     assert_eq!(person_count(db).await, 1);
-    let by_lookup =
-        people::find_by_id_number(&db.conn, db, &IdNumber::parse("420527850315002").unwrap())
-            .await
-            .unwrap()
-            .expect("found by legacy number");
+    let by_lookup = people::find_by_id_number(
+        &db.conn,
+        db,
+        &domain::idcard::IdNumber::parse("420527850315002").unwrap(),
+    )
+    .await
+    .unwrap()
+    .expect("found by legacy number");
     assert_eq!(by_lookup.id, id);
 }
 

@@ -51,14 +51,7 @@ async fn fixture() -> Fixture {
 }
 
 fn village(code: &str, parent: &str) -> OrgInput {
-    OrgInput {
-        code: code.into(),
-        name: "新村妇联".into(),
-        kind: OrgKind::Village,
-        parent_code: Some(parent.into()),
-        founded_on: None,
-        new_field_type: None,
-    }
+    testing::org_input(code, "新村妇联", OrgKind::Village, Some(parent))
 }
 
 async fn count_people(db: &Db) -> u64 {

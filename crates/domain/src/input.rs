@@ -31,6 +31,28 @@ pub fn code_of(fields: &[Field], label: &str) -> Option<&'static str> {
     fields.iter().find(|f| f.label == label).map(|f| f.code)
 }
 
+/// A kind or status made by `labelled_enum!`: what [`Check::pick`] needs to
+/// read one from its code or its Chinese label, and to list the labels.
+pub trait Labelled: Copy + 'static {
+    const ALL: &'static [Self];
+    fn code(self) -> &'static str;
+    fn label(self) -> &'static str;
+    fn from_code(code: &str) -> Option<Self>;
+    fn from_label(label: &str) -> Option<Self>;
+
+    /// The variant given by its code or its label.
+    fn parse(text: &str) -> Option<Self> {
+        let t = text.trim();
+        Self::from_code(t).or_else(|| Self::from_label(t))
+    }
+}
+
+/// Proof that a checked input went through its draft's `validate`: only
+/// this crate can make one, so a writer taking the input can't be handed
+/// values that skipped the checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Checked(pub(crate) ());
+
 /// Collects every problem of one draft, field by field.
 pub struct Check {
     fields: &'static [Field],
@@ -169,6 +191,81 @@ impl Check {
             return None;
         }
         self.choice(code, raw, parse, labels)
+    }
+
+    /// An optional value of labelled enum `T`, by code or label.
+    pub fn pick<T: Labelled>(&mut self, code: &str, raw: &str) -> Option<T> {
+        self.choice(code, raw, T::parse, T::ALL.iter().map(|v| v.label()))
+    }
+
+    /// A value of `T` that must be chosen.
+    pub fn required_pick<T: Labelled>(&mut self, code: &str, raw: &str) -> Option<T> {
+        self.required_choice(code, raw, T::parse, T::ALL.iter().map(|v| v.label()))
+    }
+
+    /// A 身份证号 that must be given and must pass every check of
+    /// [`crate::idcard::IdNumber::parse_as_of`].
+    pub fn id_number(
+        &mut self,
+        code: &str,
+        raw: &str,
+        today: NaiveDate,
+    ) -> Option<crate::idcard::IdNumber> {
+        if raw.trim().is_empty() {
+            self.fault(code, "不能为空");
+            return None;
+        }
+        match crate::idcard::IdNumber::parse_as_of(raw, today) {
+            Ok(id) => Some(id),
+            Err(why) => {
+                self.push(code, why);
+                None
+            }
+        }
+    }
+
+    /// An optional phone number (mobile or landline).
+    pub fn phone(&mut self, code: &str, raw: &str) -> Option<crate::phone::Phone> {
+        if raw.trim().is_empty() {
+            return None;
+        }
+        match crate::phone::Phone::parse(raw) {
+            Ok(p) => Some(p),
+            Err(why) => {
+                self.push(code, why);
+                None
+            }
+        }
+    }
+
+    /// An optional date that can't be after `today` (a founding, an opening).
+    pub fn past_date(&mut self, code: &str, raw: &str, today: NaiveDate) -> Option<NaiveDate> {
+        let d = self.date(code, raw)?;
+        if d > today {
+            self.fault(code, "不能晚于今天");
+            return None;
+        }
+        Some(d)
+    }
+
+    /// A code typed by a user (an org code, an activity number): no spaces
+    /// inside.
+    pub fn key(&mut self, code: &str, raw: &str, max: usize) -> Option<String> {
+        let t = self.text(code, raw, max)?;
+        if t.chars().any(char::is_whitespace) {
+            self.fault(code, "不能含有空格");
+            return None;
+        }
+        Some(t)
+    }
+
+    /// A code that must be given.
+    pub fn required_key(&mut self, code: &str, raw: &str, max: usize) -> Option<String> {
+        if raw.trim().is_empty() {
+            self.fault(code, "不能为空");
+            return None;
+        }
+        self.key(code, raw, max)
     }
 
     /// A list of short texts: blanks dropped, at most `max_items` of at most

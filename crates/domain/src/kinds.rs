@@ -70,6 +70,14 @@ macro_rules! labelled_enum {
             }
         }
 
+        impl $crate::input::Labelled for $name {
+            const ALL: &'static [Self] = $name::ALL;
+            fn code(self) -> &'static str { $name::code(self) }
+            fn label(self) -> &'static str { $name::label(self) }
+            fn from_code(code: &str) -> Option<Self> { $name::from_code(code) }
+            fn from_label(label: &str) -> Option<Self> { $name::from_label(label) }
+        }
+
         impl ::core::fmt::Display for $name {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
                 f.write_str(self.label())

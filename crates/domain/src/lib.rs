@@ -15,6 +15,7 @@ pub mod cn;
 pub mod crypto;
 pub mod date;
 pub mod error;
+pub mod foundation;
 pub mod idcard;
 pub mod input;
 pub mod kinds;

@@ -185,10 +185,20 @@ impl RowView<'_> {
 
     /// Reports a draft's field errors at their columns, each field named by
     /// the record kind's table (the contract's column names).
+    /// A cell already reported on this row (a 身份证号 Excel stored as a
+    /// number) is not reported twice.
     pub fn errors_of(&self, rep: &mut Report, fields: &[Field], invalid: &Invalid) {
         for e in &invalid.errors {
             let col = domain::input::label_of(fields, &e.field);
-            self.error(rep, col, e.message.clone());
+            let reported = rep
+                .errors
+                .iter()
+                .rev()
+                .take_while(|i| i.row == self.line() && i.sheet == self.reader.sheet_name())
+                .any(|i| i.column.as_deref() == Some(col));
+            if !reported {
+                self.error(rep, col, e.message.clone());
+            }
         }
     }
 

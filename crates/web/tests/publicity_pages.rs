@@ -221,3 +221,61 @@ async fn another_townships_item_is_not_found_for_editing() {
         .unwrap();
     assert_eq!(i.title, "茅坪镇的稿件");
 }
+
+#[tokio::test]
+async fn changing_the_org_reloads_the_activity_suggestions_the_form_draws() {
+    let app = TestApp::with_county().await;
+    let cookie = app.login_as("xian", Role::CountyAdmin, COUNTY).await;
+    let lecture = domain::activity::ActivityDraft {
+        code: "2020-GZ-01".into(),
+        name: "归州镇家庭教育讲座".into(),
+        kind: "讲座".into(),
+        org_code: GUIZHOU.into(),
+        start_date: "2020-07-08".into(),
+        ..Default::default()
+    }
+    .validate(domain::date::today_beijing())
+    .expect("activity");
+    app.db()
+        .write(async |tx| db::activity::upsert(tx, &operator(), &lecture).await)
+        .await
+        .expect("write");
+
+    // The org select names the list it reloads, and the list is drawn even
+    // when the first org has no activities, so the swap has a target.
+    let form = app.get("/publicity/new", Some(&cookie)).await;
+    assert_eq!(form.status, StatusCode::OK, "{}", form.body);
+    assert!(
+        form.body.contains(r##"hx-get="/publicity/activity-options" hx-trigger="change" hx-target="#activity_code-list""##),
+        "{}",
+        form.body
+    );
+    assert!(
+        form.body.contains(r#"list="activity_code-list""#),
+        "{}",
+        form.body
+    );
+    assert!(form.body.contains(r#"<datalist id="activity_code-list">"#));
+
+    let options = app
+        .get(
+            &format!("/publicity/activity-options?org_code={GUIZHOU}"),
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(options.status, StatusCode::OK);
+    assert!(
+        options
+            .body
+            .starts_with(r#"<datalist id="activity_code-list">"#),
+        "{}",
+        options.body
+    );
+    assert!(
+        options
+            .body
+            .contains(r#"<option value="2020-GZ-01">2020-07-08 归州镇家庭教育讲座</option>"#),
+        "{}",
+        options.body
+    );
+}

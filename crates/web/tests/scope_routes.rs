@@ -22,6 +22,7 @@ use db::{
 };
 use domain::{
     access::Role,
+    foundation::{officer::OfficerDraft, survey::SurveyDraft, venue::VenueDraft},
     kinds::{Post, VenueKind},
 };
 
@@ -59,20 +60,26 @@ async fn guizhou_records(app: &TestApp) -> Guizhou {
     let op = operator();
     let person_id_number = id_number("19820304", 26);
     let person_id = db::testing::person(db, PERSON, &person_id_number, GUIZHOU_VILLAGE).await;
-    let officer_id = db::testing::person(db, OFFICER, &id_number("19700101", 48), GUIZHOU).await;
+    let officer_number = id_number("19700101", 48);
+    let officer_id = db::testing::person(db, OFFICER, &officer_number, GUIZHOU).await;
     let township = db::org::find_by_code(c, GUIZHOU).await.unwrap().unwrap();
     db.write(async |tx| {
         officer::upsert(
             tx,
             &op,
-            &officer::OfficerInput {
-                person_id: officer_id,
-                org: township,
-                post: Post::Chair,
-                tenure: None,
-                term_start: None,
-                term_end: None,
-            },
+            &officer::OfficerInput::of(
+                &OfficerDraft {
+                    name: OFFICER.into(),
+                    id_number: officer_number.clone(),
+                    org_code: GUIZHOU.into(),
+                    post: Post::Chair.code().into(),
+                    ..Default::default()
+                }
+                .validate(db::time::today_beijing())
+                .expect("officer draft"),
+                officer_id,
+                township,
+            ),
         )
         .await
     })
@@ -82,14 +89,14 @@ async fn guizhou_records(app: &TestApp) -> Guizhou {
         venue::upsert(
             tx,
             &op,
-            &venue::VenueInput {
+            &VenueDraft {
                 org_code: GUIZHOU_VILLAGE.into(),
                 name: "万古寺村妇女之家".into(),
-                kind: VenueKind::WomensHome,
-                opened_on: None,
-                rating: None,
-                rating_level: None,
-            },
+                kind: VenueKind::WomensHome.code().into(),
+                ..Default::default()
+            }
+            .validate(db::time::today_beijing())
+            .expect("venue draft"),
         )
         .await
     })
@@ -99,13 +106,15 @@ async fn guizhou_records(app: &TestApp) -> Guizhou {
         survey::upsert(
             tx,
             &op,
-            &survey::SurveyInput {
+            &SurveyDraft {
                 org_code: GUIZHOU.into(),
-                date: chrono::NaiveDate::from_ymd_opt(2020, 6, 1).unwrap(),
-                surveyor: Some("归州调研员".into()),
-                shortcomings: None,
-                highlights: Some("归州亮点".into()),
-            },
+                date: "2020-06-01".into(),
+                surveyor: "归州调研员".into(),
+                highlights: "归州亮点".into(),
+                ..Default::default()
+            }
+            .validate(db::time::today_beijing())
+            .expect("survey draft"),
         )
         .await
     })

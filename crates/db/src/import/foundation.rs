@@ -1,5 +1,6 @@
 //! Importers for the foundation sheets: 组织, 阵地, 人员, 干部, 调研.
 
+use domain::input::label_of;
 use ledger::{Issue, Report, Sheet, sheets};
 use sea_orm::DatabaseTransaction;
 
@@ -30,15 +31,7 @@ fn count(sheet: &str) -> SheetCount {
 struct Orgs;
 
 fn org_column(field: &str) -> &'static str {
-    match field {
-        "code" => "组织编码",
-        "name" => "组织名称",
-        "kind" => "组织类型",
-        "parent_code" => "上级组织编码",
-        "founded_on" => "成立日期",
-        "new_field_type" => "新领域类型",
-        _ => "",
-    }
+    label_of(domain::foundation::org::FIELDS, field)
 }
 
 #[async_trait::async_trait]
@@ -61,7 +54,9 @@ impl SheetImporter for Orgs {
         let mut known = {
             let codes: Vec<&str> = rows
                 .iter()
-                .flat_map(|r| std::iter::once(r.code.as_str()).chain(r.parent_code.as_deref()))
+                .flat_map(|r| {
+                    std::iter::once(r.input.code.as_str()).chain(r.input.parent_code.as_deref())
+                })
                 .collect();
             org::refs::OrgRefs::load(txn, &codes).await?
         };
@@ -70,7 +65,8 @@ impl SheetImporter for Orgs {
         let mut pending = rows;
         loop {
             let (ready, next): (Vec<_>, Vec<_>) = pending.into_iter().partition(|r| {
-                r.parent_code
+                r.input
+                    .parent_code
                     .as_deref()
                     .is_none_or(|p| known.get(p).is_some())
             });
@@ -82,7 +78,7 @@ impl SheetImporter for Orgs {
                         column: Some("上级组织编码".into()),
                         message: format!(
                             "上级组织编码「{}」不存在",
-                            r.parent_code.unwrap_or_default()
+                            r.input.parent_code.unwrap_or_default()
                         ),
                     });
                 }
@@ -95,18 +91,11 @@ impl SheetImporter for Orgs {
             let mut fresh = Vec::new();
             let mut rest = Vec::new();
             for r in ready {
-                let input = OrgInput {
-                    code: r.code.clone(),
-                    name: r.name.clone(),
-                    kind: r.kind,
-                    parent_code: r.parent_code.clone(),
-                    founded_on: r.founded_on,
-                    new_field_type: r.new_field_type,
-                };
-                match r.parent_code.as_deref().and_then(|p| known.get(p)) {
+                let input = r.input;
+                match input.parent_code.as_deref().and_then(|p| known.get(p)) {
                     Some(parent)
-                        if known.get(&r.code).is_none()
-                            && seen.insert(r.code.trim().to_string())
+                        if known.get(&input.code).is_none()
+                            && seen.insert(input.code.clone())
                             && org::bulk::creatable(ctx, &input, parent) =>
                     {
                         fresh.push((input, parent));
@@ -154,7 +143,7 @@ async fn create_or_update_org(
             if !ctx.scope.can_capture_path(&existing.path) {
                 return Err(DbError::invalid(
                     "code",
-                    format!("组织编码「{}」已被使用或无权修改", input.code.trim()),
+                    format!("组织编码「{}」已被使用或无权修改", input.code),
                 ));
             }
             let same_parent = match (&input.parent_code, existing.parent_id) {
@@ -176,7 +165,13 @@ async fn create_or_update_org(
                     "组织类型与系统中不同，不能通过导入修改",
                 ));
             }
-            org::update(t, ctx, input).await?;
+            let change = org::OrgChange {
+                name: input.name.clone(),
+                founded_on: input.founded_on,
+                new_field_type: input.new_field_type,
+                checked: input.checked,
+            };
+            org::update(t, ctx, &input.code, &change).await?;
             Ok(false)
         }
         None => {
@@ -189,11 +184,7 @@ async fn create_or_update_org(
 struct Venues;
 
 fn venue_column(field: &str) -> &'static str {
-    match field {
-        "name" => "阵地名称",
-        "org_code" => "所属组织编码",
-        _ => "",
-    }
+    label_of(domain::foundation::venue::FIELDS, field)
 }
 
 #[async_trait::async_trait]
@@ -214,13 +205,13 @@ impl SheetImporter for Venues {
         let mut c = count(self.sheet());
         c.rows = rows.len() as u64;
         let orgs = {
-            let codes: Vec<&str> = rows.iter().map(|r| r.org_code.as_str()).collect();
+            let codes: Vec<&str> = rows.iter().map(|r| r.input.org_code.as_str()).collect();
             org::refs::OrgRefs::load(txn, &codes).await?
         };
         let on_file = {
             let mut ids: Vec<i64> = rows
                 .iter()
-                .filter_map(|r| orgs.get(&r.org_code).map(|o| o.id))
+                .filter_map(|r| orgs.get(&r.input.org_code).map(|o| o.id))
                 .collect();
             ids.sort_unstable();
             ids.dedup();
@@ -237,22 +228,10 @@ impl SheetImporter for Venues {
         let mut fresh = Vec::new();
         let mut rest = Vec::new();
         for r in rows {
-            let input = venue::VenueInput {
-                org_code: r.org_code.clone(),
-                name: r.name.clone(),
-                kind: r.kind,
-                opened_on: r.opened_on,
-                rating: r.rating,
-                rating_level: r.rating_level,
-            };
-            let key = |o: &crate::entity::org::Model| (o.id, input.name.trim().to_string());
-            match orgs.capturable(ctx, &r.org_code, "org_code").ok() {
-                Some(o)
-                    if may_write
-                        && !input.name.trim().is_empty()
-                        && !on_file.contains(&key(o))
-                        && seen.insert(key(o)) =>
-                {
+            let input = r.input;
+            let key = |o: &crate::entity::org::Model| (o.id, input.name.clone());
+            match orgs.capturable(ctx, &input.org_code, "org_code").ok() {
+                Some(o) if may_write && !on_file.contains(&key(o)) && seen.insert(key(o)) => {
                     fresh.push((input, o));
                 }
                 _ => rest.push((r.line, input)),
@@ -274,13 +253,7 @@ impl SheetImporter for Venues {
 struct People;
 
 fn person_column(field: &str) -> &'static str {
-    match field {
-        "name" => "姓名",
-        "id_number" => "身份证号",
-        "phone" => "手机号",
-        "org_code" => "所属组织编码",
-        _ => "",
-    }
+    label_of(domain::foundation::person::FIELDS, field)
 }
 
 #[async_trait::async_trait]
@@ -298,16 +271,7 @@ impl SheetImporter for People {
         rep: &mut Report,
     ) -> DbResult<SheetCount> {
         let rows = sheets::parse_people(sheet, rep);
-        let inputs: Vec<PersonInput> = rows
-            .iter()
-            .map(|r| PersonInput {
-                name: r.name.clone(),
-                id_number: r.id_number.clone(),
-                phone: r.phone.clone(),
-                org_code: r.org_code.clone(),
-                tags: r.tags.clone(),
-            })
-            .collect();
+        let inputs: Vec<PersonInput> = rows.iter().map(|r| r.input.clone()).collect();
         // Written even when the file already has an error (it will roll back):
         // later sheets look people up by 身份证号.
         let outcomes = people::bulk::upsert_many(txn, db, ctx, &inputs, true).await?;
@@ -324,14 +288,7 @@ impl SheetImporter for People {
 struct Officers;
 
 fn officer_column(field: &str) -> &'static str {
-    match field {
-        "name" => "姓名",
-        "id_number" => "身份证号",
-        "org_code" => "组织编码",
-        "term_end" => "任职结束",
-        "term_start" => "任职开始",
-        _ => "",
-    }
+    label_of(domain::foundation::officer::FIELDS, field)
 }
 
 #[async_trait::async_trait]
@@ -355,11 +312,12 @@ impl SheetImporter for Officers {
         // the rest (a new person, a post on file, anything refused) take the
         // one-row path below, which gives each its own outcome or error.
         let orgs = {
-            let codes: Vec<&str> = rows.iter().map(|r| r.org_code.as_str()).collect();
+            let codes: Vec<&str> = rows.iter().map(|r| r.input.org_code.as_str()).collect();
             org::refs::OrgRefs::load(txn, &codes).await?
         };
         let people = {
-            let ids: Vec<&domain::idcard::IdNumber> = rows.iter().map(|r| &r.id_number).collect();
+            let ids: Vec<&domain::idcard::IdNumber> =
+                rows.iter().map(|r| &r.input.id_number).collect();
             people::ids_by_id_number(txn, db, &ids).await?
         };
         let on_file = {
@@ -374,27 +332,16 @@ impl SheetImporter for Officers {
         let mut fresh = Vec::new();
         let mut rest = Vec::new();
         for r in rows {
-            let person = people.get(r.id_number.as_str()).copied();
-            let org = orgs.capturable(ctx, &r.org_code, "org_code").ok();
-            let terms_ok = match (r.term_start, r.term_end) {
-                (Some(s), Some(e)) => e >= s,
-                _ => true,
-            };
+            let i = &r.input;
+            let person = people.get(i.id_number.as_str()).copied();
+            let org = orgs.capturable(ctx, &i.org_code, "org_code").ok();
             match (person, org) {
                 (Some(person_id), Some(o))
                     if may_write
-                        && terms_ok
-                        && !on_file.contains(&(person_id, o.id, r.post.code().to_string()))
-                        && seen.insert((person_id, o.id, r.post)) =>
+                        && !on_file.contains(&(person_id, o.id, i.post.code().to_string()))
+                        && seen.insert((person_id, o.id, i.post)) =>
                 {
-                    fresh.push(officer::OfficerInput {
-                        person_id,
-                        org: o.clone(),
-                        post: r.post,
-                        tenure: r.tenure,
-                        term_start: r.term_start,
-                        term_end: r.term_end,
-                    });
+                    fresh.push(officer::OfficerInput::of(i, person_id, o.clone()));
                 }
                 _ => rest.push(r),
             }
@@ -403,30 +350,18 @@ impl SheetImporter for Officers {
         c.created += fresh.len() as u64;
         for r in rest {
             let created = in_savepoint(txn, rep, &sheet.name, r.line, officer_column, async |t| {
-                let o = org::find_capturable_ref(t, ctx, &r.org_code, "org_code").await?;
+                let i = &r.input;
+                let o = org::find_capturable_ref(t, ctx, &i.org_code, "org_code").await?;
                 // The person is created if absent (contract: 干部 rows carry 姓名 and
                 // 身份证号); an officer lives where her org is unless already registered.
-                let person = match people::find_by_id_number(t, db, &r.id_number).await? {
+                let person = match people::find_by_id_number(t, db, &i.id_number).await? {
                     Some(p) => p,
                     None => {
-                        let input = PersonInput {
-                            name: r.name.clone(),
-                            id_number: r.id_number.clone(),
-                            phone: None,
-                            org_code: r.org_code.clone(),
-                            tags: Vec::new(),
-                        };
+                        let input = i.person(&i.org_code);
                         people::find_or_create(t, db, ctx, &input).await?.0
                     }
                 };
-                let input = officer::OfficerInput {
-                    person_id: person.id,
-                    org: o,
-                    post: r.post,
-                    tenure: r.tenure,
-                    term_start: r.term_start,
-                    term_end: r.term_end,
-                };
+                let input = officer::OfficerInput::of(i, person.id, o);
                 Ok(officer::upsert(t, ctx, &input).await?.1)
             })
             .await?;
@@ -439,11 +374,7 @@ impl SheetImporter for Officers {
 struct Surveys;
 
 fn survey_column(field: &str) -> &'static str {
-    match field {
-        "org_code" => "组织编码",
-        "date" => "日期",
-        _ => "",
-    }
+    label_of(domain::foundation::survey::FIELDS, field)
 }
 
 #[async_trait::async_trait]
@@ -464,13 +395,7 @@ impl SheetImporter for Surveys {
         let mut c = count(self.sheet());
         c.rows = rows.len() as u64;
         for r in rows {
-            let input = survey::SurveyInput {
-                org_code: r.org_code.clone(),
-                date: r.date,
-                surveyor: r.surveyor.clone(),
-                shortcomings: r.shortcomings.clone(),
-                highlights: r.highlights.clone(),
-            };
+            let input = r.input;
             let created = in_savepoint(txn, rep, &sheet.name, r.line, survey_column, async |t| {
                 Ok(survey::upsert(t, ctx, &input).await?.1)
             })

@@ -9,7 +9,7 @@ use sea_orm::{
 };
 
 use super::{
-    OrgInput, check_input, created as created_change, first_placement, new_row, path_under,
+    OrgInput, created as created_change, first_placement, fits_parent, new_row, path_under,
 };
 use crate::{
     Ctx, DbResult,
@@ -27,7 +27,7 @@ pub fn creatable(ctx: &Ctx, input: &OrgInput, parent: &org::Model) -> bool {
         && ctx.scope.allows(Module::Org, Permission::Write)
         && ctx.scope.can_view_path(&parent.path)
         && ctx.scope.can_capture_path(&parent.path)
-        && check_input(input, Some(parent)).is_ok()
+        && fits_parent(input, Some(parent)).is_ok()
 }
 
 /// Creates orgs whose codes are not on file, each under its parent (on file,

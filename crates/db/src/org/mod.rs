@@ -17,7 +17,7 @@ use domain::audit::{AuditAction, AuditEntity};
 use domain::{
     access::{Module, Permission},
     error::Invalid,
-    kinds::{NewFieldType, OrgKind},
+    kinds::OrgKind,
     orgcode::validate_org_code,
     search::normalize,
 };
@@ -31,19 +31,10 @@ use crate::{
     audit::Change,
     entity::{org, org_tree_history},
     scope::{capture_condition, view_condition},
-    time::{now, today_beijing},
+    time::now,
 };
 
-/// What a form, API call or ledger row gives to create or update an org.
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct OrgInput {
-    pub code: String,
-    pub name: String,
-    pub kind: OrgKind,
-    pub parent_code: Option<String>,
-    pub founded_on: Option<NaiveDate>,
-    pub new_field_type: Option<NewFieldType>,
-}
+pub use domain::foundation::org::{OrgChange, OrgInput};
 
 /// The first day of the tree: an org's original placement is valid "forever
 /// before", so an as-of query on any past date finds it.
@@ -128,8 +119,8 @@ fn new_row(
     t: chrono::DateTime<chrono::Utc>,
 ) -> org::ActiveModel {
     org::ActiveModel {
-        code: Set(input.code.trim().to_string()),
-        name: Set(input.name.trim().to_string()),
+        code: Set(input.code.clone()),
+        name: Set(input.name.clone()),
         kind: Set(input.kind.code().to_string()),
         new_field_type: Set(input.new_field_type.map(|n| n.code().to_string())),
         parent_id: Set(parent.map(|p| p.id)),
@@ -173,30 +164,15 @@ fn created(o: &org::Model) -> Change {
     .after(o)
 }
 
-fn check_input(input: &OrgInput, parent: Option<&org::Model>) -> Result<(), Invalid> {
-    let mut inv = Invalid::new();
-    if input.name.trim().is_empty() {
-        inv.push("name", "组织名称不能为空");
-    } else if input.name.chars().count() > 100 {
-        inv.push("name", "组织名称不能超过100个字");
-    }
+/// The one check of an org that needs its parent: does its code fit the
+/// parent's (the fields themselves were checked by `OrgDraft::validate`).
+pub(crate) fn fits_parent(input: &OrgInput, parent: Option<&org::Model>) -> Result<(), Invalid> {
     let parent_key = parent.and_then(|p| OrgKind::from_code(&p.kind).map(|k| (p.code.as_str(), k)));
+    let mut inv = Invalid::new();
     inv.check(
         "code",
-        validate_org_code(input.code.trim(), input.kind, parent_key),
+        validate_org_code(&input.code, input.kind, parent_key),
     );
-    if input.kind == OrgKind::NewField
-        && input.new_field_type.is_none()
-        && input.founded_on.is_none()
-    {
-        // Allowed, but a new-field org without type or date won't count in the year's
-        // "new organizations" figures; we accept it as recorded.
-    }
-    if let Some(f) = input.founded_on
-        && f > today_beijing()
-    {
-        inv.push("founded_on", "成立日期不能晚于今天");
-    }
     inv.into_result()
 }
 
@@ -218,11 +194,11 @@ pub async fn create(c: &DatabaseTransaction, ctx: &Ctx, input: &OrgInput) -> DbR
         None if ctx.scope.operator => None,
         None => return Err(DbError::invalid("parent_code", "请选择上级组织")),
     };
-    check_input(input, parent.as_ref())?;
+    fits_parent(input, parent.as_ref())?;
     if find_by_code(c, &input.code).await?.is_some() {
         return Err(DbError::Invalid(Invalid::single(
             "code",
-            format!("组织编码「{}」已存在", input.code.trim()),
+            format!("组织编码「{}」已存在", input.code),
         )));
     }
     let row = new_row(input, parent.as_ref(), now())
@@ -238,28 +214,23 @@ pub async fn create(c: &DatabaseTransaction, ctx: &Ctx, input: &OrgInput) -> DbR
     Ok(row)
 }
 
-/// Updates name, founding date and new-field type. Kind and code are fixed once
-/// records hang on an org; moving is [`tree::move_org`].
-pub async fn update(c: &DatabaseTransaction, ctx: &Ctx, input: &OrgInput) -> DbResult<org::Model> {
+/// Updates name, founding date and new-field type of org `code`. Kind and
+/// code are fixed once records hang on an org; moving is [`tree::move_org`].
+pub async fn update(
+    c: &DatabaseTransaction,
+    ctx: &Ctx,
+    code: &str,
+    change: &OrgChange,
+) -> DbResult<org::Model> {
     ctx.require(Module::Org, Permission::Write)?;
-    let before = find_capturable(c, ctx, &input.code).await?;
-    let parent = match before.parent_id {
-        Some(pid) => org::Entity::find_by_id(pid).one(c).await?,
-        None => None,
-    };
-    let kind = OrgKind::from_code(&before.kind).unwrap_or(input.kind);
-    check_input(
-        &OrgInput {
-            kind,
-            ..input.clone()
-        },
-        parent.as_ref(),
-    )?;
+    let before = find_capturable(c, ctx, code).await?;
     let mut am = before.clone().into_active_model();
-    am.name = Set(input.name.trim().to_string());
-    am.founded_on = Set(input.founded_on);
-    am.new_field_type = Set(input.new_field_type.map(|n| n.code().to_string()));
-    am.search_text = Set(normalize(&format!("{} {}", input.name, input.code)));
+    am.name = Set(change.name.clone());
+    am.founded_on = Set(change.founded_on);
+    if before.kind == OrgKind::NewField.code() {
+        am.new_field_type = Set(change.new_field_type.map(|n| n.code().to_string()));
+    }
+    am.search_text = Set(normalize(&format!("{} {}", change.name, before.code)));
     am.updated_at = Set(now());
     let after = am.update(c).await?;
     if after

@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 use domain::audit::{AuditAction, AuditEntity};
 use domain::{
     access::{Module, Permission},
-    error::Invalid,
+    input::Checked,
     kinds::{Post, Tenure},
 };
 use sea_orm::{
@@ -20,6 +20,8 @@ use crate::{
     time::now,
 };
 
+/// A checked post (`domain::foundation::officer::OfficerDraft::validate`)
+/// with its person and org found: what [`upsert`] writes.
 #[derive(Debug, Clone)]
 pub struct OfficerInput {
     pub person_id: i64,
@@ -28,6 +30,25 @@ pub struct OfficerInput {
     pub tenure: Option<Tenure>,
     pub term_start: Option<NaiveDate>,
     pub term_end: Option<NaiveDate>,
+    _checked: Checked,
+}
+
+impl OfficerInput {
+    pub fn of(
+        input: &domain::foundation::officer::OfficerInput,
+        person_id: i64,
+        org: org::Model,
+    ) -> Self {
+        OfficerInput {
+            person_id,
+            org,
+            post: input.post,
+            tenure: input.tenure,
+            term_start: input.term_start,
+            term_end: input.term_end,
+            _checked: input.checked,
+        }
+    }
 }
 
 /// The row of a post not on file yet.
@@ -104,11 +125,6 @@ pub async fn upsert(
     input: &OfficerInput,
 ) -> DbResult<(officer::Model, bool)> {
     ctx.require(Module::Org, Permission::Write)?;
-    if let (Some(s), Some(e)) = (input.term_start, input.term_end)
-        && e < s
-    {
-        return Err(Invalid::single("term_end", "任职结束日期早于任职开始日期").into());
-    }
     let existing = officer::Entity::find()
         .filter(officer::Column::PersonId.eq(input.person_id))
         .filter(officer::Column::OrgId.eq(input.org.id))

@@ -1,6 +1,5 @@
 //! Field surveys (调研) of grassroots federations, keyed by (org, date).
 
-use chrono::NaiveDate;
 use domain::access::{Module, Permission};
 use domain::audit::{AuditAction, AuditEntity};
 use sea_orm::{
@@ -17,21 +16,7 @@ use crate::{
     time::now,
 };
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct SurveyInput {
-    pub org_code: String,
-    pub date: NaiveDate,
-    pub surveyor: Option<String>,
-    pub shortcomings: Option<String>,
-    pub highlights: Option<String>,
-}
-
-fn clean(s: &Option<String>) -> Option<String> {
-    s.as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(String::from)
-}
+pub use domain::foundation::survey::SurveyInput;
 
 pub async fn upsert(
     c: &DatabaseTransaction,
@@ -49,9 +34,9 @@ pub async fn upsert(
     match existing {
         Some(before) => {
             let mut am = before.clone().into_active_model();
-            am.surveyor = Set(clean(&input.surveyor));
-            am.shortcomings = Set(clean(&input.shortcomings));
-            am.highlights = Set(clean(&input.highlights));
+            am.surveyor = Set(input.surveyor.clone());
+            am.shortcomings = Set(input.shortcomings.clone());
+            am.highlights = Set(input.highlights.clone());
             am.updated_at = Set(t);
             let after = am.update(c).await?;
             if after
@@ -78,9 +63,9 @@ pub async fn upsert(
             let row = survey::ActiveModel {
                 org_id: Set(o.id),
                 date: Set(input.date),
-                surveyor: Set(clean(&input.surveyor)),
-                shortcomings: Set(clean(&input.shortcomings)),
-                highlights: Set(clean(&input.highlights)),
+                surveyor: Set(input.surveyor.clone()),
+                shortcomings: Set(input.shortcomings.clone()),
+                highlights: Set(input.highlights.clone()),
                 created_at: Set(t),
                 updated_at: Set(t),
                 ..Default::default()

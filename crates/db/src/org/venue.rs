@@ -3,12 +3,7 @@
 use domain::audit::{AuditAction, AuditEntity};
 use std::collections::HashSet;
 
-use chrono::NaiveDate;
-use domain::{
-    access::{Module, Permission},
-    error::Invalid,
-    kinds::{Level, VenueKind, VenueRating},
-};
+use domain::access::{Module, Permission};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
     IntoActiveModel, JoinType, QueryFilter, QueryOrder, QuerySelect, Set,
@@ -23,15 +18,7 @@ use crate::{
     time::now,
 };
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct VenueInput {
-    pub org_code: String,
-    pub name: String,
-    pub kind: VenueKind,
-    pub opened_on: Option<NaiveDate>,
-    pub rating: Option<VenueRating>,
-    pub rating_level: Option<Level>,
-}
+pub use domain::foundation::venue::VenueInput;
 
 /// Creates the venue, or updates the one with the same org and name.
 pub async fn upsert(
@@ -41,10 +28,7 @@ pub async fn upsert(
 ) -> DbResult<(venue::Model, bool)> {
     ctx.require(Module::Org, Permission::Write)?;
     let o = find_capturable_ref(c, ctx, &input.org_code, "org_code").await?;
-    let name = input.name.trim();
-    if name.is_empty() {
-        return Err(Invalid::single("name", "阵地名称不能为空").into());
-    }
+    let name = input.name.as_str();
     let existing = venue::Entity::find()
         .filter(venue::Column::OrgId.eq(o.id))
         .filter(venue::Column::Name.eq(name))
@@ -99,7 +83,7 @@ fn new_row(
 ) -> venue::ActiveModel {
     venue::ActiveModel {
         org_id: Set(o.id),
-        name: Set(input.name.trim().into()),
+        name: Set(input.name.clone()),
         kind: Set(input.kind.code().into()),
         opened_on: Set(input.opened_on),
         rating: Set(input.rating.map(|r| r.code().into())),

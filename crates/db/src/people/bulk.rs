@@ -90,14 +90,7 @@ pub async fn upsert_many(
     let mut batch: HashSet<String> = HashSet::new();
     let t = now();
     for (n, (input, index)) in inputs.iter().zip(&indexes).enumerate() {
-        let name = input.name.trim();
-        if name.is_empty() || name.chars().count() > 50 {
-            out.push(Some(Err(DbError::invalid(
-                "name",
-                "姓名不能为空且不超过50个字",
-            ))));
-            continue;
-        }
+        let name = input.name.as_str();
         let home = match orgs.capturable(ctx, &input.org_code, "org_code") {
             Ok(o) => o,
             Err(e) => {

@@ -37,16 +37,7 @@ pub const COMMON_TAGS: &[&str] = &[
     "绣娘",
 ];
 
-/// What may change on a registered person. `None` keeps the current value;
-/// `phone: Some(None)` removes the phone; `tags: Some(..)` replaces all tags.
-/// The 身份证号 never changes: a wrong one means a different person.
-#[derive(Debug, Clone, Default)]
-pub struct PersonUpdate {
-    pub name: Option<String>,
-    pub phone: Option<Option<Phone>>,
-    pub org_code: Option<String>,
-    pub tags: Option<Vec<String>>,
-}
+pub use domain::foundation::person::PersonChange as PersonUpdate;
 
 /// Updates a person the caller may edit, in one audited change (before/after
 /// hold masked values and tags, never plaintexts).
@@ -66,13 +57,7 @@ pub async fn update(
     if !ctx.scope.can_capture_path(&home.path) {
         return Err(DbError::forbidden("该人员不在您的录入范围内，只能查看"));
     }
-    let name = match input.name.as_deref().map(str::trim) {
-        Some(n) if n.is_empty() || n.chars().count() > 50 => {
-            return Err(DbError::invalid("name", "姓名不能为空且不超过50个字"));
-        }
-        Some(n) => n.to_string(),
-        None => p.name.clone(),
-    };
+    let name = input.name.clone().unwrap_or_else(|| p.name.clone());
     let org_id = match input.org_code.as_deref() {
         Some(code) => find_capturable_ref(c, ctx, code, "org_code").await?.id,
         None => p.org_id,

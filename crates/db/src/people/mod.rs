@@ -35,15 +35,7 @@ use crate::{
     time::{now, today_beijing},
 };
 
-/// A validated person as a form, API call or ledger row gives it.
-#[derive(Debug, Clone)]
-pub struct PersonInput {
-    pub name: String,
-    pub id_number: IdNumber,
-    pub phone: Option<Phone>,
-    pub org_code: String,
-    pub tags: Vec<String>,
-}
+pub use domain::foundation::person::PersonInput;
 
 /// What lists and pages show: masked by default. Nothing here, taken with the
 /// rest of a page, narrows a 身份证号 below 10,000 candidates (docs/security.md
@@ -184,10 +176,7 @@ pub async fn find_or_create(
     input: &PersonInput,
 ) -> DbResult<(person::Model, bool)> {
     ctx.require(Module::People, Permission::Write)?;
-    let name = input.name.trim();
-    if name.is_empty() || name.chars().count() > 50 {
-        return Err(DbError::invalid("name", "姓名不能为空且不超过50个字"));
-    }
+    let name = input.name.as_str();
     let home = find_capturable_ref(c, ctx, &input.org_code, "org_code").await?;
     if let Some(existing) = find_by_id_number(c, db, &input.id_number).await? {
         let existing_org = org::Entity::find_by_id(existing.org_id)
@@ -215,10 +204,7 @@ pub async fn upsert(
     input: &PersonInput,
 ) -> DbResult<(person::Model, bool)> {
     ctx.require(Module::People, Permission::Write)?;
-    let name = input.name.trim();
-    if name.is_empty() || name.chars().count() > 50 {
-        return Err(DbError::invalid("name", "姓名不能为空且不超过50个字"));
-    }
+    let name = input.name.as_str();
     let home = find_capturable_ref(c, ctx, &input.org_code, "org_code").await?;
     let t = now();
     if let Some(existing) = find_by_id_number(c, db, &input.id_number).await? {

@@ -22,11 +22,6 @@ pub use person::{PersonRow, parse_people};
 pub use survey::{SurveyRow, parse_surveys};
 pub use venue::{VenueRow, parse_venues};
 
-/// The labels of a domain enum, for "应为：…" messages.
-fn labels<T: Copy>(all: &[T], label: fn(T) -> &'static str) -> Vec<&'static str> {
-    all.iter().map(|v| label(*v)).collect()
-}
-
 #[cfg(test)]
 pub(crate) mod test_util {
     use crate::model::{Cell, RawRow, Sheet};

@@ -1,11 +1,8 @@
 //! 干部 sheet.
 
-use chrono::NaiveDate;
-use domain::idcard::IdNumber;
-use domain::kinds::{Post, Tenure};
+use domain::foundation::officer::{FIELDS, OfficerDraft, OfficerInput};
 
-use super::labels;
-use super::person::required_id;
+use super::person::id_text;
 use crate::issue::Report;
 use crate::model::Sheet;
 use crate::rows::{KeyTracker, SheetReader};
@@ -16,73 +13,45 @@ use crate::spec::OFFICER;
 pub struct OfficerRow {
     /// Spreadsheet row number.
     pub line: usize,
-    /// 姓名 (the person is created if absent).
-    pub name: String,
-    /// 身份证号.
-    pub id_number: IdNumber,
-    /// 组织编码.
-    pub org_code: String,
-    /// 职务.
-    pub post: Post,
-    /// 专兼挂.
-    pub tenure: Option<Tenure>,
-    /// 任职开始.
-    pub term_start: Option<NaiveDate>,
-    /// 任职结束 (None = in office).
-    pub term_end: Option<NaiveDate>,
+    pub input: OfficerInput,
 }
 
 /// Parses the 干部 sheet; KEY is 身份证号 + 组织编码 + 职务.
 pub fn parse_officers(sheet: &Sheet, rep: &mut Report) -> Vec<OfficerRow> {
+    let today = domain::date::today_beijing();
     let reader = SheetReader::new(sheet, &OFFICER, rep);
     if !reader.ok() {
         return Vec::new();
     }
-    let posts = labels(Post::ALL, Post::label);
-    let tenures = labels(Tenure::ALL, Tenure::label);
     let mut keys = KeyTracker::default();
     let mut out = Vec::new();
     for row in reader.rows() {
         let mark = rep.error_count();
-        let name = row.required(rep, "姓名");
-        let id_number = required_id(&row, rep, "身份证号");
-        let org_code = row.required(rep, "组织编码");
-        let post = row.required_choice(rep, "职务", Post::from_label, &posts);
-        let tenure = row.choice(rep, "专兼挂", Tenure::from_label, &tenures);
-        let term_start = row.date(rep, "任职开始");
-        let term_end = row.date(rep, "任职结束");
-        if let (Some(s), Some(e)) = (term_start, term_end)
-            && e < s
-        {
-            row.error(rep, "任职结束", "任职结束早于任职开始");
-        }
-        if let (Some(id), Some(org), Some(post)) = (&id_number, &org_code, post) {
-            keys.check(
-                rep,
-                &row,
-                vec![
-                    id.as_str().to_string(),
-                    org.clone(),
-                    post.code().to_string(),
-                ],
-            );
-        }
-        if rep.error_count() > mark {
-            continue;
-        }
-        if let (Some(name), Some(id_number), Some(org_code), Some(post)) =
-            (name, id_number, org_code, post)
-        {
-            out.push(OfficerRow {
-                line: row.line(),
-                name,
-                id_number,
-                org_code,
-                post,
-                tenure,
-                term_start,
-                term_end,
-            });
+        let draft = OfficerDraft {
+            name: row.raw("姓名"),
+            id_number: id_text(&row, rep, "身份证号"),
+            phone: String::new(),
+            org_code: row.raw("组织编码"),
+            post: row.raw("职务"),
+            tenure: row.raw("专兼挂"),
+            term_start: row.raw_date("任职开始"),
+            term_end: row.raw_date("任职结束"),
+        };
+        match draft.validate(today) {
+            Ok(input) => {
+                let key = vec![
+                    input.id_number.as_str().to_string(),
+                    input.org_code.clone(),
+                    input.post.code().to_string(),
+                ];
+                if keys.check(rep, &row, key) && rep.error_count() == mark {
+                    out.push(OfficerRow {
+                        line: row.line(),
+                        input,
+                    });
+                }
+            }
+            Err(inv) => row.errors_of(rep, FIELDS, &inv),
         }
     }
     out
@@ -92,6 +61,8 @@ pub fn parse_officers(sheet: &Sheet, rep: &mut Report) -> Vec<OfficerRow> {
 mod tests {
     use super::*;
     use crate::sheets::test_util::{errors, sheet};
+    use chrono::NaiveDate;
+    use domain::kinds::{Post, Tenure};
 
     const H: &[&str] = &[
         "姓名",
@@ -133,11 +104,17 @@ mod tests {
         let rows = parse_officers(&s, &mut rep);
         assert!(rep.is_ok(), "{:?}", rep.errors);
         assert_eq!(
-            (rows[0].post, rows[0].tenure),
+            (rows[0].input.post, rows[0].input.tenure),
             (Post::Chair, Some(Tenure::FullTime))
         );
-        assert_eq!(rows[0].term_start, NaiveDate::from_ymd_opt(2018, 1, 5));
-        assert_eq!((rows[1].line, rows[1].post), (3, Post::ExecutiveMember));
+        assert_eq!(
+            rows[0].input.term_start,
+            NaiveDate::from_ymd_opt(2018, 1, 5)
+        );
+        assert_eq!(
+            (rows[1].line, rows[1].input.post),
+            (3, Post::ExecutiveMember)
+        );
     }
 
     #[test]

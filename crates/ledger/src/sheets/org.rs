@@ -2,77 +2,55 @@
 
 use std::collections::HashMap;
 
-use chrono::NaiveDate;
-use domain::kinds::{NewFieldType, OrgKind};
+use domain::foundation::org::{FIELDS, OrgDraft, OrgInput};
+use domain::kinds::OrgKind;
 use domain::orgcode::validate_org_code;
 
-use super::labels;
 use crate::issue::{Issue, Report};
 use crate::model::Sheet;
 use crate::rows::{KeyTracker, SheetReader};
 use crate::spec::ORG;
 
-/// A checked row of the 组织 sheet.
+/// A checked row of the 组织 sheet: the org, checked as every door checks
+/// it (`domain::foundation::org::OrgDraft`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct OrgRow {
     /// Spreadsheet row number.
     pub line: usize,
-    /// 组织编码 (KEY).
-    pub code: String,
-    /// 组织名称.
-    pub name: String,
-    /// 组织类型.
-    pub kind: OrgKind,
-    /// 上级组织编码; `None` only for a 县妇联.
-    pub parent_code: Option<String>,
-    /// 成立日期.
-    pub founded_on: Option<NaiveDate>,
-    /// 新领域类型.
-    pub new_field_type: Option<NewFieldType>,
+    pub input: OrgInput,
 }
 
 /// Parses the 组织 sheet. A code whose parent row is in the same sheet is
 /// checked against it (`validate_org_code`); other parents are the
 /// importer's to check against the database.
 pub fn parse_orgs(sheet: &Sheet, rep: &mut Report) -> Vec<OrgRow> {
+    let today = domain::date::today_beijing();
     let reader = SheetReader::new(sheet, &ORG, rep);
     if !reader.ok() {
         return Vec::new();
     }
-    let kinds = labels(OrgKind::ALL, OrgKind::label);
-    let field_types = labels(NewFieldType::ALL, NewFieldType::label);
     let mut keys = KeyTracker::default();
     let mut out = Vec::new();
     for row in reader.rows() {
         let mark = rep.error_count();
-        let code = row.required(rep, "组织编码");
-        let name = row.required(rep, "组织名称");
-        let kind = row.required_choice(rep, "组织类型", OrgKind::from_label, &kinds);
-        let parent_code = row.text("上级组织编码");
-        if parent_code.is_none() && kind.is_some_and(|k| k != OrgKind::County) {
-            row.error(rep, "上级组织编码", "必填项为空（只有县妇联可以不填）");
+        let draft = OrgDraft {
+            code: row.raw("组织编码"),
+            name: row.raw("组织名称"),
+            kind: row.raw("组织类型"),
+            parent_code: row.raw("上级组织编码"),
+            founded_on: row.raw_date("成立日期"),
+            new_field_type: row.raw("新领域类型"),
+        };
+        if !draft.code.is_empty() {
+            keys.check(rep, &row, vec![draft.code.clone()]);
         }
-        if parent_code.is_some() && parent_code == code {
-            row.error(rep, "上级组织编码", "上级组织不能是本组织");
-        }
-        let founded_on = row.date(rep, "成立日期");
-        let new_field_type = row.choice(rep, "新领域类型", NewFieldType::from_label, &field_types);
-        if let Some(c) = &code {
-            keys.check(rep, &row, vec![c.clone()]);
-        }
-        if rep.error_count() > mark {
-            continue;
-        }
-        if let (Some(code), Some(name), Some(kind)) = (code, name, kind) {
-            out.push(OrgRow {
+        match draft.validate(today) {
+            Ok(input) if rep.error_count() == mark => out.push(OrgRow {
                 line: row.line(),
-                code,
-                name,
-                kind,
-                parent_code,
-                founded_on,
-                new_field_type,
-            });
+                input,
+            }),
+            Ok(_) => {}
+            Err(inv) => row.errors_of(rep, FIELDS, &inv),
         }
     }
     check_codes(sheet, out, rep)
@@ -81,10 +59,13 @@ pub fn parse_orgs(sheet: &Sheet, rep: &mut Report) -> Vec<OrgRow> {
 /// Second pass: the code format depends on the parent's kind and code,
 /// and the parent may be any row of the sheet.
 fn check_codes(sheet: &Sheet, rows: Vec<OrgRow>, rep: &mut Report) -> Vec<OrgRow> {
-    let kinds: HashMap<String, OrgKind> = rows.iter().map(|o| (o.code.clone(), o.kind)).collect();
+    let kinds: HashMap<String, OrgKind> = rows
+        .iter()
+        .map(|o| (o.input.code.clone(), o.input.kind))
+        .collect();
     rows.into_iter()
         .filter(|o| {
-            let parent = match &o.parent_code {
+            let parent = match &o.input.parent_code {
                 None => None,
                 Some(p) => match kinds.get(p) {
                     Some(k) => Some((p.as_str(), *k)),
@@ -92,7 +73,7 @@ fn check_codes(sheet: &Sheet, rows: Vec<OrgRow>, rep: &mut Report) -> Vec<OrgRow
                     None => return true,
                 },
             };
-            match validate_org_code(&o.code, o.kind, parent) {
+            match validate_org_code(&o.input.code, o.input.kind, parent) {
                 Ok(()) => true,
                 Err(msg) => {
                     rep.push_error(Issue::new(&sheet.name, o.line, Some("组织编码"), msg));
@@ -107,6 +88,8 @@ fn check_codes(sheet: &Sheet, rows: Vec<OrgRow>, rep: &mut Report) -> Vec<OrgRow
 mod tests {
     use super::*;
     use crate::sheets::test_util::{errors, sheet};
+    use chrono::NaiveDate;
+    use domain::kinds::NewFieldType;
 
     const H: &[&str] = &[
         "组织编码",
@@ -146,10 +129,13 @@ mod tests {
         let rows = parse_orgs(&s, &mut rep);
         assert!(rep.is_ok(), "{:?}", rep.errors);
         assert_eq!(rows.len(), 3);
-        assert_eq!(rows[0].parent_code, None);
-        assert_eq!(rows[1].founded_on, NaiveDate::from_ymd_opt(2020, 7, 8));
+        assert_eq!(rows[0].input.parent_code, None);
         assert_eq!(
-            rows[2].new_field_type,
+            rows[1].input.founded_on,
+            NaiveDate::from_ymd_opt(2020, 7, 8)
+        );
+        assert_eq!(
+            rows[2].input.new_field_type,
             Some(NewFieldType::PrivateEnterprise)
         );
         assert_eq!(rows[2].line, 4);
@@ -186,7 +172,7 @@ mod tests {
             (
                 4,
                 "上级组织编码".into(),
-                "必填项为空（只有县妇联可以不填）".into()
+                "上级组织编码不能为空（只有县妇联可以不填）".into()
             )
         );
         assert_eq!(errs[2], (5, "组织编码".into(), "与第2行重复".into()));

@@ -1,7 +1,6 @@
 //! 人员 sheet.
 
-use domain::idcard::IdNumber;
-use domain::phone::Phone;
+use domain::foundation::person::{FIELDS, PersonDraft, PersonInput};
 
 use crate::issue::Report;
 use crate::model::Sheet;
@@ -13,20 +12,12 @@ use crate::spec::PERSON;
 pub struct PersonRow {
     /// Spreadsheet row number.
     pub line: usize,
-    /// 姓名.
-    pub name: String,
-    /// 身份证号 (KEY), canonical.
-    pub id_number: IdNumber,
-    /// 手机号.
-    pub phone: Option<Phone>,
-    /// 所属组织编码.
-    pub org_code: String,
-    /// 标签.
-    pub tags: Vec<String>,
+    pub input: PersonInput,
 }
 
 /// Parses the 人员 sheet.
 pub fn parse_people(sheet: &Sheet, rep: &mut Report) -> Vec<PersonRow> {
+    let today = domain::date::today_beijing();
     let reader = SheetReader::new(sheet, &PERSON, rep);
     if !reader.ok() {
         return Vec::new();
@@ -35,38 +26,46 @@ pub fn parse_people(sheet: &Sheet, rep: &mut Report) -> Vec<PersonRow> {
     let mut out = Vec::new();
     for row in reader.rows() {
         let mark = rep.error_count();
-        let name = row.required(rep, "姓名");
-        let id_number = required_id(&row, rep, "身份证号");
-        let phone_text = row.text("手机号");
-        let phone = row.parsed(rep, "手机号", phone_text, Phone::parse);
-        let org_code = row.required(rep, "所属组织编码");
-        let tags = row.list("标签");
-        if let Some(id) = &id_number {
-            keys.check(rep, &row, vec![id.as_str().to_string()]);
-        }
-        if rep.error_count() > mark {
-            continue;
-        }
-        if let (Some(name), Some(id_number), Some(org_code)) = (name, id_number, org_code) {
-            out.push(PersonRow {
-                line: row.line(),
-                name,
-                id_number,
-                phone,
-                org_code,
-                tags,
-            });
+        let draft = PersonDraft {
+            name: row.raw("姓名"),
+            id_number: id_text(&row, rep, "身份证号"),
+            phone: row.raw("手机号"),
+            org_code: row.raw("所属组织编码"),
+            tags: row.list("标签"),
+        };
+        match draft.validate(today) {
+            Ok(input) => {
+                if keys.check(rep, &row, vec![input.id_number.as_str().to_string()])
+                    && rep.error_count() == mark
+                {
+                    out.push(PersonRow {
+                        line: row.line(),
+                        input,
+                    });
+                }
+            }
+            Err(inv) => row.errors_of(rep, FIELDS, &inv),
         }
     }
     out
 }
 
+/// The text of a 身份证号 cell for a draft; a number Excel made of it (its
+/// last digits are lost) is reported here, where the cell is known.
+pub(crate) fn id_text(row: &RowView<'_>, rep: &mut Report, col: &str) -> String {
+    row.id_number_text(rep, col).unwrap_or_default()
+}
+
 /// A 身份证号 that must be present, must not be an Excel number, and must
-/// pass the domain's checks (length, birth date, checksum).
-pub(crate) fn required_id(row: &RowView<'_>, rep: &mut Report, col: &str) -> Option<IdNumber> {
+/// pass the domain's checks (an attendee of the 参与人员 sheet).
+pub(crate) fn required_id(
+    row: &RowView<'_>,
+    rep: &mut Report,
+    col: &str,
+) -> Option<domain::idcard::IdNumber> {
     let text = row.id_number_text(rep, col);
     let text = row.require(rep, col, text);
-    row.parsed(rep, col, text, IdNumber::parse)
+    row.parsed(rep, col, text, domain::idcard::IdNumber::parse)
 }
 
 #[cfg(test)]
@@ -74,6 +73,7 @@ mod tests {
     use super::*;
     use crate::model::Cell;
     use crate::sheets::test_util::{errors, sheet};
+    use domain::phone::Phone;
 
     const H: &[&str] = &["姓名", "身份证号", "手机号", "所属组织编码", "标签"];
 
@@ -96,13 +96,13 @@ mod tests {
         let mut rep = Report::default();
         let rows = parse_people(&s, &mut rep);
         assert!(rep.is_ok(), "{:?}", rep.errors);
-        assert_eq!(rows[0].id_number.as_str(), "420527199001010021");
+        assert_eq!(rows[0].input.id_number.as_str(), "420527199001010021");
         assert_eq!(
-            rows[0].phone.as_ref().map(Phone::as_str),
+            rows[0].input.phone.as_ref().map(Phone::as_str),
             Some("13812345678")
         );
-        assert_eq!(rows[0].tags, ["低保", "绣娘", "留守妇女"]);
-        assert_eq!((rows[1].line, rows[1].phone.is_none()), (3, true));
+        assert_eq!(rows[0].input.tags, ["低保", "留守妇女", "绣娘"]);
+        assert_eq!((rows[1].line, rows[1].input.phone.is_none()), (3, true));
     }
 
     #[test]
@@ -124,7 +124,7 @@ mod tests {
         let errs = errors(&rep);
         assert_eq!(errs[0], (2, "身份证号".into(), "身份证号校验位错误".into()));
         assert_eq!((errs[1].0, errs[1].1.as_str()), (3, "手机号"));
-        assert_eq!(errs[2], (4, "姓名".into(), "必填项为空".into()));
+        assert_eq!(errs[2], (4, "姓名".into(), "姓名不能为空".into()));
         assert_eq!(errs[3], (6, "身份证号".into(), "与第5行重复".into()));
         assert_eq!(errs.len(), 4);
     }

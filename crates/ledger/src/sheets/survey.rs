@@ -1,6 +1,6 @@
 //! 调研 sheet.
 
-use chrono::NaiveDate;
+use domain::foundation::survey::{FIELDS, SurveyDraft, SurveyInput};
 
 use crate::issue::Report;
 use crate::model::Sheet;
@@ -12,20 +12,12 @@ use crate::spec::SURVEY;
 pub struct SurveyRow {
     /// Spreadsheet row number.
     pub line: usize,
-    /// 组织编码 of the org visited.
-    pub org_code: String,
-    /// 日期.
-    pub date: NaiveDate,
-    /// 调研人.
-    pub surveyor: Option<String>,
-    /// 发现不足.
-    pub shortcomings: Option<String>,
-    /// 工作亮点.
-    pub highlights: Option<String>,
+    pub input: SurveyInput,
 }
 
 /// Parses the 调研 sheet; KEY is 组织编码 + 日期.
 pub fn parse_surveys(sheet: &Sheet, rep: &mut Report) -> Vec<SurveyRow> {
+    let today = domain::date::today_beijing();
     let reader = SheetReader::new(sheet, &SURVEY, rep);
     if !reader.ok() {
         return Vec::new();
@@ -34,23 +26,28 @@ pub fn parse_surveys(sheet: &Sheet, rep: &mut Report) -> Vec<SurveyRow> {
     let mut out = Vec::new();
     for row in reader.rows() {
         let mark = rep.error_count();
-        let org_code = row.required(rep, "组织编码");
-        let date = row.required_date(rep, "日期");
-        if let (Some(o), Some(d)) = (&org_code, date) {
-            keys.check(rep, &row, vec![o.clone(), d.to_string()]);
-        }
-        if rep.error_count() > mark {
-            continue;
-        }
-        if let (Some(org_code), Some(date)) = (org_code, date) {
-            out.push(SurveyRow {
-                line: row.line(),
-                org_code,
-                date,
-                surveyor: row.text("调研人"),
-                shortcomings: row.text("发现不足"),
-                highlights: row.text("工作亮点"),
-            });
+        let draft = SurveyDraft {
+            org_code: row.raw("组织编码"),
+            date: row.raw_date("日期"),
+            surveyor: row.raw("调研人"),
+            shortcomings: row.raw("发现不足"),
+            highlights: row.raw("工作亮点"),
+        };
+        match draft.validate(today) {
+            Ok(input) => {
+                if keys.check(
+                    rep,
+                    &row,
+                    vec![input.org_code.clone(), input.date.to_string()],
+                ) && rep.error_count() == mark
+                {
+                    out.push(SurveyRow {
+                        line: row.line(),
+                        input,
+                    });
+                }
+            }
+            Err(inv) => row.errors_of(rep, FIELDS, &inv),
         }
     }
     out
@@ -61,6 +58,7 @@ mod tests {
     use super::*;
     use crate::model::Cell;
     use crate::sheets::test_util::{errors, sheet};
+    use chrono::NaiveDate;
 
     const H: &[&str] = &["组织编码", "日期", "调研人", "发现不足", "工作亮点"];
 
@@ -84,9 +82,12 @@ mod tests {
         let mut rep = Report::default();
         let rows = parse_surveys(&s, &mut rep);
         assert!(rep.is_ok(), "{:?}", rep.errors);
-        assert_eq!(rows[0].date, NaiveDate::from_ymd_opt(2020, 9, 3).unwrap());
-        assert_eq!(rows[0].shortcomings.as_deref(), Some("活动记录不全"));
-        assert_eq!((rows[1].line, rows[1].surveyor.clone()), (3, None));
+        assert_eq!(
+            rows[0].input.date,
+            NaiveDate::from_ymd_opt(2020, 9, 3).unwrap()
+        );
+        assert_eq!(rows[0].input.shortcomings.as_deref(), Some("活动记录不全"));
+        assert_eq!((rows[1].line, rows[1].input.surveyor.clone()), (3, None));
     }
 
     #[test]
@@ -106,7 +107,7 @@ mod tests {
         assert_eq!(
             errors(&rep),
             [
-                (2, "日期".into(), "必填项为空".into()),
+                (2, "日期".into(), "日期不能为空（例：2020-07-08）".into()),
                 (
                     4,
                     "组织编码".into(),

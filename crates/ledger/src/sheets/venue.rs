@@ -1,9 +1,7 @@
 //! 阵地 sheet.
 
-use chrono::NaiveDate;
-use domain::kinds::{Level, VenueKind, VenueRating};
+use domain::foundation::venue::{FIELDS, VenueDraft, VenueInput};
 
-use super::labels;
 use crate::issue::Report;
 use crate::model::Sheet;
 use crate::rows::{KeyTracker, SheetReader};
@@ -14,69 +12,49 @@ use crate::spec::VENUE;
 pub struct VenueRow {
     /// Spreadsheet row number.
     pub line: usize,
-    /// 阵地名称 (KEY with org_code).
-    pub name: String,
-    /// 阵地类型.
-    pub kind: VenueKind,
-    /// 所属组织编码.
-    pub org_code: String,
-    /// 挂牌日期.
-    pub opened_on: Option<NaiveDate>,
-    /// 等级.
-    pub rating: Option<VenueRating>,
-    /// 等级级别 (县级/市级/省级), an optional extension column.
-    pub rating_level: Option<Level>,
+    pub input: VenueInput,
 }
 
 /// Parses the 阵地 sheet.
 pub fn parse_venues(sheet: &Sheet, rep: &mut Report) -> Vec<VenueRow> {
+    let today = domain::date::today_beijing();
     let reader = SheetReader::new(sheet, &VENUE, rep);
     if !reader.ok() {
         return Vec::new();
     }
-    let kinds = labels(VenueKind::ALL, VenueKind::label);
-    let ratings = labels(VenueRating::ALL, VenueRating::label);
-    let levels = ["县级", "市级", "省级"];
     let mut keys = KeyTracker::default();
     let mut out = Vec::new();
     for row in reader.rows() {
         let mark = rep.error_count();
-        let name = row.required(rep, "阵地名称");
-        let kind = row.required_choice(rep, "阵地类型", VenueKind::from_label, &kinds);
-        let org_code = row.required(rep, "所属组织编码");
-        let opened_on = row.date(rep, "挂牌日期");
-        let rating = row.choice(rep, "等级", VenueRating::from_label, &ratings);
-        let rating_level = row.choice(rep, "等级级别", parse_level, &levels);
-        if let (Some(n), Some(o)) = (&name, &org_code) {
-            keys.check(rep, &row, vec![n.clone(), o.clone()]);
+        let draft = VenueDraft {
+            name: row.raw("阵地名称"),
+            kind: row.raw("阵地类型"),
+            org_code: row.raw("所属组织编码"),
+            opened_on: row.raw_date("挂牌日期"),
+            rating: row.raw("等级"),
+            rating_level: row.raw("等级级别"),
+        };
+        if !draft.name.is_empty() && !draft.org_code.is_empty() {
+            keys.check(rep, &row, vec![draft.name.clone(), draft.org_code.clone()]);
         }
-        if rep.error_count() > mark {
-            continue;
-        }
-        if let (Some(name), Some(kind), Some(org_code)) = (name, kind, org_code) {
-            out.push(VenueRow {
+        match draft.validate(today) {
+            Ok(input) if rep.error_count() == mark => out.push(VenueRow {
                 line: row.line(),
-                name,
-                kind,
-                org_code,
-                opened_on,
-                rating,
-                rating_level,
-            });
+                input,
+            }),
+            Ok(_) => {}
+            Err(inv) => row.errors_of(rep, FIELDS, &inv),
         }
     }
     out
-}
-
-/// Venues are rated by county, city or province, never "nationally".
-fn parse_level(s: &str) -> Option<Level> {
-    Level::from_label(s).filter(|l| *l != Level::National)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::sheets::test_util::{errors, sheet};
+    use chrono::NaiveDate;
+    use domain::kinds::{Level, VenueKind, VenueRating};
 
     const H: &[&str] = &[
         "阵地名称",
@@ -107,11 +85,11 @@ mod tests {
         let mut rep = Report::default();
         let rows = parse_venues(&s, &mut rep);
         assert!(rep.is_ok(), "{:?}", rep.errors);
-        assert_eq!(rows[0].kind, VenueKind::WomensHome);
-        assert_eq!(rows[0].rating, Some(VenueRating::Model));
-        assert_eq!(rows[0].rating_level, Some(Level::City));
-        assert_eq!(rows[0].opened_on, NaiveDate::from_ymd_opt(2020, 7, 8));
-        assert_eq!((rows[1].line, rows[1].rating), (3, None));
+        assert_eq!(rows[0].input.kind, VenueKind::WomensHome);
+        assert_eq!(rows[0].input.rating, Some(VenueRating::Model));
+        assert_eq!(rows[0].input.rating_level, Some(Level::City));
+        assert_eq!(rows[0].input.opened_on, NaiveDate::from_ymd_opt(2020, 7, 8));
+        assert_eq!((rows[1].line, rows[1].input.rating), (3, None));
     }
 
     #[test]

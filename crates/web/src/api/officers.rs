@@ -6,9 +6,9 @@ use axum::{Json, extract::State, http::StatusCode};
 use chrono::NaiveDate;
 use db::{
     org::{self, officer},
-    people::{self, PersonInput},
+    people,
 };
-use domain::kinds::{Post, Tenure};
+use domain::foundation::officer::OfficerDraft;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -16,13 +16,8 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use super::{
     ListResponse, ReadErrors, SubtreeQuery, WriteErrors, begin, commit, created_status,
     extract::{ApiJson, ApiPath, ApiQuery},
-    input::{Check, code_or_label, labels_of},
 };
-use crate::{
-    AppState,
-    auth::ApiUser,
-    error::{ApiError, ApiResult},
-};
+use crate::{AppState, auth::ApiUser, error::ApiResult};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -131,51 +126,24 @@ pub async fn save_officer(
     State(state): State<AppState>,
     ApiJson(body): ApiJson<OfficerSave>,
 ) -> ApiResult<(StatusCode, Json<OfficerSaved>)> {
-    let mut check = Check::new();
-    let name = check.required("name", body.name.as_deref(), "姓名");
-    let id_number = check.id_number("id_number", body.id_number.as_deref());
-    let org_code = check.required("org_code", body.org_code.as_deref(), "所属组织编码");
-    let post_text = check.required("post", body.post.as_deref(), "职务");
-    let post = check.choice(
-        "post",
-        post_text.as_deref(),
-        "职务",
-        code_or_label!(Post),
-        labels_of!(Post),
-    );
-    let tenure = check.choice(
-        "tenure",
-        body.tenure.as_deref(),
-        "专兼职",
-        code_or_label!(Tenure),
-        labels_of!(Tenure),
-    );
-    let term_start = check.date("term_start", body.term_start.as_deref());
-    let term_end = check.date("term_end", body.term_end.as_deref());
-    check.finish()?;
-    let (Some(name), Some(id_number), Some(org_code), Some(post)) =
-        (name, id_number, org_code, post)
-    else {
-        return Err(ApiError::bad_request("请求内容有误"));
-    };
+    let text = |v: Option<String>| v.unwrap_or_default();
+    let posting = OfficerDraft {
+        name: text(body.name),
+        id_number: text(body.id_number),
+        phone: String::new(),
+        org_code: text(body.org_code),
+        post: text(body.post),
+        tenure: text(body.tenure),
+        term_start: text(body.term_start),
+        term_end: text(body.term_end),
+    }
+    .validate(domain::date::today_beijing())
+    .map_err(db::DbError::Invalid)?;
     let tx = begin(&state).await?;
-    let o = org::find_capturable_ref(&tx, &cu.ctx, &org_code, "org_code").await?;
-    let person = PersonInput {
-        name,
-        id_number,
-        phone: None,
-        org_code,
-        tags: Vec::new(),
-    };
+    let o = org::find_capturable_ref(&tx, &cu.ctx, &posting.org_code, "org_code").await?;
+    let person = posting.person(&posting.org_code);
     let (p, _) = people::find_or_create(&tx, &state.db, &cu.ctx, &person).await?;
-    let input = officer::OfficerInput {
-        person_id: p.id,
-        org: o.clone(),
-        post,
-        tenure,
-        term_start,
-        term_end,
-    };
+    let input = officer::OfficerInput::of(&posting, p.id, o.clone());
     let (row, created) = officer::upsert(&tx, &cu.ctx, &input).await?;
     let view = officer::list_for_org(&tx, &cu.ctx, &o, false)
         .await?

@@ -5,9 +5,10 @@ use axum::{Json, extract::State, http::StatusCode};
 use chrono::NaiveDate;
 use db::{
     entity::org as org_entity,
-    org::{self, OrgInput, OrgQuery},
+    org::{self, OrgQuery},
 };
 use domain::{
+    foundation::org::{OrgChangeDraft, OrgDraft},
     kinds::{NewFieldType, OrgKind},
     search::normalize,
 };
@@ -237,37 +238,17 @@ pub async fn create_org(
     State(state): State<AppState>,
     ApiJson(body): ApiJson<OrgCreate>,
 ) -> ApiResult<(StatusCode, Json<OrgDto>)> {
-    let mut check = Check::new();
-    let code = check.required("code", body.code.as_deref(), "组织编码");
-    let name = check.required("name", body.name.as_deref(), "组织名称");
-    let kind = check.required("kind", body.kind.as_deref(), "组织类型");
-    let kind = check.choice(
-        "kind",
-        kind.as_deref(),
-        "组织类型",
-        code_or_label!(OrgKind),
-        labels_of!(OrgKind),
-    );
-    let founded_on = check.date("founded_on", body.founded_on.as_deref());
-    let new_field_type = check.choice(
-        "new_field_type",
-        body.new_field_type.as_deref(),
-        "新领域类型",
-        code_or_label!(NewFieldType),
-        labels_of!(NewFieldType),
-    );
-    check.finish()?;
-    let (Some(code), Some(name), Some(kind)) = (code, name, kind) else {
-        return Err(crate::error::ApiError::bad_request("请求内容有误"));
-    };
-    let input = OrgInput {
-        code,
-        name,
-        kind,
-        parent_code: body.parent_code,
-        founded_on,
-        new_field_type,
-    };
+    let text = |v: Option<String>| v.unwrap_or_default();
+    let input = OrgDraft {
+        code: text(body.code),
+        name: text(body.name),
+        kind: text(body.kind),
+        parent_code: text(body.parent_code),
+        founded_on: text(body.founded_on),
+        new_field_type: text(body.new_field_type),
+    }
+    .validate(domain::date::today_beijing())
+    .map_err(db::DbError::Invalid)?;
     let tx = begin(&state).await?;
     let row = org::create(&tx, &cu.ctx, &input).await?;
     commit(tx).await?;
@@ -301,28 +282,16 @@ pub async fn update_org(
     ApiPath(code): ApiPath<String>,
     ApiJson(body): ApiJson<OrgUpdate>,
 ) -> ApiResult<Json<OrgDto>> {
-    let mut check = Check::new();
-    let name = check.required("name", body.name.as_deref(), "组织名称");
-    let founded_on = check.date("founded_on", body.founded_on.as_deref());
-    let new_field_type = check.choice(
-        "new_field_type",
-        body.new_field_type.as_deref(),
-        "新领域类型",
-        code_or_label!(NewFieldType),
-        labels_of!(NewFieldType),
-    );
+    let text = |v: Option<String>| v.unwrap_or_default();
+    let change = OrgChangeDraft {
+        name: text(body.name),
+        founded_on: text(body.founded_on),
+        new_field_type: text(body.new_field_type),
+    }
+    .validate(domain::date::today_beijing())
+    .map_err(db::DbError::Invalid)?;
     let tx = begin(&state).await?;
-    let current = org::find_visible(&tx, &cu.ctx, &code).await?;
-    check.finish()?;
-    let input = OrgInput {
-        code: current.code.clone(),
-        name: name.unwrap_or_default(),
-        kind: OrgKind::from_code(&current.kind).unwrap_or(OrgKind::Village),
-        parent_code: None,
-        founded_on,
-        new_field_type,
-    };
-    let row = org::update(&tx, &cu.ctx, &input).await?;
+    let row = org::update(&tx, &cu.ctx, &code, &change).await?;
     commit(tx).await?;
     Ok(Json(dto(&state, &cu, row).await?))
 }

@@ -3,7 +3,8 @@
 //! written to the access log by the repository.
 
 use axum::{Json, extract::State, http::StatusCode};
-use db::people::{self, PeopleQuery, PersonInput, PersonView, SensitiveField};
+use db::people::{self, PeopleQuery, PersonView, SensitiveField};
+use domain::foundation::person::PersonDraft;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -184,25 +185,16 @@ pub async fn create_person(
     State(state): State<AppState>,
     ApiJson(body): ApiJson<PersonSave>,
 ) -> ApiResult<(StatusCode, Json<PersonSaved>)> {
-    let mut check = Check::new();
-    let name = check.required("name", body.name.as_deref(), "姓名");
-    let id_number = check.id_number("id_number", body.id_number.as_deref());
-    let phone = check.phone("phone", body.phone.as_deref());
-    let org_code = check.required("org_code", body.org_code.as_deref(), "所属组织编码");
-    if body.tags.len() > 20 || body.tags.iter().any(|t| t.trim().chars().count() > 20) {
-        check.push("tags", "标签最多20个，每个不超过20个字");
-    }
-    check.finish()?;
-    let (Some(name), Some(id_number), Some(org_code)) = (name, id_number, org_code) else {
-        return Err(ApiError::bad_request("请求内容有误"));
-    };
-    let input = PersonInput {
-        name,
-        id_number,
-        phone,
-        org_code,
+    let text = |v: Option<String>| v.unwrap_or_default();
+    let input = PersonDraft {
+        name: text(body.name),
+        id_number: text(body.id_number),
+        phone: text(body.phone),
+        org_code: text(body.org_code),
         tags: body.tags,
-    };
+    }
+    .validate(domain::date::today_beijing())
+    .map_err(db::DbError::Invalid)?;
     // "已登记" (200) and "已在其他组织登记" (409) tell whether a number is on
     // file: limited and then logged like an exact search (docs/security.md §3).
     crate::limiter::check_lookup(&state, &cu.ctx)?;

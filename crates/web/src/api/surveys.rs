@@ -6,6 +6,7 @@ use db::{
     entity::survey,
     org::{self, survey as surveys},
 };
+use domain::foundation::survey::SurveyDraft;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -13,13 +14,8 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use super::{
     ListResponse, PageParams, ReadErrors, WriteErrors, begin, commit, created_status,
     extract::{ApiJson, ApiPath, ApiQuery},
-    input::Check,
 };
-use crate::{
-    AppState,
-    auth::ApiUser,
-    error::{ApiError, ApiResult},
-};
+use crate::{AppState, auth::ApiUser, error::ApiResult};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -110,21 +106,16 @@ pub async fn save_survey(
     State(state): State<AppState>,
     ApiJson(body): ApiJson<SurveySave>,
 ) -> ApiResult<(StatusCode, Json<SurveySaved>)> {
-    let mut check = Check::new();
-    let org_code = check.required("org_code", body.org_code.as_deref(), "所属组织编码");
-    let date_text = check.required("date", body.date.as_deref(), "调研日期");
-    let date = check.date("date", date_text.as_deref());
-    check.finish()?;
-    let (Some(org_code), Some(date)) = (org_code, date) else {
-        return Err(ApiError::bad_request("请求内容有误"));
-    };
-    let input = surveys::SurveyInput {
-        org_code,
-        date,
-        surveyor: body.surveyor,
-        shortcomings: body.shortcomings,
-        highlights: body.highlights,
-    };
+    let text = |v: Option<String>| v.unwrap_or_default();
+    let input = SurveyDraft {
+        org_code: text(body.org_code),
+        date: text(body.date),
+        surveyor: text(body.surveyor),
+        shortcomings: text(body.shortcomings),
+        highlights: text(body.highlights),
+    }
+    .validate(domain::date::today_beijing())
+    .map_err(db::DbError::Invalid)?;
     let tx = begin(&state).await?;
     let (s, created) = surveys::upsert(&tx, &cu.ctx, &input).await?;
     let o = org::find_visible_id(&tx, &cu.ctx, s.org_id).await?;

@@ -7,7 +7,10 @@ use db::{
     entity::venue,
     org::{self, venue as venues},
 };
-use domain::kinds::{Level, VenueKind, VenueRating};
+use domain::{
+    foundation::venue::VenueDraft,
+    kinds::{Level, VenueKind, VenueRating},
+};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -15,13 +18,8 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use super::{
     ListResponse, OrgCodes, ReadErrors, SubtreeQuery, WriteErrors, begin, commit, created_status,
     extract::{ApiJson, ApiPath, ApiQuery},
-    input::{Check, code_or_label, labels_of},
 };
-use crate::{
-    AppState,
-    auth::ApiUser,
-    error::{ApiError, ApiResult},
-};
+use crate::{AppState, auth::ApiUser, error::ApiResult};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -147,44 +145,17 @@ pub async fn save_venue(
     State(state): State<AppState>,
     ApiJson(body): ApiJson<VenueSave>,
 ) -> ApiResult<(StatusCode, Json<VenueSaved>)> {
-    let mut check = Check::new();
-    let org_code = check.required("org_code", body.org_code.as_deref(), "所属组织编码");
-    let name = check.required("name", body.name.as_deref(), "阵地名称");
-    let kind_text = check.required("kind", body.kind.as_deref(), "阵地类型");
-    let kind = check.choice(
-        "kind",
-        kind_text.as_deref(),
-        "阵地类型",
-        code_or_label!(VenueKind),
-        labels_of!(VenueKind),
-    );
-    let opened_on = check.date("opened_on", body.opened_on.as_deref());
-    let rating = check.choice(
-        "rating",
-        body.rating.as_deref(),
-        "建设等级",
-        code_or_label!(VenueRating),
-        labels_of!(VenueRating),
-    );
-    let rating_level = check.choice(
-        "rating_level",
-        body.rating_level.as_deref(),
-        "命名级别",
-        code_or_label!(Level),
-        labels_of!(Level),
-    );
-    check.finish()?;
-    let (Some(org_code), Some(name), Some(kind)) = (org_code, name, kind) else {
-        return Err(ApiError::bad_request("请求内容有误"));
-    };
-    let input = venues::VenueInput {
-        org_code,
-        name,
-        kind,
-        opened_on,
-        rating,
-        rating_level,
-    };
+    let text = |v: Option<String>| v.unwrap_or_default();
+    let input = VenueDraft {
+        name: text(body.name),
+        kind: text(body.kind),
+        org_code: text(body.org_code),
+        opened_on: text(body.opened_on),
+        rating: text(body.rating),
+        rating_level: text(body.rating_level),
+    }
+    .validate(domain::date::today_beijing())
+    .map_err(db::DbError::Invalid)?;
     let tx = begin(&state).await?;
     let (v, created) = venues::upsert(&tx, &cu.ctx, &input).await?;
     let o = org::find_visible_id(&tx, &cu.ctx, v.org_id).await?;

@@ -11,14 +11,14 @@ use db::sea_orm::{ConnectionTrait, DbBackend, EntityTrait, Statement};
 use db::{
     activity::{self, attendance},
     entity::access_log,
-    people::{self, PersonInput, household},
+    people::{self, household},
     testing::{self, TestDb},
 };
 use domain::{
     access::{Module, Permission, Role},
     activity::{ActivityDraft, ActivityKind, ActivityStatus},
+    foundation::person::PersonDraft,
     idcard::{IdNumber, candidates_for_mask},
-    phone::Phone,
 };
 
 use crate::common::{COUNTY, GUIZHOU_VILLAGE, MAOPING, MAOPING_VILLAGE, TestApp};
@@ -87,13 +87,15 @@ async fn fixture() -> Fixture {
     ];
     let mut people = Vec::new();
     for (name, number, phone, org) in list {
-        let input = PersonInput {
+        let input = PersonDraft {
             name: name.into(),
-            id_number: IdNumber::parse(&number).expect("fixture id"),
-            phone: phone.map(|p| Phone::parse(p).expect("fixture phone")),
+            id_number: number.clone(),
+            phone: phone.unwrap_or_default().into(),
             org_code: org.into(),
             tags: vec!["留守儿童".into()],
-        };
+        }
+        .validate(db::time::today_beijing())
+        .expect("fixture person");
         let (p, _) = db
             .write(async |tx| people::find_or_create(tx, &db, &op, &input).await)
             .await

@@ -10,12 +10,8 @@ use axum::{
     extract::ConnectInfo,
     http::{Request, StatusCode, header},
 };
-use db::{
-    entity::search_log,
-    people::{self, PersonInput},
-    sea_orm::EntityTrait,
-};
-use domain::{access::Role, idcard::IdNumber, phone::Phone};
+use db::{entity::search_log, people, sea_orm::EntityTrait};
+use domain::{access::Role, foundation::person::PersonDraft};
 use web::limiter::SearchLimits;
 
 use crate::common::{COUNTY, GUIZHOU, HOST, MAOPING, MAOPING_VILLAGE, Res, TestApp};
@@ -25,13 +21,15 @@ const WANG_PHONE: &str = "13812345678";
 
 async fn app_with_wang() -> (TestApp, i64) {
     let app = TestApp::with_county().await;
-    let input = PersonInput {
+    let input = PersonDraft {
         name: "王秀梅".into(),
-        id_number: IdNumber::parse(WANG_ID).unwrap(),
-        phone: Some(Phone::parse(WANG_PHONE).unwrap()),
+        id_number: WANG_ID.into(),
+        phone: WANG_PHONE.into(),
         org_code: MAOPING_VILLAGE.into(),
         tags: vec![],
-    };
+    }
+    .validate(db::time::today_beijing())
+    .expect("fixture person");
     let (p, _) = app
         .db()
         .write(async |tx| people::find_or_create(tx, app.db(), &db::Ctx::operator(), &input).await)

@@ -62,6 +62,75 @@ impl Opt {
     }
 }
 
+/// Repeated rows of a text box and a select, posted as two lists of the
+/// same length (`names.0` and `names.1`, read in order).
+#[derive(Debug, Clone)]
+pub struct RowGroup {
+    pub names: (&'static str, &'static str),
+    pub labels: (&'static str, &'static str),
+    pub placeholder: &'static str,
+    pub options: Vec<Opt>,
+    /// (text, choice) of each row, blank rows included.
+    pub rows: Vec<(String, String)>,
+}
+
+impl RowGroup {
+    /// `filled` rows, then `blank` empty ones to add more without script.
+    pub fn new(
+        names: (&'static str, &'static str),
+        labels: (&'static str, &'static str),
+        options: Vec<Opt>,
+        filled: Vec<(String, String)>,
+        blank: usize,
+    ) -> RowGroup {
+        let mut rows: Vec<(String, String)> =
+            filled.into_iter().filter(|(t, _)| !t.is_empty()).collect();
+        rows.extend(std::iter::repeat_n((String::new(), String::new()), blank));
+        RowGroup {
+            names,
+            labels,
+            placeholder: "",
+            options,
+            rows,
+        }
+    }
+
+    pub fn placeholder(mut self, p: &'static str) -> RowGroup {
+        self.placeholder = p;
+        self
+    }
+
+    /// The rows a form posted: the n-th text with the n-th choice; rows
+    /// with a blank text are dropped.
+    pub fn read(&self, pairs: &[(String, String)]) -> Vec<(String, String)> {
+        read_rows(self.names, pairs)
+    }
+}
+
+/// The rows posted under `names` (see [`RowGroup::read`]).
+pub fn read_rows(
+    names: (&'static str, &'static str),
+    pairs: &[(String, String)],
+) -> Vec<(String, String)> {
+    let texts = pairs
+        .iter()
+        .filter(|(k, _)| k == names.0)
+        .map(|(_, v)| v.trim());
+    let mut choices = pairs
+        .iter()
+        .filter(|(k, _)| k == names.1)
+        .map(|(_, v)| v.trim());
+    texts
+        .map(|t| {
+            (
+                t.to_string(),
+                choices.next().unwrap_or_default().to_string(),
+            )
+        })
+        .filter(|(t, _)| !t.is_empty())
+        .collect()
+}
+
 /// The control a field is shown with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Control {
@@ -74,6 +143,11 @@ pub enum Control {
     Select,
     /// Pictures from the camera or the album (`multiple` for several).
     Photos,
+    /// A web address.
+    Url,
+    /// Repeated rows of a text and a choice (reposts: account and level),
+    /// filled rows first, then blank ones.
+    Rows,
 }
 
 impl Control {
@@ -83,6 +157,7 @@ impl Control {
             Control::Date => "date",
             Control::Tel => "tel",
             Control::Photos => "file",
+            Control::Url => "url",
             _ => "text",
         }
     }
@@ -96,8 +171,16 @@ pub struct Field {
     pub control: Control,
     pub value: String,
     pub options: Vec<Opt>,
-    /// Suggestions offered while typing (a `<datalist>`).
-    pub suggestions: Vec<String>,
+    /// Suggestions offered while typing (a `<datalist>`, value and label).
+    pub suggestions: Vec<Opt>,
+    /// The suggestions come from this address and are swapped in when
+    /// another field changes ([`Field::reloads`]): the list is always drawn.
+    pub suggestions_from: Option<String>,
+    /// A select that, when changed, reloads the suggestions of the field
+    /// named here (htmx GET of that field's `suggestions_from`).
+    pub reloads: Option<(&'static str, String)>,
+    /// For [`Control::Rows`]: the rows and how each is drawn.
+    pub rows: Option<RowGroup>,
     pub required: bool,
     pub hint: Option<String>,
     /// A link under the field: (href, text).
@@ -121,6 +204,9 @@ impl Field {
             value: String::new(),
             options: Vec::new(),
             suggestions: Vec::new(),
+            suggestions_from: None,
+            reloads: None,
+            rows: None,
             required: false,
             hint: None,
             link: None,
@@ -204,9 +290,42 @@ impl Field {
         self
     }
 
+    pub fn url(name: &'static str, label: impl Into<String>, value: &str) -> Field {
+        Field::new(Control::Url, name, label).value(value)
+    }
+
+    /// A group of repeated rows (see [`RowGroup`]).
+    pub fn rows(name: &'static str, label: impl Into<String>, group: RowGroup) -> Field {
+        Field {
+            rows: Some(group),
+            ..Field::new(Control::Rows, name, label)
+        }
+    }
+
     pub fn suggest(mut self, values: Vec<String>) -> Field {
-        self.suggestions = values;
+        self.suggestions = values.into_iter().map(|v| Opt::new(v, "")).collect();
         self
+    }
+
+    /// Suggestions with a label each (an activity's code and what it was),
+    /// reloaded from `from` when the field named by a [`Field::reloads`]
+    /// changes.
+    pub fn suggest_from(mut self, options: Vec<Opt>, from: impl Into<String>) -> Field {
+        self.suggestions = options;
+        self.suggestions_from = Some(from.into());
+        self
+    }
+
+    /// On change, this select reloads the suggestions of field `target`
+    /// from `href` (the select's value is sent under its name).
+    pub fn reloads(mut self, target: &'static str, href: impl Into<String>) -> Field {
+        self.reloads = Some((target, href.into()));
+        self
+    }
+
+    /// The id of the `<datalist>` of this field's suggestions.
+    pub fn list_id(&self) -> String {
+        format!("{}-list", self.name)
     }
 
     pub fn more(mut self) -> Field {

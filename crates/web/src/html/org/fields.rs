@@ -124,40 +124,6 @@ pub fn req_date(
     opt_date(errors, field, label, value)
 }
 
-/// Parses an optional labelled-enum code; an unknown one is reported under `field`.
-pub fn opt_code<T>(
-    errors: &mut FormErrors,
-    field: &str,
-    label: &str,
-    value: &str,
-    from_code: fn(&str) -> Option<T>,
-) -> Option<T> {
-    let v = value.trim();
-    if v.is_empty() {
-        return None;
-    }
-    let parsed = from_code(v);
-    if parsed.is_none() {
-        errors.set(field, format!("{label}的取值无效，请从列表中选择"));
-    }
-    parsed
-}
-
-/// Parses a required labelled-enum code.
-pub fn req_code<T>(
-    errors: &mut FormErrors,
-    field: &str,
-    label: &str,
-    value: &str,
-    from_code: fn(&str) -> Option<T>,
-) -> Option<T> {
-    if value.trim().is_empty() {
-        errors.set(field, format!("请选择{label}"));
-        return None;
-    }
-    opt_code(errors, field, label, value, from_code)
-}
-
 /// Today in Beijing as `YYYY-MM-DD`, the default of date fields.
 pub fn today() -> String {
     db::time::today_beijing().to_string()

@@ -5,19 +5,17 @@ use axum::{
     extract::{Path, Query, State},
     response::{IntoResponse, Redirect, Response},
 };
-use db::{
-    entity::org,
-    org::{OrgInput, tree::move_org as move_in_tree},
+use db::{entity::org, org::tree::move_org as move_in_tree};
+use domain::{
+    foundation::org::{OrgChangeDraft, OrgDraft},
+    kinds::{NewFieldType, OrgKind},
 };
-use domain::kinds::{NewFieldType, OrgKind};
 use serde::Deserialize;
 
 use super::{
     super::Layout,
     begin,
-    fields::{
-        Field, FormPage, Opt, crumbs_of, form_errors, opt_code, opt_date, req_code, req_date, today,
-    },
+    fields::{Field, FormPage, Opt, crumbs_of, form_errors, req_date, today},
     settle,
     tree::kind_label,
 };
@@ -166,37 +164,29 @@ pub async fn create(
     PageUser(cu): PageUser,
     Form(f): Form<OrgForm>,
 ) -> PageResult<Response> {
-    let mut errors = FormErrors::default();
-    let kind = req_code(&mut errors, "kind", "组织类型", &f.kind, OrgKind::from_code);
-    let nft = opt_code(
-        &mut errors,
-        "new_field_type",
-        "新领域类型",
-        &f.new_field_type,
-        NewFieldType::from_code,
-    );
-    let founded_on = opt_date(&mut errors, "founded_on", "成立日期", &f.founded_on);
-    if f.parent_code.trim().is_empty() {
-        errors.set("parent_code", "请选择上级组织");
-    }
-    if let (Some(kind), true) = (kind, errors.is_empty()) {
-        let input = OrgInput {
-            code: f.code.trim().to_string(),
-            name: f.name.clone(),
-            kind,
-            parent_code: Some(f.parent_code.clone()),
-            founded_on,
-            new_field_type: nft.filter(|_| kind == OrgKind::NewField),
-        };
-        let txn = begin(&state).await?;
-        let r = db::org::create(&txn, &cu.ctx, &input).await;
-        match settle(txn, r).await {
-            Ok(o) => {
-                return Ok(Redirect::to(&format!("/orgs/{}?ok=created", o.code)).into_response());
+    let draft = OrgDraft {
+        code: f.code.clone(),
+        name: f.name.clone(),
+        kind: f.kind.clone(),
+        parent_code: f.parent_code.clone(),
+        founded_on: f.founded_on.clone(),
+        new_field_type: f.new_field_type.clone(),
+    };
+    let errors = match draft.validate(db::time::today_beijing()) {
+        Ok(input) => {
+            let txn = begin(&state).await?;
+            let r = db::org::create(&txn, &cu.ctx, &input).await;
+            match settle(txn, r).await {
+                Ok(o) => {
+                    return Ok(
+                        Redirect::to(&format!("/orgs/{}?ok=created", o.code)).into_response()
+                    );
+                }
+                Err(e) => form_errors(e, ORG_FIELDS)?,
             }
-            Err(e) => errors = form_errors(e, ORG_FIELDS)?,
         }
-    }
+        Err(inv) => form_errors(inv.into(), ORG_FIELDS)?,
+    };
     Ok(new_form(&state, &cu, &f, &errors).await?.respond())
 }
 
@@ -261,40 +251,26 @@ pub async fn update(
     Form(f): Form<OrgForm>,
 ) -> PageResult<Response> {
     let o = db::org::find_capturable(&state.db.conn, &cu.ctx, &code).await?;
-    let mut errors = FormErrors::default();
-    let nft = opt_code(
-        &mut errors,
-        "new_field_type",
-        "新领域类型",
-        &f.new_field_type,
-        NewFieldType::from_code,
-    );
-    let founded_on = opt_date(&mut errors, "founded_on", "成立日期", &f.founded_on);
-    let kind = OrgKind::from_code(&o.kind).unwrap_or(OrgKind::NewField);
-    if errors.is_empty() {
-        let input = OrgInput {
-            code: o.code.clone(),
-            name: f.name.clone(),
-            kind,
-            parent_code: None,
-            founded_on,
-            new_field_type: if kind == OrgKind::NewField {
-                nft
-            } else {
-                o.new_field_type
-                    .as_deref()
-                    .and_then(NewFieldType::from_code)
-            },
-        };
-        let txn = begin(&state).await?;
-        let r = db::org::update(&txn, &cu.ctx, &input).await;
-        match settle(txn, r).await {
-            Ok(o) => {
-                return Ok(Redirect::to(&format!("/orgs/{}?ok=updated", o.code)).into_response());
+    let draft = OrgChangeDraft {
+        name: f.name.clone(),
+        founded_on: f.founded_on.clone(),
+        new_field_type: f.new_field_type.clone(),
+    };
+    let errors = match draft.validate(db::time::today_beijing()) {
+        Ok(change) => {
+            let txn = begin(&state).await?;
+            let r = db::org::update(&txn, &cu.ctx, &o.code, &change).await;
+            match settle(txn, r).await {
+                Ok(o) => {
+                    return Ok(
+                        Redirect::to(&format!("/orgs/{}?ok=updated", o.code)).into_response()
+                    );
+                }
+                Err(e) => form_errors(e, ORG_FIELDS)?,
             }
-            Err(e) => errors = form_errors(e, ORG_FIELDS)?,
         }
-    }
+        Err(inv) => form_errors(inv.into(), ORG_FIELDS)?,
+    };
     Ok(edit_form(&state, &cu, &o, &f, &errors).await?.respond())
 }
 

@@ -8,27 +8,21 @@ use axum::{
 };
 use db::{
     org::officer::{self, OfficerInput},
-    people::{self, PersonInput},
+    people,
 };
 use domain::{
-    idcard::IdNumber,
+    foundation::officer::OfficerDraft,
     kinds::{Post, Tenure},
-    phone::Phone,
 };
 use serde::Deserialize;
 
 use super::{
     begin,
-    fields::{Field, Opt, form_errors, opt_code, opt_date, req_code, today},
+    fields::{Field, Opt, form_errors, today},
     records::{capturable, done, frame},
     settle,
 };
-use crate::{
-    AppState,
-    auth::PageUser,
-    error::PageResult,
-    form::{FormErrors, opt},
-};
+use crate::{AppState, auth::PageUser, error::PageResult, form::FormErrors};
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
@@ -111,69 +105,44 @@ pub async fn create_officer(
     Form(f): Form<OfficerForm>,
 ) -> PageResult<Response> {
     let o = capturable(&state, &cu, &code).await?;
-    let mut errors = FormErrors::default();
-    if f.name.trim().is_empty() {
-        errors.set("name", "请填写姓名");
-    }
-    let id_number = if f.id_number.trim().is_empty() {
-        errors.set("id_number", "请填写身份证号");
-        None
-    } else {
-        IdNumber::parse(&f.id_number)
-            .map_err(|m| errors.set("id_number", m))
-            .ok()
+    let draft = OfficerDraft {
+        name: f.name.clone(),
+        id_number: f.id_number.clone(),
+        phone: f.phone.clone(),
+        org_code: o.code.clone(),
+        post: f.post.clone(),
+        tenure: f.tenure.clone(),
+        term_start: f.term_start.clone(),
+        term_end: f.term_end.clone(),
     };
-    let phone = match opt(&Some(f.phone.clone())) {
-        Some(p) => Phone::parse(&p).map_err(|m| errors.set("phone", m)).ok(),
-        None => None,
+    let errors = match draft.validate(db::time::today_beijing()) {
+        Err(inv) => form_errors(inv.into(), OFFICER_FIELDS)?,
+        Ok(posting) => {
+            let txn = begin(&state).await?;
+            let r = async {
+                // A person already on file keeps her home org when she takes a
+                // post here (record once); a new person is filed under this org.
+                let home =
+                    match people::find_by_id_number(&txn, &state.db, &posting.id_number).await? {
+                        Some(p) => db::org::find_visible_id(&txn, &cu.ctx, p.org_id)
+                            .await
+                            .ok()
+                            .filter(|h| cu.ctx.scope.can_capture_path(&h.path))
+                            .map_or_else(|| o.code.clone(), |h| h.code),
+                        None => o.code.clone(),
+                    };
+                let person = posting.person(&home);
+                let (p, _) = people::find_or_create(&txn, &state.db, &cu.ctx, &person).await?;
+                let input = OfficerInput::of(&posting, p.id, o.clone());
+                officer::upsert(&txn, &cu.ctx, &input).await
+            }
+            .await;
+            match settle(txn, r).await {
+                Ok(_) => return Ok(done(&o, "officer")),
+                Err(e) => form_errors(e, OFFICER_FIELDS)?,
+            }
+        }
     };
-    let post = req_code(&mut errors, "post", "职务", &f.post, Post::from_code);
-    let tenure = opt_code(
-        &mut errors,
-        "tenure",
-        "专兼挂",
-        &f.tenure,
-        Tenure::from_code,
-    );
-    let term_start = opt_date(&mut errors, "term_start", "任职开始", &f.term_start);
-    let term_end = opt_date(&mut errors, "term_end", "任职结束", &f.term_end);
-    if let (Some(id_number), Some(post), true) = (id_number, post, errors.is_empty()) {
-        let txn = begin(&state).await?;
-        let r = async {
-            // A person already on file keeps her home org when she takes a post
-            // here (record once); a new person is filed under this org.
-            let home = match people::find_by_id_number(&txn, &state.db, &id_number).await? {
-                Some(p) => db::org::find_visible_id(&txn, &cu.ctx, p.org_id)
-                    .await
-                    .ok()
-                    .filter(|h| cu.ctx.scope.can_capture_path(&h.path))
-                    .map_or_else(|| o.code.clone(), |h| h.code),
-                None => o.code.clone(),
-            };
-            let person = PersonInput {
-                name: f.name.clone(),
-                id_number,
-                phone,
-                org_code: home,
-                tags: Vec::new(),
-            };
-            let (p, _) = people::find_or_create(&txn, &state.db, &cu.ctx, &person).await?;
-            let input = OfficerInput {
-                person_id: p.id,
-                org: o.clone(),
-                post,
-                tenure,
-                term_start,
-                term_end,
-            };
-            officer::upsert(&txn, &cu.ctx, &input).await
-        }
-        .await;
-        match settle(txn, r).await {
-            Ok(_) => return Ok(done(&o, "officer")),
-            Err(e) => errors = form_errors(e, OFFICER_FIELDS)?,
-        }
-    }
     frame(
         &state,
         &cu,

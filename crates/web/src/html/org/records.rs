@@ -8,27 +8,25 @@ use axum::{
 };
 use db::{
     entity::org,
-    org::{
-        survey::{self, SurveyInput},
-        venue::{self, VenueInput},
-    },
+    org::{survey, venue},
 };
-use domain::kinds::{Level, VenueKind, VenueRating};
+use domain::{
+    foundation::{survey::SurveyDraft, venue::VenueDraft},
+    kinds::{Level, VenueKind, VenueRating},
+};
 use serde::Deserialize;
 
 use super::{
     super::Layout,
     begin,
-    fields::{
-        Field, FormPage, Opt, crumbs_of, form_errors, opt_code, opt_date, req_code, req_date, today,
-    },
+    fields::{Field, FormPage, Opt, crumbs_of, form_errors, today},
     settle,
 };
 use crate::{
     AppState,
     auth::{CurrentUser, PageUser},
     error::PageResult,
-    form::{FormErrors, opt},
+    form::FormErrors,
 };
 
 /// The frame shared by the three forms: the org, its breadcrumbs, the cancel link.
@@ -96,10 +94,10 @@ fn venue_fields(f: &VenueForm) -> Vec<Field> {
             Opt::of(VenueKind::ALL, VenueKind::code, VenueKind::label, None),
         )
         .required(),
-        Field::date("opened_on", "启用日期", &f.opened_on),
+        Field::date("opened_on", "挂牌日期", &f.opened_on),
         Field::select(
             "rating",
-            "评定等次",
+            "等级",
             &f.rating,
             Opt::of(
                 VenueRating::ALL,
@@ -110,9 +108,14 @@ fn venue_fields(f: &VenueForm) -> Vec<Field> {
         ),
         Field::select(
             "rating_level",
-            "评定级别",
+            "等级级别",
             &f.rating_level,
-            Opt::of(Level::ALL, Level::code, Level::label, Some("（未评定）")),
+            Opt::of(
+                &[Level::County, Level::City, Level::Province],
+                Level::code,
+                Level::label,
+                Some("（未评定）"),
+            ),
         ),
     ]
 }
@@ -148,45 +151,25 @@ pub async fn create_venue(
     Form(f): Form<VenueForm>,
 ) -> PageResult<Response> {
     let o = capturable(&state, &cu, &code).await?;
-    let mut errors = FormErrors::default();
-    let kind = req_code(
-        &mut errors,
-        "kind",
-        "阵地类型",
-        &f.kind,
-        VenueKind::from_code,
-    );
-    let opened_on = opt_date(&mut errors, "opened_on", "启用日期", &f.opened_on);
-    let rating = opt_code(
-        &mut errors,
-        "rating",
-        "评定等次",
-        &f.rating,
-        VenueRating::from_code,
-    );
-    let rating_level = opt_code(
-        &mut errors,
-        "rating_level",
-        "评定级别",
-        &f.rating_level,
-        Level::from_code,
-    );
-    if let (Some(kind), true) = (kind, errors.is_empty()) {
-        let input = VenueInput {
-            org_code: o.code.clone(),
-            name: f.name.clone(),
-            kind,
-            opened_on,
-            rating,
-            rating_level,
-        };
-        let txn = begin(&state).await?;
-        let r = venue::upsert(&txn, &cu.ctx, &input).await;
-        match settle(txn, r).await {
-            Ok(_) => return Ok(done(&o, "venue")),
-            Err(e) => errors = form_errors(e, VENUE_FIELDS)?,
+    let draft = VenueDraft {
+        name: f.name.clone(),
+        kind: f.kind.clone(),
+        org_code: o.code.clone(),
+        opened_on: f.opened_on.clone(),
+        rating: f.rating.clone(),
+        rating_level: f.rating_level.clone(),
+    };
+    let errors = match draft.validate(db::time::today_beijing()) {
+        Err(inv) => form_errors(inv.into(), VENUE_FIELDS)?,
+        Ok(input) => {
+            let txn = begin(&state).await?;
+            let r = venue::upsert(&txn, &cu.ctx, &input).await;
+            match settle(txn, r).await {
+                Ok(_) => return Ok(done(&o, "venue")),
+                Err(e) => form_errors(e, VENUE_FIELDS)?,
+            }
         }
-    }
+    };
     frame(
         &state,
         &cu,
@@ -214,12 +197,12 @@ const SURVEY_FIELDS: &[&str] = &["date", "surveyor", "highlights", "shortcomings
 
 fn survey_fields(f: &SurveyForm) -> Vec<Field> {
     vec![
-        Field::date("date", "调研日期", &f.date)
+        Field::date("date", "日期", &f.date)
             .required()
             .hint("同一组织同一天只记一次调研，重复登记将更新原记录"),
         Field::text("surveyor", "调研人", &f.surveyor).hint("例：县妇联主席 王某某"),
-        Field::textarea("highlights", "亮点", &f.highlights),
-        Field::textarea("shortcomings", "不足", &f.shortcomings),
+        Field::textarea("highlights", "工作亮点", &f.highlights),
+        Field::textarea("shortcomings", "发现不足", &f.shortcomings),
     ]
 }
 
@@ -254,28 +237,24 @@ pub async fn create_survey(
     Form(f): Form<SurveyForm>,
 ) -> PageResult<Response> {
     let o = capturable(&state, &cu, &code).await?;
-    let mut errors = FormErrors::default();
-    let date = req_date(&mut errors, "date", "调研日期", &f.date);
-    if let Some(d) = date
-        && d > db::time::today_beijing()
-    {
-        errors.set("date", "调研日期不能晚于今天");
-    }
-    if let (Some(date), true) = (date, errors.is_empty()) {
-        let input = SurveyInput {
-            org_code: o.code.clone(),
-            date,
-            surveyor: opt(&Some(f.surveyor.clone())),
-            shortcomings: opt(&Some(f.shortcomings.clone())),
-            highlights: opt(&Some(f.highlights.clone())),
-        };
-        let txn = begin(&state).await?;
-        let r = survey::upsert(&txn, &cu.ctx, &input).await;
-        match settle(txn, r).await {
-            Ok(_) => return Ok(done(&o, "survey")),
-            Err(e) => errors = form_errors(e, SURVEY_FIELDS)?,
+    let draft = SurveyDraft {
+        org_code: o.code.clone(),
+        date: f.date.clone(),
+        surveyor: f.surveyor.clone(),
+        shortcomings: f.shortcomings.clone(),
+        highlights: f.highlights.clone(),
+    };
+    let errors = match draft.validate(db::time::today_beijing()) {
+        Err(inv) => form_errors(inv.into(), SURVEY_FIELDS)?,
+        Ok(input) => {
+            let txn = begin(&state).await?;
+            let r = survey::upsert(&txn, &cu.ctx, &input).await;
+            match settle(txn, r).await {
+                Ok(_) => return Ok(done(&o, "survey")),
+                Err(e) => form_errors(e, SURVEY_FIELDS)?,
+            }
         }
-    }
+    };
     frame(
         &state,
         &cu,

@@ -11,11 +11,11 @@ use axum::{
     routing::{get, post},
 };
 use db::people::{self, PersonUpdate, PersonView, SensitiveField, household};
+use domain::foundation::person::PersonChangeDraft;
 use domain::{
     access::{Module, Permission},
     error::Invalid,
     idcard::IdNumber,
-    phone::Phone,
 };
 use serde::Deserialize;
 
@@ -198,10 +198,9 @@ async fn save_tags(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> PageResult<Redirect> {
     let id = person_id(&id)?;
-    let update = PersonUpdate {
-        tags: Some(tags_from(&FormPairs(pairs))),
-        ..Default::default()
-    };
+    let update = PersonUpdate::tags_only(tags_from(&FormPairs(pairs))).map_err(|inv| {
+        PageError::bad_request(inv.errors.first().map_or("", |e| e.message.as_str()))
+    })?;
     let txn = begin(&state).await?;
     people::update(&txn, &state.db, &cu.ctx, id, update).await?;
     commit(txn).await?;
@@ -297,28 +296,27 @@ async fn save_edit(
         org_code: f.one("org_code"),
         tags_other: f.one("tags_other"),
     };
-    let mut inv = Invalid::new();
-    if form.name.is_empty() {
-        inv.push("name", "请填写姓名");
-    }
     // An empty phone box keeps the stored number (it is never shown here in
     // plaintext); the checkbox removes it.
     let phone = if form.clear_phone {
-        Some(None)
+        Some(String::new())
     } else if form.phone.is_empty() {
         None
     } else {
-        inv.check("phone", Phone::parse(&form.phone)).map(Some)
+        Some(form.phone.clone())
     };
-    if !inv.is_empty() {
-        let page = edit_view(&state, &cu, id, Some((form, tags)), inv.into()).await?;
-        return Ok((StatusCode::BAD_REQUEST, page).into_response());
-    }
-    let update = PersonUpdate {
+    let draft = PersonChangeDraft {
         name: Some(form.name.clone()),
         phone,
         org_code: Some(form.org_code.clone()),
         tags: Some(tags.clone()),
+    };
+    let update = match draft.validate() {
+        Ok(u) => u,
+        Err(inv) => {
+            let page = edit_view(&state, &cu, id, Some((form, tags)), inv.into()).await?;
+            return Ok((StatusCode::BAD_REQUEST, page).into_response());
+        }
     };
     let txn = begin(&state).await?;
     match people::update(&txn, &state.db, &cu.ctx, id, update).await {

@@ -16,9 +16,9 @@ use axum::{
 };
 use db::{
     DbError,
-    people::{self, COMMON_TAGS, PeopleQuery, PersonInput, PersonView},
+    people::{self, COMMON_TAGS, PeopleQuery, PersonView},
 };
-use domain::{error::Invalid, idcard::IdNumber, phone::Phone};
+use domain::foundation::person::PersonDraft;
 use serde::Deserialize;
 
 use super::{Layout, Pager, page_of, query_string};
@@ -236,29 +236,19 @@ async fn create_person(
         org_code: f.one("org_code"),
         tags_other: f.one("tags_other"),
     };
-    let mut inv = Invalid::new();
-    if data.name.is_empty() {
-        inv.push("name", "请填写姓名");
-    }
-    let id_number = inv.check("id_number", IdNumber::parse(&data.id_number));
-    let phone = if data.phone.is_empty() {
-        None
-    } else {
-        inv.check("phone", Phone::parse(&data.phone))
-    };
-    if data.org_code.is_empty() {
-        inv.push("org_code", "请选择所属组织");
-    }
-    let (Some(id_number), true) = (id_number, inv.is_empty()) else {
-        let page = new_page(&state, &cu, data, &tags, FormErrors::from(inv)).await?;
-        return Ok((StatusCode::BAD_REQUEST, page).into_response());
-    };
-    let input = PersonInput {
+    let draft = PersonDraft {
         name: data.name.clone(),
-        id_number,
-        phone,
+        id_number: data.id_number.clone(),
+        phone: data.phone.clone(),
         org_code: data.org_code.clone(),
         tags: tags.clone(),
+    };
+    let input = match draft.validate(db::time::today_beijing()) {
+        Ok(input) => input,
+        Err(inv) => {
+            let page = new_page(&state, &cu, data, &tags, FormErrors::from(inv)).await?;
+            return Ok((StatusCode::BAD_REQUEST, page).into_response());
+        }
     };
     // "已登记" and "已在其他组织登记" tell whether a number is on file: a
     // registration is limited and, when it tells, logged like a search (§3).

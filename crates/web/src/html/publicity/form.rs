@@ -19,8 +19,9 @@ use db::{
 use domain::{
     Invalid,
     access::{Module, Permission},
+    input::label_of,
     kinds::Level,
-    publicity::ItemDraft,
+    publicity::{FIELDS, ItemDraft},
 };
 use serde::Deserialize;
 
@@ -28,8 +29,11 @@ use crate::{
     AppState,
     auth::{CurrentUser, PageUser},
     error::{PageError, PageResult},
-    form::{FormErrors, FormPairs, OrgOption, begin, commit, org_options},
-    html::Layout,
+    form::{FormErrors, FormPairs, begin, commit},
+    html::{
+        Layout,
+        kit::form::{Field, FormPage, Opt, RowGroup, read_rows},
+    },
 };
 
 pub fn router() -> Router<AppState> {
@@ -56,39 +60,21 @@ struct ItemForm {
     reposts: Vec<(String, String)>,
 }
 
-/// A recent activity in the picker.
-struct ActivityChoice {
-    code: String,
-    label: String,
-}
-
-#[derive(Template, WebTemplate)]
-#[template(path = "publicity/form.html")]
-struct FormPage {
-    layout: Layout,
-    /// `None` for a new item.
-    id: Option<i64>,
-    form: ItemForm,
-    errors: FormErrors,
-    orgs: Vec<OrgOption>,
-    channels: Vec<String>,
-    columns: Vec<String>,
-    activities: Vec<ActivityChoice>,
-    levels: Vec<(&'static str, &'static str)>,
-}
-
 #[derive(Template, WebTemplate)]
 #[template(path = "publicity/activity_options.html")]
 struct ActivityOptions {
-    activities: Vec<ActivityChoice>,
+    activities: Vec<Opt>,
 }
+
+/// The names the repost rows post under, in order.
+const REPOST_ROWS: (&str, &str) = ("repost_name", "repost_level");
 
 /// The org's latest activities (none when the caller doesn't read activities).
 async fn recent_activities(
     state: &AppState,
     cu: &CurrentUser,
     org_code: &str,
-) -> PageResult<Vec<ActivityChoice>> {
+) -> PageResult<Vec<Opt>> {
     if org_code.is_empty() || !cu.ctx.scope.allows(Module::Activity, Permission::Read) {
         return Ok(Vec::new());
     }
@@ -104,45 +90,78 @@ async fn recent_activities(
     };
     Ok(rows
         .into_iter()
-        .map(|(a, _)| ActivityChoice {
-            label: format!("{} {}", a.start_date, a.name),
-            code: a.code,
-        })
+        .map(|(a, _)| Opt::new(a.code, format!("{} {}", a.start_date, a.name)))
         .collect())
 }
 
+/// The form page from one field list, for a new item (`id` None) and an
+/// edit alike.
 async fn page(
     state: &AppState,
     cu: &CurrentUser,
     id: Option<i64>,
-    mut form: ItemForm,
+    form: ItemForm,
     errors: FormErrors,
 ) -> PageResult<FormPage> {
     cu.ctx.require(Module::Publicity, Permission::Write)?;
     let c = &state.db.conn;
     let orgs = db::org::all_capturable(c, &cu.ctx).await?;
     let (channels, columns) = publicity::used_values(c, &cu.ctx).await?;
-    form.reposts.retain(|(n, _)| !n.is_empty());
-    form.reposts.extend(std::iter::repeat_n(
-        (String::new(), String::new()),
-        BLANK_REPOSTS,
-    ));
-    let title = if id.is_some() {
-        "修改宣传稿件"
-    } else {
-        "登记宣传稿件"
+    let label = |code| label_of(FIELDS, code);
+    let levels = Opt::of(Level::ALL, Level::code, Level::label, Some("请选择"));
+    let fields = vec![
+        Field::text("title", label("title"), &form.title)
+            .required()
+            .max_chars(300),
+        Field::text("channel", label("channel"), &form.channel)
+            .required()
+            .max_chars(100)
+            .placeholder("例：屈乡巾帼公众号、中国妇女报、学习强国")
+            .suggest(channels),
+        Field::date("published_on", label("published_on"), &form.published_on).required(),
+        Field::select("org_code", "发布组织", &form.org_code, Opt::orgs(&orgs))
+            .required()
+            .reloads("activity_code", "/publicity/activity-options"),
+        Field::text("column", label("column"), &form.column)
+            .max_chars(100)
+            .placeholder("例：巾帼抗疫故事、巾帼微学堂")
+            .suggest(columns),
+        Field::url("link", label("link"), &form.link)
+            .max_chars(1000)
+            .placeholder("https://mp.weixin.qq.com/…"),
+        Field::text(
+            "activity_code",
+            "报道的活动（活动编号）",
+            &form.activity_code,
+        )
+        .max_chars(60)
+        .placeholder("可不填；可从发布组织的近期活动中选择")
+        .suggest_from(
+            recent_activities(state, cu, &form.org_code).await?,
+            "/publicity/activity-options",
+        ),
+        Field::rows(
+            "reposts",
+            "转载（账号名称与级别；不够可保存后再添加）",
+            RowGroup::new(
+                REPOST_ROWS,
+                ("转载方", "级别"),
+                levels,
+                form.reposts.clone(),
+                BLANK_REPOSTS,
+            )
+            .placeholder("例：湖北省妇联公众号"),
+        ),
+    ];
+    let (heading, action) = match id {
+        Some(id) => ("修改宣传稿件", format!("/publicity/{id}/edit")),
+        None => ("登记宣传稿件", "/publicity/new".to_string()),
     };
-    Ok(FormPage {
-        layout: Layout::new(cu, title, "publicity"),
-        activities: recent_activities(state, cu, &form.org_code).await?,
-        id,
-        orgs: org_options(&orgs),
-        channels,
-        columns,
-        levels: Level::ALL.iter().map(|l| (l.code(), l.label())).collect(),
-        form,
-        errors,
-    })
+    let mut page = FormPage::new(Layout::new(cu, heading, "publicity"), heading, action);
+    page.crumbs = vec![("/publicity".into(), "宣传".into())];
+    page.fields = fields;
+    page.cancel = "/publicity".into();
+    Ok(page.with_errors(&errors))
 }
 
 async fn new_page(State(state): State<AppState>, PageUser(cu): PageUser) -> PageResult<FormPage> {
@@ -207,16 +226,7 @@ async fn edit_page(
 }
 
 fn read_form(pairs: Vec<(String, String)>) -> ItemForm {
-    // Repost rows are read in order: the n-th name goes with the n-th level.
-    let mut names = Vec::new();
-    let mut levels = Vec::new();
-    for (k, v) in &pairs {
-        match k.as_str() {
-            "repost_name" => names.push(v.trim().to_string()),
-            "repost_level" => levels.push(v.trim().to_string()),
-            _ => {}
-        }
-    }
+    let reposts = read_rows(REPOST_ROWS, &pairs);
     let f = FormPairs(pairs);
     ItemForm {
         title: f.one("title"),
@@ -226,12 +236,7 @@ fn read_form(pairs: Vec<(String, String)>) -> ItemForm {
         column: f.one("column"),
         link: f.one("link"),
         activity_code: f.one("activity_code"),
-        reposts: names
-            .into_iter()
-            .enumerate()
-            .map(|(i, n)| (n, levels.get(i).cloned().unwrap_or_default()))
-            .filter(|(n, _)| !n.is_empty())
-            .collect(),
+        reposts,
     }
 }
 
@@ -258,8 +263,7 @@ async fn write(
     form: ItemForm,
 ) -> PageResult<Response> {
     let again = async |errors: FormErrors| -> PageResult<Response> {
-        let p = page(state, cu, id, form.clone(), errors).await?;
-        Ok((StatusCode::BAD_REQUEST, p).into_response())
+        Ok(page(state, cu, id, form.clone(), errors).await?.respond())
     };
     let input = match to_input(&form) {
         Ok(i) => i,

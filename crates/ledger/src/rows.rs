@@ -12,6 +12,41 @@ use crate::model::{Cell, RawRow, Sheet};
 use crate::spec::SheetSpec;
 use crate::values;
 
+/// The one loop of a sheet of one record kind: each row's cells make a
+/// draft (`draft` may report a cell it alone can judge, such as a 身份证号
+/// Excel stored as a number), the kind's `validate` checks it, its errors
+/// go to the columns the kind's field table names, and the sheet's key
+/// (`key` of the checked record) may not repeat. Yields the rows with no
+/// problem, with their spreadsheet row numbers.
+pub fn parse_records<D, I>(
+    sheet: &Sheet,
+    spec: &'static SheetSpec,
+    rep: &mut Report,
+    fields: &[Field],
+    draft: impl Fn(&RowView<'_>, &mut Report) -> D,
+    validate: impl Fn(D) -> Result<I, Invalid>,
+    key: impl Fn(&I) -> Vec<String>,
+) -> Vec<(usize, I)> {
+    let reader = SheetReader::new(sheet, spec, rep);
+    if !reader.ok() {
+        return Vec::new();
+    }
+    let mut keys = KeyTracker::default();
+    let mut out = Vec::new();
+    for row in reader.rows() {
+        let mark = rep.error_count();
+        match validate(draft(&row, rep)) {
+            Ok(input) => {
+                if keys.check(rep, &row, key(&input)) && rep.error_count() == mark {
+                    out.push((row.line(), input));
+                }
+            }
+            Err(inv) => row.errors_of(rep, fields, &inv),
+        }
+    }
+    out
+}
+
 /// A sheet matched against its spec.
 pub struct SheetReader<'a> {
     sheet: &'a Sheet,

@@ -1,11 +1,14 @@
 //! Importers for 活动, 参与人员, 作品 and 宣传. Photos a 活动 row names come
 //! from the folder or zip given with the import (the workbook's attachments).
 
-use domain::activity::PHOTOS_PER_RECORD;
+use domain::{activity::PHOTOS_PER_RECORD, input::Field};
 use ledger::{Issue, Report, Sheet, Workbook, sheets, sheets::ActivityRow};
 use sea_orm::DatabaseTransaction;
 
-use super::{SheetCount, SheetImporter};
+use super::{
+    SheetCount, SheetImporter,
+    record::{At, Outcomes, RecordSheet},
+};
 use crate::{
     Ctx, Db, DbResult,
     activity::{
@@ -221,29 +224,26 @@ async fn store_photos(
 
 struct Attendance;
 
-fn attendance_column(field: &str) -> &'static str {
-    match field {
-        "activity_code" => "活动编号",
-        "name" => "姓名",
-        _ => "",
-    }
-}
-
 #[async_trait::async_trait]
-impl SheetImporter for Attendance {
-    fn sheet(&self) -> &'static str {
-        "参与人员"
+impl RecordSheet for Attendance {
+    type Row = sheets::AttendanceRow;
+    const SHEET: &'static str = "参与人员";
+    const FIELDS: &'static [Field] = &[];
+
+    fn column(field: &str) -> &'static str {
+        match field {
+            "activity_code" => "活动编号",
+            "name" => "姓名",
+            _ => "",
+        }
     }
 
-    async fn apply(
-        &self,
-        txn: &DatabaseTransaction,
-        db: &Db,
-        ctx: &Ctx,
-        sheet: &Sheet,
-        rep: &mut Report,
-    ) -> DbResult<SheetCount> {
-        let rows = sheets::parse_attendance(sheet, rep);
+    const PARSE: fn(&Sheet, &mut Report) -> Vec<Self::Row> = sheets::parse_attendance;
+
+    async fn write(&self, at: &At<'_>, rows: &[Self::Row]) -> DbResult<Outcomes> {
+        let (txn, ctx) = (at.txn, at.ctx);
+        let db = at.db;
+        let file_ok = at.file_ok;
         let lines: Vec<RosterLine> = rows
             .iter()
             .map(|r| RosterLine {
@@ -257,43 +257,31 @@ impl SheetImporter for Attendance {
             .collect();
         // Once the file has an error nothing will be committed and no later
         // sheet refers to roster rows: check the rest without writing it.
-        let outcomes = activity::attendance::add_many(txn, db, ctx, &lines, rep.is_ok()).await?;
-        SheetCount::of_outcomes(
-            sheet,
-            self.sheet(),
-            rows.iter().map(|r| r.line).zip(outcomes),
-            attendance_column,
-            rep,
-        )
+        activity::attendance::add_many(txn, db, ctx, &lines, file_ok).await
     }
 }
 
 struct Works;
 
-fn work_column(field: &str) -> &'static str {
-    match field {
-        "activity_code" | "activity" => "活动编号",
-        "title" => "作品名称",
-        "org_code" => "所属组织编码",
-        _ => "",
-    }
-}
-
 #[async_trait::async_trait]
-impl SheetImporter for Works {
-    fn sheet(&self) -> &'static str {
-        "作品"
+impl RecordSheet for Works {
+    type Row = sheets::WorkRow;
+    const SHEET: &'static str = "作品";
+    const FIELDS: &'static [Field] = &[];
+
+    fn column(field: &str) -> &'static str {
+        match field {
+            "activity_code" | "activity" => "活动编号",
+            "title" => "作品名称",
+            "org_code" => "所属组织编码",
+            _ => "",
+        }
     }
 
-    async fn apply(
-        &self,
-        txn: &DatabaseTransaction,
-        _db: &Db,
-        ctx: &Ctx,
-        sheet: &Sheet,
-        rep: &mut Report,
-    ) -> DbResult<SheetCount> {
-        let rows = sheets::parse_works(sheet, rep);
+    const PARSE: fn(&Sheet, &mut Report) -> Vec<Self::Row> = sheets::parse_works;
+
+    async fn write(&self, at: &At<'_>, rows: &[Self::Row]) -> DbResult<Outcomes> {
+        let (txn, ctx) = (at.txn, at.ctx);
         let lines: Vec<WorkLine> = rows
             .iter()
             .map(|r| WorkLine {
@@ -306,46 +294,23 @@ impl SheetImporter for Works {
                 },
             })
             .collect();
-        let outcomes = activity::work::add_many(txn, ctx, &lines).await?;
-        SheetCount::of_outcomes(
-            sheet,
-            self.sheet(),
-            rows.iter().map(|r| r.line).zip(outcomes),
-            work_column,
-            rep,
-        )
+        activity::work::add_many(txn, ctx, &lines).await
     }
 }
 
 struct Publicity;
 
-fn publicity_column(field: &str) -> &'static str {
-    domain::input::label_of(domain::publicity::FIELDS, field)
-}
-
 #[async_trait::async_trait]
-impl SheetImporter for Publicity {
-    fn sheet(&self) -> &'static str {
-        "宣传"
-    }
+impl RecordSheet for Publicity {
+    type Row = sheets::PublicityRow;
+    const SHEET: &'static str = "宣传";
+    const FIELDS: &'static [Field] = domain::publicity::FIELDS;
 
-    async fn apply(
-        &self,
-        txn: &DatabaseTransaction,
-        _db: &Db,
-        ctx: &Ctx,
-        sheet: &Sheet,
-        rep: &mut Report,
-    ) -> DbResult<SheetCount> {
-        let rows = sheets::parse_publicity(sheet, rep);
+    const PARSE: fn(&Sheet, &mut Report) -> Vec<Self::Row> = sheets::parse_publicity;
+
+    async fn write(&self, at: &At<'_>, rows: &[Self::Row]) -> DbResult<Outcomes> {
+        let (txn, ctx) = (at.txn, at.ctx);
         let inputs: Vec<ItemInput> = rows.iter().map(|r| r.input.clone()).collect();
-        let outcomes = publicity::bulk::upsert_many(txn, ctx, &inputs).await?;
-        SheetCount::of_outcomes(
-            sheet,
-            self.sheet(),
-            rows.iter().map(|r| r.line).zip(outcomes),
-            publicity_column,
-            rep,
-        )
+        publicity::bulk::upsert_many(txn, ctx, &inputs).await
     }
 }

@@ -1,10 +1,19 @@
 //! Importers for the foundation sheets: 组织, 阵地, 人员, 干部, 调研.
 
-use domain::input::label_of;
+use std::collections::HashSet;
+
+use domain::{
+    access::{Module, Permission},
+    input::{Field, label_of},
+};
 use ledger::{Issue, Report, Sheet, sheets};
 use sea_orm::DatabaseTransaction;
 
-use super::{SheetCount, SheetImporter, in_savepoint};
+use super::{
+    SheetCount, SheetImporter, in_savepoint,
+    record::{At, Outcomes, RecordSheet},
+};
+use crate::conn::in_transaction;
 use crate::{
     Ctx, Db, DbError, DbResult,
     org::{self, OrgInput, officer, survey, venue},
@@ -183,27 +192,16 @@ async fn create_or_update_org(
 
 struct Venues;
 
-fn venue_column(field: &str) -> &'static str {
-    label_of(domain::foundation::venue::FIELDS, field)
-}
-
 #[async_trait::async_trait]
-impl SheetImporter for Venues {
-    fn sheet(&self) -> &'static str {
-        "阵地"
-    }
+impl RecordSheet for Venues {
+    type Row = sheets::VenueRow;
+    const SHEET: &'static str = "阵地";
+    const FIELDS: &'static [Field] = domain::foundation::venue::FIELDS;
 
-    async fn apply(
-        &self,
-        txn: &DatabaseTransaction,
-        _db: &Db,
-        ctx: &Ctx,
-        sheet: &Sheet,
-        rep: &mut Report,
-    ) -> DbResult<SheetCount> {
-        let rows = sheets::parse_venues(sheet, rep);
-        let mut c = count(self.sheet());
-        c.rows = rows.len() as u64;
+    const PARSE: fn(&Sheet, &mut Report) -> Vec<Self::Row> = sheets::parse_venues;
+
+    async fn write(&self, at: &At<'_>, rows: &[Self::Row]) -> DbResult<Outcomes> {
+        let (txn, ctx) = (at.txn, at.ctx);
         let orgs = {
             let codes: Vec<&str> = rows.iter().map(|r| r.input.org_code.as_str()).collect();
             org::refs::OrgRefs::load(txn, &codes).await?
@@ -217,100 +215,90 @@ impl SheetImporter for Venues {
             ids.dedup();
             venue::names_on_file(txn, &ids).await?
         };
-        let may_write = ctx.scope.allows(
-            domain::access::Module::Org,
-            domain::access::Permission::Write,
-        );
+        let may_write = ctx.scope.allows(Module::Org, Permission::Write);
         // New venues go in a few statements; the rest (a venue on file, a
-        // repeated or empty name, anything refused) take the one-row path,
-        // which gives each its own outcome or error.
-        let mut seen = std::collections::HashSet::new();
+        // repeated name, anything refused) take the one-row path, which
+        // gives each its own outcome or error.
+        let mut seen = HashSet::new();
         let mut fresh = Vec::new();
         let mut rest = Vec::new();
-        for r in rows {
-            let input = r.input;
-            let key = |o: &crate::entity::org::Model| (o.id, input.name.clone());
-            match orgs.capturable(ctx, &input.org_code, "org_code").ok() {
+        for (n, r) in rows.iter().enumerate() {
+            let key = |o: &crate::entity::org::Model| (o.id, r.input.name.clone());
+            match orgs.capturable(ctx, &r.input.org_code, "org_code").ok() {
                 Some(o) if may_write && !on_file.contains(&key(o)) && seen.insert(key(o)) => {
-                    fresh.push((input, o));
+                    fresh.push((n, (r.input.clone(), o)));
                 }
-                _ => rest.push((r.line, input)),
+                _ => rest.push(n),
             }
         }
+        let (fresh_at, fresh): (Vec<usize>, Vec<_>) = fresh.into_iter().unzip();
         venue::create_many(txn, ctx, &fresh).await?;
-        c.created += fresh.len() as u64;
-        for (line, input) in rest {
-            let created = in_savepoint(txn, rep, &sheet.name, line, venue_column, async |t| {
-                Ok(venue::upsert(t, ctx, &input).await?.1)
-            })
-            .await?;
-            c.tally(created);
+        // Each in a savepoint: a refused row leaves the transaction usable.
+        let mut rest_out = Vec::with_capacity(rest.len());
+        for n in &rest {
+            let input = &rows[*n].input;
+            rest_out.push(
+                in_transaction(txn, async |t| Ok(venue::upsert(t, ctx, input).await?.1)).await,
+            );
         }
-        Ok(c)
+        Ok(merge(rows.len(), fresh_at, rest, rest_out))
     }
+}
+
+/// One outcome per row from rows written in bulk (created) and the rest
+/// written one by one, each list in row order.
+fn merge(
+    len: usize,
+    created: Vec<usize>,
+    rest: Vec<usize>,
+    rest_out: Vec<DbResult<bool>>,
+) -> Vec<DbResult<bool>> {
+    let mut out: Vec<Option<DbResult<bool>>> = (0..len).map(|_| None).collect();
+    for n in created {
+        out[n] = Some(Ok(true));
+    }
+    for (n, o) in rest.into_iter().zip(rest_out) {
+        out[n] = Some(o);
+    }
+    out.into_iter().flatten().collect()
 }
 
 struct People;
 
-fn person_column(field: &str) -> &'static str {
-    label_of(domain::foundation::person::FIELDS, field)
-}
-
 #[async_trait::async_trait]
-impl SheetImporter for People {
-    fn sheet(&self) -> &'static str {
-        "人员"
-    }
+impl RecordSheet for People {
+    type Row = sheets::PersonRow;
+    const SHEET: &'static str = "人员";
+    const FIELDS: &'static [Field] = domain::foundation::person::FIELDS;
 
-    async fn apply(
-        &self,
-        txn: &DatabaseTransaction,
-        db: &Db,
-        ctx: &Ctx,
-        sheet: &Sheet,
-        rep: &mut Report,
-    ) -> DbResult<SheetCount> {
-        let rows = sheets::parse_people(sheet, rep);
+    const PARSE: fn(&Sheet, &mut Report) -> Vec<Self::Row> = sheets::parse_people;
+
+    async fn write(&self, at: &At<'_>, rows: &[Self::Row]) -> DbResult<Outcomes> {
+        let (txn, ctx) = (at.txn, at.ctx);
+        let db = at.db;
         let inputs: Vec<PersonInput> = rows.iter().map(|r| r.input.clone()).collect();
         // Written even when the file already has an error (it will roll back):
         // later sheets look people up by 身份证号.
-        let outcomes = people::bulk::upsert_many(txn, db, ctx, &inputs, true).await?;
-        SheetCount::of_outcomes(
-            sheet,
-            self.sheet(),
-            rows.iter().map(|r| r.line).zip(outcomes),
-            person_column,
-            rep,
-        )
+        people::bulk::upsert_many(txn, db, ctx, &inputs, true).await
     }
 }
 
 struct Officers;
 
-fn officer_column(field: &str) -> &'static str {
-    label_of(domain::foundation::officer::FIELDS, field)
-}
-
 #[async_trait::async_trait]
-impl SheetImporter for Officers {
-    fn sheet(&self) -> &'static str {
-        "干部"
-    }
+impl RecordSheet for Officers {
+    type Row = sheets::OfficerRow;
+    const SHEET: &'static str = "干部";
+    const FIELDS: &'static [Field] = domain::foundation::officer::FIELDS;
 
-    async fn apply(
-        &self,
-        txn: &DatabaseTransaction,
-        db: &Db,
-        ctx: &Ctx,
-        sheet: &Sheet,
-        rep: &mut Report,
-    ) -> DbResult<SheetCount> {
-        let rows = sheets::parse_officers(sheet, rep);
-        let mut c = count(self.sheet());
-        c.rows = rows.len() as u64;
+    const PARSE: fn(&Sheet, &mut Report) -> Vec<Self::Row> = sheets::parse_officers;
+
+    async fn write(&self, at: &At<'_>, rows: &[Self::Row]) -> DbResult<Outcomes> {
+        let (txn, ctx) = (at.txn, at.ctx);
+        let db = at.db;
         // New posts of people already on file go in multi-row statements;
         // the rest (a new person, a post on file, anything refused) take the
-        // one-row path below, which gives each its own outcome or error.
+        // one-row path, which gives each its own outcome or error.
         let orgs = {
             let codes: Vec<&str> = rows.iter().map(|r| r.input.org_code.as_str()).collect();
             org::refs::OrgRefs::load(txn, &codes).await?
@@ -324,14 +312,11 @@ impl SheetImporter for Officers {
             let ids: Vec<i64> = people.values().copied().collect();
             officer::posts_of(txn, &ids).await?
         };
-        let may_write = ctx.scope.allows(
-            domain::access::Module::Org,
-            domain::access::Permission::Write,
-        );
-        let mut seen = std::collections::HashSet::new();
+        let may_write = ctx.scope.allows(Module::Org, Permission::Write);
+        let mut seen = HashSet::new();
         let mut fresh = Vec::new();
         let mut rest = Vec::new();
-        for r in rows {
+        for (n, r) in rows.iter().enumerate() {
             let i = &r.input;
             let person = people.get(i.id_number.as_str()).copied();
             let org = orgs.capturable(ctx, &i.org_code, "org_code").ok();
@@ -341,67 +326,57 @@ impl SheetImporter for Officers {
                         && !on_file.contains(&(person_id, o.id, i.post.code().to_string()))
                         && seen.insert((person_id, o.id, i.post)) =>
                 {
-                    fresh.push(officer::OfficerInput::of(i, person_id, o.clone()));
+                    fresh.push((n, officer::OfficerInput::of(i, person_id, o.clone())));
                 }
-                _ => rest.push(r),
+                _ => rest.push(n),
             }
         }
+        let (fresh_at, fresh): (Vec<usize>, Vec<_>) = fresh.into_iter().unzip();
         officer::create_many(txn, ctx, &fresh).await?;
-        c.created += fresh.len() as u64;
-        for r in rest {
-            let created = in_savepoint(txn, rep, &sheet.name, r.line, officer_column, async |t| {
-                let i = &r.input;
-                let o = org::find_capturable_ref(t, ctx, &i.org_code, "org_code").await?;
-                // The person is created if absent (contract: 干部 rows carry 姓名 and
-                // 身份证号); an officer lives where her org is unless already registered.
-                let person = match people::find_by_id_number(t, db, &i.id_number).await? {
-                    Some(p) => p,
-                    None => {
-                        let input = i.person(&i.org_code);
-                        people::find_or_create(t, db, ctx, &input).await?.0
-                    }
-                };
-                let input = officer::OfficerInput::of(i, person.id, o);
-                Ok(officer::upsert(t, ctx, &input).await?.1)
-            })
-            .await?;
-            c.tally(created);
+        let mut rest_out = Vec::with_capacity(rest.len());
+        for n in &rest {
+            let i = &rows[*n].input;
+            rest_out.push(
+                in_transaction(txn, async |t| {
+                    let o = org::find_capturable_ref(t, ctx, &i.org_code, "org_code").await?;
+                    // The person is created if absent (contract: 干部 rows carry 姓名 and
+                    // 身份证号); an officer lives where her org is unless already registered.
+                    let person = match people::find_by_id_number(t, db, &i.id_number).await? {
+                        Some(p) => p,
+                        None => {
+                            people::find_or_create(t, db, ctx, &i.person(&i.org_code))
+                                .await?
+                                .0
+                        }
+                    };
+                    let input = officer::OfficerInput::of(i, person.id, o);
+                    Ok(officer::upsert(t, ctx, &input).await?.1)
+                })
+                .await,
+            );
         }
-        Ok(c)
+        Ok(merge(rows.len(), fresh_at, rest, rest_out))
     }
 }
 
 struct Surveys;
 
-fn survey_column(field: &str) -> &'static str {
-    label_of(domain::foundation::survey::FIELDS, field)
-}
-
 #[async_trait::async_trait]
-impl SheetImporter for Surveys {
-    fn sheet(&self) -> &'static str {
-        "调研"
-    }
+impl RecordSheet for Surveys {
+    type Row = sheets::SurveyRow;
+    const SHEET: &'static str = "调研";
+    const FIELDS: &'static [Field] = domain::foundation::survey::FIELDS;
 
-    async fn apply(
-        &self,
-        txn: &DatabaseTransaction,
-        _db: &Db,
-        ctx: &Ctx,
-        sheet: &Sheet,
-        rep: &mut Report,
-    ) -> DbResult<SheetCount> {
-        let rows = sheets::parse_surveys(sheet, rep);
-        let mut c = count(self.sheet());
-        c.rows = rows.len() as u64;
+    const PARSE: fn(&Sheet, &mut Report) -> Vec<Self::Row> = sheets::parse_surveys;
+
+    async fn write(&self, at: &At<'_>, rows: &[Self::Row]) -> DbResult<Outcomes> {
+        let (txn, ctx) = (at.txn, at.ctx);
+        let mut out = Vec::with_capacity(rows.len());
         for r in rows {
-            let input = r.input;
-            let created = in_savepoint(txn, rep, &sheet.name, r.line, survey_column, async |t| {
-                Ok(survey::upsert(t, ctx, &input).await?.1)
-            })
-            .await?;
-            c.tally(created);
+            out.push(
+                in_transaction(txn, async |t| Ok(survey::upsert(t, ctx, &r.input).await?.1)).await,
+            );
         }
-        Ok(c)
+        Ok(out)
     }
 }

@@ -9,6 +9,7 @@
 pub mod activity;
 pub mod export;
 pub mod foundation;
+mod record;
 
 use domain::audit::{AuditAction, AuditEntity};
 use ledger::{Issue, Report, Sheet, Workbook};

@@ -10,7 +10,7 @@ use super::person::required_id;
 use crate::{
     issue::Report,
     model::Sheet,
-    rows::{KeyTracker, SheetReader},
+    rows::{KeyTracker, RowView, SheetReader, parse_records},
     spec::{ACTIVITY, ATTENDANCE, PUBLICITY, WORK},
 };
 
@@ -178,40 +178,32 @@ pub struct PublicityRow {
     pub input: ItemInput,
 }
 
+/// Parses the 宣传 sheet; KEY is 标题 + 发布平台.
 pub fn parse_publicity(sheet: &Sheet, rep: &mut Report) -> Vec<PublicityRow> {
-    let reader = SheetReader::new(sheet, &PUBLICITY, rep);
-    if !reader.ok() {
-        return Vec::new();
-    }
-    let mut keys = KeyTracker::default();
-    let mut out = Vec::new();
-    for row in reader.rows() {
-        let mark = rep.error_count();
-        let draft = ItemDraft {
-            title: row.raw("标题"),
-            channel: row.raw("发布平台"),
-            published_on: row.raw_date("发布日期"),
-            org_code: row.raw("发布组织编码"),
-            column: row.raw("栏目"),
-            link: row.raw("链接"),
-            // Extension column: the activity the item reports.
-            activity_code: row.raw("活动编号"),
-            reposts: row.pairs(rep, "转载方"),
-        };
-        let (title, channel) = (draft.title.trim(), draft.channel.trim());
-        if !title.is_empty() && !channel.is_empty() {
-            keys.check(rep, &row, vec![title.to_string(), channel.to_string()]);
-        }
-        match draft.validate() {
-            Ok(input) if rep.error_count() == mark => out.push(PublicityRow {
-                line: row.line(),
-                input,
-            }),
-            Ok(_) => {}
-            Err(inv) => row.errors_of(rep, PUBLICITY_FIELDS, &inv),
-        }
-    }
-    out
+    let draft = |row: &RowView<'_>, rep: &mut Report| ItemDraft {
+        title: row.raw("标题"),
+        channel: row.raw("发布平台"),
+        published_on: row.raw_date("发布日期"),
+        org_code: row.raw("发布组织编码"),
+        column: row.raw("栏目"),
+        link: row.raw("链接"),
+        // Extension column: the activity the item reports.
+        activity_code: row.raw("活动编号"),
+        reposts: row.pairs(rep, "转载方"),
+    };
+    let key = |i: &ItemInput| vec![i.title.clone(), i.channel.clone()];
+    parse_records(
+        sheet,
+        &PUBLICITY,
+        rep,
+        PUBLICITY_FIELDS,
+        draft,
+        |d| d.validate(),
+        key,
+    )
+    .into_iter()
+    .map(|(line, input)| PublicityRow { line, input })
+    .collect()
 }
 
 #[cfg(test)]

@@ -22,6 +22,33 @@ pub use person::{PersonRow, parse_people};
 pub use survey::{SurveyRow, parse_surveys};
 pub use venue::{VenueRow, parse_venues};
 
+/// A checked row of a sheet: it knows the spreadsheet row it came from.
+pub trait SheetRow {
+    fn line(&self) -> usize;
+}
+
+macro_rules! sheet_rows {
+    ($($t:ty),+) => {
+        $(impl SheetRow for $t {
+            fn line(&self) -> usize {
+                self.line
+            }
+        })+
+    };
+}
+
+sheet_rows!(
+    ActivityRow,
+    AttendanceRow,
+    WorkRow,
+    PublicityRow,
+    OfficerRow,
+    OrgRow,
+    PersonRow,
+    SurveyRow,
+    VenueRow
+);
+
 #[cfg(test)]
 pub(crate) mod test_util {
     use crate::model::{Cell, RawRow, Sheet};

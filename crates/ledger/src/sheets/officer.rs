@@ -5,7 +5,7 @@ use domain::foundation::officer::{FIELDS, OfficerDraft, OfficerInput};
 use super::person::id_text;
 use crate::issue::Report;
 use crate::model::Sheet;
-use crate::rows::{KeyTracker, SheetReader};
+use crate::rows::{RowView, parse_records};
 use crate::spec::OFFICER;
 
 /// A checked row of the 干部 sheet.
@@ -19,42 +19,35 @@ pub struct OfficerRow {
 /// Parses the 干部 sheet; KEY is 身份证号 + 组织编码 + 职务.
 pub fn parse_officers(sheet: &Sheet, rep: &mut Report) -> Vec<OfficerRow> {
     let today = domain::date::today_beijing();
-    let reader = SheetReader::new(sheet, &OFFICER, rep);
-    if !reader.ok() {
-        return Vec::new();
-    }
-    let mut keys = KeyTracker::default();
-    let mut out = Vec::new();
-    for row in reader.rows() {
-        let mark = rep.error_count();
-        let draft = OfficerDraft {
-            name: row.raw("姓名"),
-            id_number: id_text(&row, rep, "身份证号"),
-            phone: String::new(),
-            org_code: row.raw("组织编码"),
-            post: row.raw("职务"),
-            tenure: row.raw("专兼挂"),
-            term_start: row.raw_date("任职开始"),
-            term_end: row.raw_date("任职结束"),
-        };
-        match draft.validate(today) {
-            Ok(input) => {
-                let key = vec![
-                    input.id_number.as_str().to_string(),
-                    input.org_code.clone(),
-                    input.post.code().to_string(),
-                ];
-                if keys.check(rep, &row, key) && rep.error_count() == mark {
-                    out.push(OfficerRow {
-                        line: row.line(),
-                        input,
-                    });
-                }
-            }
-            Err(inv) => row.errors_of(rep, FIELDS, &inv),
-        }
-    }
-    out
+    let draft = |row: &RowView<'_>, rep: &mut Report| OfficerDraft {
+        name: row.raw("姓名"),
+        id_number: id_text(row, rep, "身份证号"),
+        phone: String::new(),
+        org_code: row.raw("组织编码"),
+        post: row.raw("职务"),
+        tenure: row.raw("专兼挂"),
+        term_start: row.raw_date("任职开始"),
+        term_end: row.raw_date("任职结束"),
+    };
+    let key = |o: &OfficerInput| {
+        vec![
+            o.id_number.as_str().to_string(),
+            o.org_code.clone(),
+            o.post.code().to_string(),
+        ]
+    };
+    parse_records(
+        sheet,
+        &OFFICER,
+        rep,
+        FIELDS,
+        draft,
+        |d| d.validate(today),
+        key,
+    )
+    .into_iter()
+    .map(|(line, input)| OfficerRow { line, input })
+    .collect()
 }
 
 #[cfg(test)]

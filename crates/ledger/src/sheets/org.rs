@@ -8,7 +8,7 @@ use domain::orgcode::validate_org_code;
 
 use crate::issue::{Issue, Report};
 use crate::model::Sheet;
-use crate::rows::{KeyTracker, SheetReader};
+use crate::rows::{RowView, parse_records};
 use crate::spec::ORG;
 
 /// A checked row of the 组织 sheet: the org, checked as every door checks
@@ -25,35 +25,20 @@ pub struct OrgRow {
 /// importer's to check against the database.
 pub fn parse_orgs(sheet: &Sheet, rep: &mut Report) -> Vec<OrgRow> {
     let today = domain::date::today_beijing();
-    let reader = SheetReader::new(sheet, &ORG, rep);
-    if !reader.ok() {
-        return Vec::new();
-    }
-    let mut keys = KeyTracker::default();
-    let mut out = Vec::new();
-    for row in reader.rows() {
-        let mark = rep.error_count();
-        let draft = OrgDraft {
-            code: row.raw("组织编码"),
-            name: row.raw("组织名称"),
-            kind: row.raw("组织类型"),
-            parent_code: row.raw("上级组织编码"),
-            founded_on: row.raw_date("成立日期"),
-            new_field_type: row.raw("新领域类型"),
-        };
-        if !draft.code.is_empty() {
-            keys.check(rep, &row, vec![draft.code.clone()]);
-        }
-        match draft.validate(today) {
-            Ok(input) if rep.error_count() == mark => out.push(OrgRow {
-                line: row.line(),
-                input,
-            }),
-            Ok(_) => {}
-            Err(inv) => row.errors_of(rep, FIELDS, &inv),
-        }
-    }
-    check_codes(sheet, out, rep)
+    let draft = |row: &RowView<'_>, _: &mut Report| OrgDraft {
+        code: row.raw("组织编码"),
+        name: row.raw("组织名称"),
+        kind: row.raw("组织类型"),
+        parent_code: row.raw("上级组织编码"),
+        founded_on: row.raw_date("成立日期"),
+        new_field_type: row.raw("新领域类型"),
+    };
+    let key = |o: &OrgInput| vec![o.code.clone()];
+    let rows = parse_records(sheet, &ORG, rep, FIELDS, draft, |d| d.validate(today), key)
+        .into_iter()
+        .map(|(line, input)| OrgRow { line, input })
+        .collect();
+    check_codes(sheet, rows, rep)
 }
 
 /// Second pass: the code format depends on the parent's kind and code,

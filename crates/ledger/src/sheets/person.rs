@@ -4,7 +4,7 @@ use domain::foundation::person::{FIELDS, PersonDraft, PersonInput};
 
 use crate::issue::Report;
 use crate::model::Sheet;
-use crate::rows::{KeyTracker, RowView, SheetReader};
+use crate::rows::{RowView, parse_records};
 use crate::spec::PERSON;
 
 /// A checked row of the 人员 sheet.
@@ -15,39 +15,29 @@ pub struct PersonRow {
     pub input: PersonInput,
 }
 
-/// Parses the 人员 sheet.
+/// Parses the 人员 sheet; KEY is 身份证号.
 pub fn parse_people(sheet: &Sheet, rep: &mut Report) -> Vec<PersonRow> {
     let today = domain::date::today_beijing();
-    let reader = SheetReader::new(sheet, &PERSON, rep);
-    if !reader.ok() {
-        return Vec::new();
-    }
-    let mut keys = KeyTracker::default();
-    let mut out = Vec::new();
-    for row in reader.rows() {
-        let mark = rep.error_count();
-        let draft = PersonDraft {
-            name: row.raw("姓名"),
-            id_number: id_text(&row, rep, "身份证号"),
-            phone: row.raw("手机号"),
-            org_code: row.raw("所属组织编码"),
-            tags: row.list("标签"),
-        };
-        match draft.validate(today) {
-            Ok(input) => {
-                if keys.check(rep, &row, vec![input.id_number.as_str().to_string()])
-                    && rep.error_count() == mark
-                {
-                    out.push(PersonRow {
-                        line: row.line(),
-                        input,
-                    });
-                }
-            }
-            Err(inv) => row.errors_of(rep, FIELDS, &inv),
-        }
-    }
-    out
+    let draft = |row: &RowView<'_>, rep: &mut Report| PersonDraft {
+        name: row.raw("姓名"),
+        id_number: id_text(row, rep, "身份证号"),
+        phone: row.raw("手机号"),
+        org_code: row.raw("所属组织编码"),
+        tags: row.list("标签"),
+    };
+    let key = |p: &PersonInput| vec![p.id_number.as_str().to_string()];
+    parse_records(
+        sheet,
+        &PERSON,
+        rep,
+        FIELDS,
+        draft,
+        |d| d.validate(today),
+        key,
+    )
+    .into_iter()
+    .map(|(line, input)| PersonRow { line, input })
+    .collect()
 }
 
 /// The text of a 身份证号 cell for a draft; a number Excel made of it (its

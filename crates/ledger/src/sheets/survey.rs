@@ -4,7 +4,7 @@ use domain::foundation::survey::{FIELDS, SurveyDraft, SurveyInput};
 
 use crate::issue::Report;
 use crate::model::Sheet;
-use crate::rows::{KeyTracker, SheetReader};
+use crate::rows::{RowView, parse_records};
 use crate::spec::SURVEY;
 
 /// A checked row of the 调研 sheet.
@@ -18,39 +18,26 @@ pub struct SurveyRow {
 /// Parses the 调研 sheet; KEY is 组织编码 + 日期.
 pub fn parse_surveys(sheet: &Sheet, rep: &mut Report) -> Vec<SurveyRow> {
     let today = domain::date::today_beijing();
-    let reader = SheetReader::new(sheet, &SURVEY, rep);
-    if !reader.ok() {
-        return Vec::new();
-    }
-    let mut keys = KeyTracker::default();
-    let mut out = Vec::new();
-    for row in reader.rows() {
-        let mark = rep.error_count();
-        let draft = SurveyDraft {
-            org_code: row.raw("组织编码"),
-            date: row.raw_date("日期"),
-            surveyor: row.raw("调研人"),
-            shortcomings: row.raw("发现不足"),
-            highlights: row.raw("工作亮点"),
-        };
-        match draft.validate(today) {
-            Ok(input) => {
-                if keys.check(
-                    rep,
-                    &row,
-                    vec![input.org_code.clone(), input.date.to_string()],
-                ) && rep.error_count() == mark
-                {
-                    out.push(SurveyRow {
-                        line: row.line(),
-                        input,
-                    });
-                }
-            }
-            Err(inv) => row.errors_of(rep, FIELDS, &inv),
-        }
-    }
-    out
+    let draft = |row: &RowView<'_>, _: &mut Report| SurveyDraft {
+        org_code: row.raw("组织编码"),
+        date: row.raw_date("日期"),
+        surveyor: row.raw("调研人"),
+        shortcomings: row.raw("发现不足"),
+        highlights: row.raw("工作亮点"),
+    };
+    let key = |s: &SurveyInput| vec![s.org_code.clone(), s.date.to_string()];
+    parse_records(
+        sheet,
+        &SURVEY,
+        rep,
+        FIELDS,
+        draft,
+        |d| d.validate(today),
+        key,
+    )
+    .into_iter()
+    .map(|(line, input)| SurveyRow { line, input })
+    .collect()
 }
 
 #[cfg(test)]

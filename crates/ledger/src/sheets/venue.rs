@@ -4,7 +4,7 @@ use domain::foundation::venue::{FIELDS, VenueDraft, VenueInput};
 
 use crate::issue::Report;
 use crate::model::Sheet;
-use crate::rows::{KeyTracker, SheetReader};
+use crate::rows::{RowView, parse_records};
 use crate::spec::VENUE;
 
 /// A checked row of the 阵地 sheet.
@@ -15,38 +15,30 @@ pub struct VenueRow {
     pub input: VenueInput,
 }
 
-/// Parses the 阵地 sheet.
+/// Parses the 阵地 sheet; KEY is 阵地名称 + 所属组织编码.
 pub fn parse_venues(sheet: &Sheet, rep: &mut Report) -> Vec<VenueRow> {
     let today = domain::date::today_beijing();
-    let reader = SheetReader::new(sheet, &VENUE, rep);
-    if !reader.ok() {
-        return Vec::new();
-    }
-    let mut keys = KeyTracker::default();
-    let mut out = Vec::new();
-    for row in reader.rows() {
-        let mark = rep.error_count();
-        let draft = VenueDraft {
-            name: row.raw("阵地名称"),
-            kind: row.raw("阵地类型"),
-            org_code: row.raw("所属组织编码"),
-            opened_on: row.raw_date("挂牌日期"),
-            rating: row.raw("等级"),
-            rating_level: row.raw("等级级别"),
-        };
-        if !draft.name.is_empty() && !draft.org_code.is_empty() {
-            keys.check(rep, &row, vec![draft.name.clone(), draft.org_code.clone()]);
-        }
-        match draft.validate(today) {
-            Ok(input) if rep.error_count() == mark => out.push(VenueRow {
-                line: row.line(),
-                input,
-            }),
-            Ok(_) => {}
-            Err(inv) => row.errors_of(rep, FIELDS, &inv),
-        }
-    }
-    out
+    let draft = |row: &RowView<'_>, _: &mut Report| VenueDraft {
+        name: row.raw("阵地名称"),
+        kind: row.raw("阵地类型"),
+        org_code: row.raw("所属组织编码"),
+        opened_on: row.raw_date("挂牌日期"),
+        rating: row.raw("等级"),
+        rating_level: row.raw("等级级别"),
+    };
+    let key = |v: &VenueInput| vec![v.name.clone(), v.org_code.clone()];
+    parse_records(
+        sheet,
+        &VENUE,
+        rep,
+        FIELDS,
+        draft,
+        |d| d.validate(today),
+        key,
+    )
+    .into_iter()
+    .map(|(line, input)| VenueRow { line, input })
+    .collect()
 }
 
 #[cfg(test)]

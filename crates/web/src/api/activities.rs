@@ -20,7 +20,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use super::{
     ListResponse, PageParams, ReadErrors, WriteErrors, begin, commit, created_status,
     extract::{ApiJson, ApiPath, ApiQuery},
-    input::{Check, code_or_label, labels_of},
+    input::Check,
 };
 use crate::{
     AppState,
@@ -214,20 +214,8 @@ pub async fn list_activities(
     }
     .resolve()?;
     let mut check = Check::new();
-    let kind = check.choice(
-        "kind",
-        q.kind.as_deref(),
-        "活动类型",
-        code_or_label!(ActivityKind),
-        labels_of!(ActivityKind),
-    );
-    let status = check.choice(
-        "status",
-        q.status.as_deref(),
-        "活动状态",
-        code_or_label!(ActivityStatus),
-        labels_of!(ActivityStatus),
-    );
+    let kind = check.pick::<ActivityKind>("kind", q.kind.as_deref(), "活动类型");
+    let status = check.pick::<ActivityStatus>("status", q.status.as_deref(), "活动状态");
     let from = check.date("from", q.from.as_deref());
     let to = check.date("to", q.to.as_deref());
     check.finish().map_err(as_query_error)?;

@@ -4,7 +4,7 @@
 //! than failing in serde, which could only say "invalid type".
 
 use chrono::NaiveDate;
-use domain::{date::parse_date, error::Invalid, idcard::IdNumber, phone::Phone};
+use domain::{date::parse_date, error::Invalid, idcard::IdNumber, input::Labelled};
 
 use crate::error::ApiError;
 
@@ -43,34 +43,19 @@ impl Check {
         self.0.check(field, IdNumber::parse(&text))
     }
 
-    /// An optional phone number.
-    pub fn phone(&mut self, field: &str, value: Option<&str>) -> Option<Phone> {
-        let text = value.map(str::trim).filter(|s| !s.is_empty())?;
-        self.0.check(field, Phone::parse(text))
-    }
-
     /// An optional value of a labelled enum, given by its code or its Chinese
     /// label; an unknown value lists the accepted labels.
-    pub fn choice<T: Copy>(
-        &mut self,
-        field: &str,
-        value: Option<&str>,
-        what: &str,
-        parse: impl Fn(&str) -> Option<T>,
-        labels: impl Iterator<Item = &'static str>,
-    ) -> Option<T> {
+    pub fn pick<T: Labelled>(&mut self, field: &str, value: Option<&str>, what: &str) -> Option<T> {
         let text = value.map(str::trim).filter(|s| !s.is_empty())?;
-        match parse(text) {
-            Some(v) => Some(v),
-            None => {
-                let options: Vec<&str> = labels.collect();
-                self.push(
-                    field,
-                    format!("{what}「{text}」无效，可选：{}", options.join("、")),
-                );
-                None
-            }
+        let v = T::parse(text);
+        if v.is_none() {
+            let options: Vec<&str> = T::ALL.iter().map(|v| v.label()).collect();
+            self.push(
+                field,
+                format!("{what}「{text}」无效，可选：{}", options.join("、")),
+            );
         }
+        v
     }
 
     /// Ok when nothing was wrong, else a 422 `validation_failed`.
@@ -80,19 +65,3 @@ impl Check {
             .map_err(|inv| db::DbError::Invalid(inv).into())
     }
 }
-
-/// Parses a labelled enum from its code or label (the `choice` parser).
-macro_rules! code_or_label {
-    ($t:ty) => {
-        |s: &str| <$t>::from_code(s).or_else(|| <$t>::from_label(s))
-    };
-}
-
-/// The labels of a labelled enum (the `choice` option list).
-macro_rules! labels_of {
-    ($t:ty) => {
-        <$t>::ALL.iter().map(|v| v.label())
-    };
-}
-
-pub(crate) use {code_or_label, labels_of};

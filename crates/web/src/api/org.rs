@@ -19,7 +19,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use super::{
     ListResponse, OrgCodes, PageParams, ReadErrors, WriteErrors, begin, commit,
     extract::{ApiJson, ApiPath, ApiQuery},
-    input::{Check, code_or_label, labels_of},
+    input::Check,
 };
 use crate::{AppState, auth::ApiUser, error::ApiResult};
 
@@ -139,13 +139,7 @@ pub async fn list_orgs(
     }
     .resolve()?;
     let mut check = Check::new();
-    let kind = check.choice(
-        "kind",
-        q.kind.as_deref(),
-        "组织类型",
-        code_or_label!(OrgKind),
-        labels_of!(OrgKind),
-    );
+    let kind = check.pick::<OrgKind>("kind", q.kind.as_deref(), "组织类型");
     check.finish().map_err(|mut e| {
         // A bad filter is a bad request, not a bad record.
         e.status = StatusCode::BAD_REQUEST;

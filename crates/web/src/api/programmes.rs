@@ -15,7 +15,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use super::{
     ListResponse, PageParams, ReadErrors, WriteErrors, begin, commit,
     extract::{ApiJson, ApiQuery},
-    input::{Check, code_or_label, labels_of},
+    input::Check,
 };
 use crate::{
     AppState,
@@ -144,13 +144,8 @@ pub async fn create_programme(
     let name = check.required("name", body.name.as_deref(), "品牌项目名称");
     let mut kinds = Vec::new();
     for k in &body.kinds {
-        if let Some(kind) = check.choice(
-            "kinds",
-            Some(k),
-            "活动类型",
-            code_or_label!(ActivityKind),
-            labels_of!(ActivityKind),
-        ) && !kinds.contains(&kind)
+        if let Some(kind) = check.pick::<ActivityKind>("kinds", Some(k), "活动类型")
+            && !kinds.contains(&kind)
         {
             kinds.push(kind);
         }

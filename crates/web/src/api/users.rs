@@ -17,7 +17,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use super::{
     ListResponse, OrgCodes, PageParams, ReadErrors, WriteErrors, begin, commit,
     extract::{ApiJson, ApiQuery},
-    input::{Check, code_or_label, labels_of},
+    input::Check,
 };
 use crate::{
     AppState,
@@ -208,13 +208,7 @@ pub async fn create_user(
     let username = check.required("username", body.username.as_deref(), "用户名");
     let display_name = check.required("display_name", body.display_name.as_deref(), "姓名");
     let role_text = check.required("role", body.role.as_deref(), "角色");
-    let role = check.choice(
-        "role",
-        role_text.as_deref(),
-        "角色",
-        code_or_label!(Role),
-        labels_of!(Role),
-    );
+    let role = check.pick::<Role>("role", role_text.as_deref(), "角色");
     check.finish()?;
     let (Some(username), Some(display_name), Some(role)) = (username, display_name, role) else {
         return Err(ApiError::bad_request("请求内容有误"));

@@ -11,7 +11,29 @@ use axum::{
     response::{IntoResponse, Response},
 };
 
-use crate::{form::FormErrors, html::Layout};
+use db::{DbResult, sea_orm::DatabaseTransaction};
+use domain::Invalid;
+
+use crate::{AppState, error::PageResult, form::FormErrors, html::Layout};
+
+/// The one write path of a record form, new or edit: the draft's check,
+/// then the write in one transaction (`Db::write`); a refusal of either
+/// comes back as the form's errors, each at its field, and a fault as an
+/// error page.
+pub async fn save<I, T>(
+    state: &AppState,
+    checked: Result<I, Invalid>,
+    write: impl AsyncFnOnce(&DatabaseTransaction, I) -> DbResult<T>,
+) -> PageResult<Result<T, FormErrors>> {
+    let input = match checked {
+        Ok(i) => i,
+        Err(inv) => return Ok(Err(inv.into())),
+    };
+    match state.db.write(async |tx| write(tx, input).await).await {
+        Ok(v) => Ok(Ok(v)),
+        Err(e) => Ok(Err(FormErrors::from_db(e)?)),
+    }
+}
 
 /// One `<option>`.
 #[derive(Debug, Clone)]
@@ -358,6 +380,9 @@ pub struct FormPage {
     pub cancel: String,
     /// 更多信息 starts open (an edit page shows what is on file).
     pub more_open: bool,
+    /// Prefix of the controls' ids (the org area's pages use `f-`, so a
+    /// field named like a page element can't collide with it).
+    pub prefix: &'static str,
 }
 
 impl FormPage {
@@ -374,6 +399,7 @@ impl FormPage {
             submit: "保存",
             cancel: "/".into(),
             more_open: false,
+            prefix: "",
         }
     }
 

@@ -13,9 +13,9 @@ use domain::{
 use serde::Deserialize;
 
 use super::{
-    super::Layout,
+    super::{Layout, kit::form::save},
     begin,
-    fields::{Field, FormPage, Opt, crumbs_of, form_errors, req_date, today},
+    fields::{Field, FormPage, Opt, crumbs_of, req_date, today, trail},
     settle,
     tree::kind_label,
 };
@@ -25,15 +25,6 @@ use crate::{
     error::{PageError, PageResult},
     form::FormErrors,
 };
-
-const ORG_FIELDS: &[&str] = &[
-    "parent_code",
-    "name",
-    "code",
-    "kind",
-    "new_field_type",
-    "founded_on",
-];
 
 /// What the org form posts (and shows again on error).
 #[derive(Deserialize, Default)]
@@ -97,9 +88,7 @@ async fn new_form(
     };
     Ok(FormPage {
         layout: Layout::new(cu, "新增组织", "org"),
-        crumbs: parent
-            .map(|p| vec![(p.code.clone(), p.name.clone())])
-            .unwrap_or_default(),
+        crumbs: trail(parent.map(|p| (p.code.clone(), p.name.clone()))),
         heading: "新增组织".into(),
         facts: Vec::new(),
         action: "/orgs/new".into(),
@@ -136,6 +125,9 @@ async fn new_form(
         general: None,
         submit: "保存",
         cancel: parent.map_or("/orgs".into(), |p| format!("/orgs/{}", p.code)),
+        notes: Vec::new(),
+        more_open: false,
+        prefix: "f-",
     }
     .with_errors(errors))
 }
@@ -172,20 +164,14 @@ pub async fn create(
         founded_on: f.founded_on.clone(),
         new_field_type: f.new_field_type.clone(),
     };
-    let errors = match draft.validate(db::time::today_beijing()) {
-        Ok(input) => {
-            let txn = begin(&state).await?;
-            let r = db::org::create(&txn, &cu.ctx, &input).await;
-            match settle(txn, r).await {
-                Ok(o) => {
-                    return Ok(
-                        Redirect::to(&format!("/orgs/{}?ok=created", o.code)).into_response()
-                    );
-                }
-                Err(e) => form_errors(e, ORG_FIELDS)?,
-            }
-        }
-        Err(inv) => form_errors(inv.into(), ORG_FIELDS)?,
+    let today = db::time::today_beijing();
+    let saved = save(&state, draft.validate(today), async |tx, input| {
+        db::org::create(tx, &cu.ctx, &input).await
+    })
+    .await?;
+    let errors = match saved {
+        Ok(o) => return Ok(Redirect::to(&format!("/orgs/{}?ok=created", o.code)).into_response()),
+        Err(errors) => errors,
     };
     Ok(new_form(&state, &cu, &f, &errors).await?.respond())
 }
@@ -223,6 +209,9 @@ async fn edit_form(
         general: None,
         submit: "保存",
         cancel: format!("/orgs/{}", o.code),
+        notes: Vec::new(),
+        more_open: false,
+        prefix: "f-",
     }
     .with_errors(errors))
 }
@@ -256,20 +245,14 @@ pub async fn update(
         founded_on: f.founded_on.clone(),
         new_field_type: f.new_field_type.clone(),
     };
-    let errors = match draft.validate(db::time::today_beijing()) {
-        Ok(change) => {
-            let txn = begin(&state).await?;
-            let r = db::org::update(&txn, &cu.ctx, &o.code, &change).await;
-            match settle(txn, r).await {
-                Ok(o) => {
-                    return Ok(
-                        Redirect::to(&format!("/orgs/{}?ok=updated", o.code)).into_response()
-                    );
-                }
-                Err(e) => form_errors(e, ORG_FIELDS)?,
-            }
-        }
-        Err(inv) => form_errors(inv.into(), ORG_FIELDS)?,
+    let today = db::time::today_beijing();
+    let saved = save(&state, draft.validate(today), async |tx, change| {
+        db::org::update(tx, &cu.ctx, &o.code, &change).await
+    })
+    .await?;
+    let errors = match saved {
+        Ok(o) => return Ok(Redirect::to(&format!("/orgs/{}?ok=updated", o.code)).into_response()),
+        Err(errors) => errors,
     };
     Ok(edit_form(&state, &cu, &o, &f, &errors).await?.respond())
 }
@@ -318,6 +301,9 @@ async fn move_form(
         general: None,
         submit: "迁移",
         cancel: format!("/orgs/{}", o.code),
+        notes: Vec::new(),
+        more_open: false,
+        prefix: "f-",
     }
     .with_errors(errors))
 }
@@ -354,7 +340,7 @@ pub async fn move_org(
         let r = move_in_tree(&txn, &cu.ctx, &o.code, f.parent_code.trim(), effective).await;
         match settle(txn, r).await {
             Ok(o) => return Ok(Redirect::to(&format!("/orgs/{}?ok=moved", o.code)).into_response()),
-            Err(e) => errors = form_errors(e, &["parent_code", "effective"])?,
+            Err(e) => errors = FormErrors::from_db(e)?,
         }
     }
     Ok(move_form(&state, &cu, &o, &f, &errors).await?.respond())

@@ -17,10 +17,9 @@ use domain::{
 use serde::Deserialize;
 
 use super::{
-    begin,
-    fields::{Field, Opt, form_errors, today},
+    super::kit::form::save,
+    fields::{Field, Opt, today},
     records::{capturable, done, frame},
-    settle,
 };
 use crate::{AppState, auth::PageUser, error::PageResult, form::FormErrors};
 
@@ -35,16 +34,6 @@ pub struct OfficerForm {
     term_start: String,
     term_end: String,
 }
-
-const OFFICER_FIELDS: &[&str] = &[
-    "name",
-    "id_number",
-    "phone",
-    "post",
-    "tenure",
-    "term_start",
-    "term_end",
-];
 
 fn officer_fields(f: &OfficerForm) -> Vec<Field> {
     vec![
@@ -115,33 +104,27 @@ pub async fn create_officer(
         term_start: f.term_start.clone(),
         term_end: f.term_end.clone(),
     };
-    let errors = match draft.validate(db::time::today_beijing()) {
-        Err(inv) => form_errors(inv.into(), OFFICER_FIELDS)?,
-        Ok(posting) => {
-            let txn = begin(&state).await?;
-            let r = async {
-                // A person already on file keeps her home org when she takes a
-                // post here (record once); a new person is filed under this org.
-                let home =
-                    match people::find_by_id_number(&txn, &state.db, &posting.id_number).await? {
-                        Some(p) => db::org::find_visible_id(&txn, &cu.ctx, p.org_id)
-                            .await
-                            .ok()
-                            .filter(|h| cu.ctx.scope.can_capture_path(&h.path))
-                            .map_or_else(|| o.code.clone(), |h| h.code),
-                        None => o.code.clone(),
-                    };
-                let person = posting.person(&home);
-                let (p, _) = people::find_or_create(&txn, &state.db, &cu.ctx, &person).await?;
-                let input = OfficerInput::of(&posting, p.id, o.clone());
-                officer::upsert(&txn, &cu.ctx, &input).await
-            }
-            .await;
-            match settle(txn, r).await {
-                Ok(_) => return Ok(done(&o, "officer")),
-                Err(e) => form_errors(e, OFFICER_FIELDS)?,
-            }
-        }
+    let today = db::time::today_beijing();
+    let saved = save(&state, draft.validate(today), async |tx, posting| {
+        // A person already on file keeps her home org when she takes a
+        // post here (record once); a new person is filed under this org.
+        let home = match people::find_by_id_number(tx, &state.db, &posting.id_number).await? {
+            Some(p) => db::org::find_visible_id(tx, &cu.ctx, p.org_id)
+                .await
+                .ok()
+                .filter(|h| cu.ctx.scope.can_capture_path(&h.path))
+                .map_or_else(|| o.code.clone(), |h| h.code),
+            None => o.code.clone(),
+        };
+        let person = posting.person(&home);
+        let (p, _) = people::find_or_create(tx, &state.db, &cu.ctx, &person).await?;
+        let input = OfficerInput::of(&posting, p.id, o.clone());
+        officer::upsert(tx, &cu.ctx, &input).await
+    })
+    .await?;
+    let errors = match saved {
+        Ok(_) => return Ok(done(&o, "officer")),
+        Err(errors) => errors,
     };
     frame(
         &state,

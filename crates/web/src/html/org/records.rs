@@ -17,10 +17,8 @@ use domain::{
 use serde::Deserialize;
 
 use super::{
-    super::Layout,
-    begin,
-    fields::{Field, FormPage, Opt, crumbs_of, form_errors, today},
-    settle,
+    super::{Layout, kit::form::save},
+    fields::{Field, FormPage, Opt, crumbs_of, today},
 };
 use crate::{
     AppState,
@@ -50,6 +48,9 @@ pub(super) async fn frame(
         general: None,
         submit: "保存",
         cancel: format!("/orgs/{}", o.code),
+        notes: Vec::new(),
+        more_open: false,
+        prefix: "f-",
     }
     .with_errors(errors)
     .respond())
@@ -79,8 +80,6 @@ pub struct VenueForm {
     rating: String,
     rating_level: String,
 }
-
-const VENUE_FIELDS: &[&str] = &["name", "kind", "opened_on", "rating", "rating_level"];
 
 fn venue_fields(f: &VenueForm) -> Vec<Field> {
     vec![
@@ -159,16 +158,14 @@ pub async fn create_venue(
         rating: f.rating.clone(),
         rating_level: f.rating_level.clone(),
     };
-    let errors = match draft.validate(db::time::today_beijing()) {
-        Err(inv) => form_errors(inv.into(), VENUE_FIELDS)?,
-        Ok(input) => {
-            let txn = begin(&state).await?;
-            let r = venue::upsert(&txn, &cu.ctx, &input).await;
-            match settle(txn, r).await {
-                Ok(_) => return Ok(done(&o, "venue")),
-                Err(e) => form_errors(e, VENUE_FIELDS)?,
-            }
-        }
+    let today = db::time::today_beijing();
+    let saved = save(&state, draft.validate(today), async |tx, input| {
+        venue::upsert(tx, &cu.ctx, &input).await
+    })
+    .await?;
+    let errors = match saved {
+        Ok(_) => return Ok(done(&o, "venue")),
+        Err(errors) => errors,
     };
     frame(
         &state,
@@ -192,8 +189,6 @@ pub struct SurveyForm {
     highlights: String,
     shortcomings: String,
 }
-
-const SURVEY_FIELDS: &[&str] = &["date", "surveyor", "highlights", "shortcomings"];
 
 fn survey_fields(f: &SurveyForm) -> Vec<Field> {
     vec![
@@ -244,16 +239,14 @@ pub async fn create_survey(
         shortcomings: f.shortcomings.clone(),
         highlights: f.highlights.clone(),
     };
-    let errors = match draft.validate(db::time::today_beijing()) {
-        Err(inv) => form_errors(inv.into(), SURVEY_FIELDS)?,
-        Ok(input) => {
-            let txn = begin(&state).await?;
-            let r = survey::upsert(&txn, &cu.ctx, &input).await;
-            match settle(txn, r).await {
-                Ok(_) => return Ok(done(&o, "survey")),
-                Err(e) => form_errors(e, SURVEY_FIELDS)?,
-            }
-        }
+    let today = db::time::today_beijing();
+    let saved = save(&state, draft.validate(today), async |tx, input| {
+        survey::upsert(tx, &cu.ctx, &input).await
+    })
+    .await?;
+    let errors = match saved {
+        Ok(_) => return Ok(done(&o, "survey")),
+        Err(errors) => errors,
     };
     frame(
         &state,

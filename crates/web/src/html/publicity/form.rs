@@ -29,10 +29,10 @@ use crate::{
     AppState,
     auth::{CurrentUser, PageUser},
     error::{PageError, PageResult},
-    form::{FormErrors, FormPairs, begin, commit},
+    form::{FormErrors, FormPairs},
     html::{
         Layout,
-        kit::form::{Field, FormPage, Opt, RowGroup, read_rows},
+        kit::form::{self, Field, FormPage, Opt, RowGroup, read_rows},
     },
 };
 
@@ -265,26 +265,14 @@ async fn write(
     let again = async |errors: FormErrors| -> PageResult<Response> {
         Ok(page(state, cu, id, form.clone(), errors).await?.respond())
     };
-    let input = match to_input(&form) {
-        Ok(i) => i,
-        Err(inv) => return again(FormErrors::from(inv)).await,
-    };
-    let txn = begin(state).await?;
-    let result = match id {
-        Some(id) => publicity::update(&txn, &cu.ctx, id, &input)
-            .await
-            .map(|_| ()),
-        None => publicity::upsert(&txn, &cu.ctx, &input).await.map(|_| ()),
-    };
-    match result {
-        Ok(()) => {
-            commit(txn).await?;
-            Ok(Redirect::to("/publicity?saved=1").into_response())
-        }
-        Err(e) => {
-            drop(txn);
-            again(FormErrors::from_db(e)?).await
-        }
+    let saved = form::save(state, to_input(&form), async |tx, input| match id {
+        Some(id) => publicity::update(tx, &cu.ctx, id, &input).await.map(|_| ()),
+        None => publicity::upsert(tx, &cu.ctx, &input).await.map(|_| ()),
+    })
+    .await?;
+    match saved {
+        Ok(()) => Ok(Redirect::to("/publicity?saved=1").into_response()),
+        Err(errors) => again(errors).await,
     }
 }
 

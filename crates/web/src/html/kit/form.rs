@@ -170,6 +170,11 @@ pub enum Control {
     /// Repeated rows of a text and a choice (reposts: account and level),
     /// filled rows first, then blank ones.
     Rows,
+    /// Several checkboxes under one name (a person's tags); the checked
+    /// ones are `checked`.
+    Checks,
+    /// One checkbox (`value` "1" when checked).
+    Check,
 }
 
 impl Control {
@@ -203,6 +208,8 @@ pub struct Field {
     pub reloads: Option<(&'static str, String)>,
     /// For [`Control::Rows`]: the rows and how each is drawn.
     pub rows: Option<RowGroup>,
+    /// For [`Control::Checks`]: the values checked among `options`.
+    pub checked: Vec<String>,
     pub required: bool,
     pub hint: Option<String>,
     /// A link under the field: (href, text).
@@ -229,6 +236,7 @@ impl Field {
             suggestions_from: None,
             reloads: None,
             rows: None,
+            checked: Vec::new(),
             required: false,
             hint: None,
             link: None,
@@ -314,6 +322,30 @@ impl Field {
 
     pub fn url(name: &'static str, label: impl Into<String>, value: &str) -> Field {
         Field::new(Control::Url, name, label).value(value)
+    }
+
+    /// Checkboxes of `options` under one name, those in `checked` ticked.
+    pub fn checks(
+        name: &'static str,
+        label: impl Into<String>,
+        options: Vec<Opt>,
+        checked: Vec<String>,
+    ) -> Field {
+        Field {
+            options,
+            checked,
+            ..Field::new(Control::Checks, name, label)
+        }
+    }
+
+    /// One checkbox.
+    pub fn check(name: &'static str, label: impl Into<String>, on: bool) -> Field {
+        Field::new(Control::Check, name, label).value(if on { "1" } else { "" })
+    }
+
+    /// Whether checkbox `value` is ticked ([`Control::Checks`]).
+    pub fn is_checked(&self, value: &str) -> bool {
+        self.checked.iter().any(|c| c == value)
     }
 
     /// A group of repeated rows (see [`RowGroup`]).

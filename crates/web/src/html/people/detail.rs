@@ -11,15 +11,21 @@ use axum::{
     routing::{get, post},
 };
 use db::people::{self, PersonUpdate, PersonView, SensitiveField, household};
-use domain::foundation::person::PersonChangeDraft;
 use domain::{
     access::{Module, Permission},
     error::Invalid,
     idcard::IdNumber,
 };
+use domain::{
+    foundation::person::{FIELDS, PersonChangeDraft},
+    input::label_of,
+};
 use serde::Deserialize;
 
-use super::{FormPairs, OrgOption, TagChoice, begin, commit, org_options, tag_choices, tags_from};
+use super::{
+    super::kit::form::{Field, FormPage, Opt, save},
+    FormPairs, TagChoice, begin, commit, tag_choices, tag_fields, tags_from,
+};
 use crate::{
     AppState,
     auth::{CurrentUser, PageUser},
@@ -216,24 +222,13 @@ struct EditForm {
     tags_other: String,
 }
 
-#[derive(Template, WebTemplate)]
-#[template(path = "people/edit.html")]
-struct EditPage {
-    layout: Layout,
-    p: PersonView,
-    form: EditForm,
-    orgs: Vec<OrgOption>,
-    tag_choices: Vec<TagChoice>,
-    errors: FormErrors,
-}
-
 async fn edit_view(
     state: &AppState,
     cu: &CurrentUser,
     id: i64,
     form: Option<(EditForm, Vec<String>)>,
     errors: FormErrors,
-) -> PageResult<EditPage> {
+) -> PageResult<FormPage> {
     let c = &state.db.conn;
     let (model, p) = people::get(c, &cu.ctx, id).await?;
     if !people::can_edit(c, &cu.ctx, &model).await? {
@@ -252,30 +247,47 @@ async fn edit_view(
             p.tags.clone(),
         )
     });
-    let (tag_choices, other) = tag_choices(&tags);
-    let form = EditForm {
-        tags_other: if form.tags_other.is_empty() {
-            other
-        } else {
-            form.tags_other
-        },
-        ..form
+    let orgs = db::org::all_capturable(c, &cu.ctx).await?;
+    let kept = match &p.phone_masked {
+        Some(ph) => format!("留空则保持原号码（{ph}）"),
+        None => "留空则不登记手机号".to_string(),
     };
-    Ok(EditPage {
-        layout: Layout::new(cu, format!("修改 {}", p.name), "people"),
-        orgs: org_options(&db::org::all_capturable(c, &cu.ctx).await?),
-        p,
-        form,
-        tag_choices,
-        errors,
-    })
+    let mut fields = vec![
+        Field::text("name", label_of(FIELDS, "name"), &form.name)
+            .required()
+            .max_chars(50),
+        Field::select("org_code", "所属组织", &form.org_code, Opt::org_tree(&orgs)).required(),
+        Field::tel("phone", "新手机号", &form.phone)
+            .max_chars(20)
+            .hint(kept),
+    ];
+    if p.phone_masked.is_some() {
+        fields.push(Field::check("clear_phone", "删除手机号", form.clear_phone));
+    }
+    fields.extend(tag_fields(&tags, &form.tags_other));
+    let mut page = FormPage::new(
+        Layout::new(cu, format!("修改 {}", p.name), "people"),
+        "修改人员信息",
+        format!("/people/{id}/edit"),
+    );
+    page.crumbs = vec![
+        ("/people".into(), "人员".into()),
+        (format!("/people/{id}"), p.name.clone()),
+    ];
+    page.notes = vec![format!(
+        "身份证号 {} 不可修改；号码有误请另行登记。",
+        p.id_masked
+    )];
+    page.fields = fields;
+    page.cancel = format!("/people/{id}");
+    Ok(page.with_errors(&errors))
 }
 
 async fn edit_page(
     State(state): State<AppState>,
     PageUser(cu): PageUser,
     Path(id): Path<String>,
-) -> PageResult<EditPage> {
+) -> PageResult<FormPage> {
     let id = person_id(&id)?;
     edit_view(&state, &cu, id, None, FormErrors::default()).await
 }
@@ -311,25 +323,15 @@ async fn save_edit(
         org_code: Some(form.org_code.clone()),
         tags: Some(tags.clone()),
     };
-    let update = match draft.validate() {
-        Ok(u) => u,
-        Err(inv) => {
-            let page = edit_view(&state, &cu, id, Some((form, tags)), inv.into()).await?;
-            return Ok((StatusCode::BAD_REQUEST, page).into_response());
-        }
-    };
-    let txn = begin(&state).await?;
-    match people::update(&txn, &state.db, &cu.ctx, id, update).await {
-        Ok(_) => {
-            commit(txn).await?;
-            Ok(Redirect::to(&format!("/people/{id}?saved=1")).into_response())
-        }
-        Err(e) => {
-            drop(txn);
-            let errors = FormErrors::from_db(e)?;
-            let page = edit_view(&state, &cu, id, Some((form, tags)), errors).await?;
-            Ok((StatusCode::BAD_REQUEST, page).into_response())
-        }
+    let saved = save(&state, draft.validate(), async |tx, update| {
+        people::update(tx, &state.db, &cu.ctx, id, update).await
+    })
+    .await?;
+    match saved {
+        Ok(_) => Ok(Redirect::to(&format!("/people/{id}?saved=1")).into_response()),
+        Err(errors) => Ok(edit_view(&state, &cu, id, Some((form, tags)), errors)
+            .await?
+            .respond()),
     }
 }
 

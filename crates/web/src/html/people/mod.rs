@@ -10,7 +10,6 @@ use askama_web::WebTemplate;
 use axum::{
     Form, Router,
     extract::{Query, State},
-    http::StatusCode,
     response::{IntoResponse, Redirect, Response},
     routing::get,
 };
@@ -18,10 +17,17 @@ use db::{
     DbError,
     people::{self, COMMON_TAGS, PeopleQuery, PersonView},
 };
-use domain::foundation::person::PersonDraft;
+use domain::{
+    foundation::person::{FIELDS, PersonDraft},
+    input::label_of,
+};
 use serde::Deserialize;
 
-use super::{Layout, Pager, page_of, query_string};
+use super::{
+    Layout, Pager,
+    kit::form::{Field, FormPage, Opt},
+    page_of, query_string,
+};
 use crate::{
     AppState,
     auth::{CurrentUser, PageUser},
@@ -30,7 +36,7 @@ use crate::{
     org_choices::{OrgChoices, visible_org_choices},
 };
 
-pub(crate) use crate::form::{FormPairs, OrgOption, begin, commit, org_options};
+pub(crate) use crate::form::{FormPairs, begin, commit};
 
 const PER_PAGE: u64 = 50;
 
@@ -56,12 +62,34 @@ pub(crate) fn tag_choices(current: &[String]) -> (Vec<TagChoice>, String) {
             checked: current.iter().any(|c| c == t),
         })
         .collect();
+    (choices, other_tags(current))
+}
+
+/// The tags that are not among the common ones, as the free-text box shows them.
+fn other_tags(current: &[String]) -> String {
     let other: Vec<&str> = current
         .iter()
         .map(String::as_str)
         .filter(|c| !COMMON_TAGS.contains(c))
         .collect();
-    (choices, other.join("、"))
+    other.join("、")
+}
+
+/// The two tag fields of the person forms: the common tags as checkboxes
+/// and a box for others (`other`, as typed; else the person's other tags).
+pub(crate) fn tag_fields(tags: &[String], other: &str) -> [Field; 2] {
+    let common = COMMON_TAGS.iter().map(|t| Opt::new(*t, *t)).collect();
+    let other = if other.is_empty() {
+        other_tags(tags)
+    } else {
+        other.to_string()
+    };
+    [
+        Field::checks("tags", "标签", common, tags.to_vec()),
+        Field::text("tags_other", "其他标签", &other)
+            .max_chars(200)
+            .hint("多个标签用顿号或逗号分隔"),
+    ]
 }
 
 /// Checked tags plus the free-text ones (separated by 、 , ， ; or spaces).
@@ -171,23 +199,13 @@ struct PersonFormData {
     tags_other: String,
 }
 
-#[derive(Template, WebTemplate)]
-#[template(path = "people/new.html")]
-struct NewPage {
-    layout: Layout,
-    form: PersonFormData,
-    orgs: Vec<OrgOption>,
-    tag_choices: Vec<TagChoice>,
-    errors: FormErrors,
-}
-
 async fn new_page(
     state: &AppState,
     cu: &CurrentUser,
     form: PersonFormData,
     tags: &[String],
     errors: FormErrors,
-) -> PageResult<NewPage> {
+) -> PageResult<FormPage> {
     cu.ctx
         .require(
             domain::access::Module::People,
@@ -195,20 +213,38 @@ async fn new_page(
         )
         .map_err(PageError::from)?;
     let orgs = db::org::all_capturable(&state.db.conn, &cu.ctx).await?;
-    let (tag_choices, _) = tag_choices(tags);
-    Ok(NewPage {
-        layout: Layout::new(cu, "登记人员", "people"),
-        form,
-        orgs: org_options(&orgs),
-        tag_choices,
-        errors,
-    })
+    let label = |code| label_of(FIELDS, code);
+    let mut org_opts = vec![Opt::new("", "请选择")];
+    org_opts.extend(Opt::org_tree(&orgs));
+    let mut fields = vec![
+        Field::text("name", label("name"), &form.name)
+            .required()
+            .max_chars(50),
+        Field::text("id_number", label("id_number"), &form.id_number)
+            .required()
+            .max_chars(20)
+            .hint(
+                "18位（或15位旧号），末位x大小写均可；性别和出生年份自动识别（页面只显示出生年份）",
+            ),
+        Field::tel("phone", label("phone"), &form.phone).max_chars(20),
+        Field::select("org_code", "所属组织", &form.org_code, org_opts).required(),
+    ];
+    fields.extend(tag_fields(tags, &form.tags_other));
+    let mut page = FormPage::new(
+        Layout::new(cu, "登记人员", "people"),
+        "登记人员",
+        "/people/new",
+    );
+    page.crumbs = vec![("/people".into(), "人员".into())];
+    page.fields = fields;
+    page.cancel = "/people".into();
+    Ok(page.with_errors(&errors))
 }
 
 async fn new_person_page(
     State(state): State<AppState>,
     PageUser(cu): PageUser,
-) -> PageResult<NewPage> {
+) -> PageResult<FormPage> {
     // Default to the user's own (shallowest) org: most register in their own.
     let org_code = db::org::all_capturable(&state.db.conn, &cu.ctx)
         .await?
@@ -247,7 +283,7 @@ async fn create_person(
         Ok(input) => input,
         Err(inv) => {
             let page = new_page(&state, &cu, data, &tags, FormErrors::from(inv)).await?;
-            return Ok((StatusCode::BAD_REQUEST, page).into_response());
+            return Ok(page.respond());
         }
     };
     // "已登记" and "已在其他组织登记" tell whether a number is on file: a
@@ -279,7 +315,7 @@ async fn create_person(
                 e => FormErrors::from_db(e)?,
             };
             let page = new_page(&state, &cu, data, &tags, errors).await?;
-            Ok((StatusCode::BAD_REQUEST, page).into_response())
+            Ok(page.respond())
         }
     }
 }

@@ -92,14 +92,31 @@ impl Driver {
             child,
             url: format!("http://127.0.0.1:{port}"),
         };
-        until("chromedriver to listen", WAIT, || async {
-            std::net::TcpStream::connect(("127.0.0.1", port))
-                .ok()
-                .map(|_| ())
+        // Listening is not yet serving: a session asked for too early was
+        // once dropped unanswered. WebDriver's /status says when it is ready.
+        until("chromedriver to report ready", WAIT, || async {
+            ready(port).then_some(())
         })
         .await;
         d
     }
+}
+
+/// Whether the WebDriver server on `port` answers /status with ready.
+fn ready(port: u16) -> bool {
+    use std::io::{Read, Write};
+    let Ok(mut conn) = std::net::TcpStream::connect(("127.0.0.1", port)) else {
+        return false;
+    };
+    let _ = conn.set_read_timeout(Some(Duration::from_secs(2)));
+    let request =
+        format!("GET /status HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n");
+    if conn.write_all(request.as_bytes()).is_err() {
+        return false;
+    }
+    let mut answer = String::new();
+    let _ = conn.read_to_string(&mut answer);
+    answer.replace(' ', "").contains("\"ready\":true")
 }
 
 impl Drop for Driver {

@@ -13,10 +13,41 @@ use crate::{
     people::{self, PersonInput},
 };
 
-/// A database that lives as long as the test.
+/// A database that lives as long as the test: a PostgreSQL one is dropped
+/// with it (a run of the suites creates hundreds).
 pub struct TestDb {
     pub db: Db,
     _dir: Option<tempfile::TempDir>,
+    /// (admin URL, database name) of a PostgreSQL test database.
+    pg: Option<(String, String)>,
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        let Some((admin_url, name)) = self.pg.take() else {
+            return;
+        };
+        // Drop runs inside the test's runtime, which can't be blocked on:
+        // the DROP goes on a thread of its own, with its own small runtime,
+        // and is waited for so the database is gone when the test ends.
+        let dropped = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .ok()?;
+            rt.block_on(async {
+                use sea_orm::ConnectionTrait;
+                let admin = connect(&admin_url).await.ok()?;
+                // FORCE: the test's own pools still hold connections.
+                let r = admin
+                    .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .await;
+                admin.close().await.ok();
+                r.ok()
+            })
+        });
+        let _ = dropped.join();
+    }
 }
 
 /// Prefix of PostgreSQL test databases (`.ci/run` drops leftovers by it).
@@ -32,6 +63,7 @@ impl TestDb {
     pub async fn migrated_to(steps: Option<u32>) -> TestDb {
         let mut b = [0u8; 6];
         rand::rng().fill_bytes(&mut b);
+        let mut pg = None;
         let (url, dir) = match std::env::var("TEST_DATABASE_URL")
             .ok()
             .filter(|u| !u.is_empty())
@@ -47,6 +79,7 @@ impl TestDb {
                     .await
                     .expect("create test database");
                 admin.close().await.ok();
+                pg = Some((admin_url.clone(), name.clone()));
                 let base = admin_url
                     .rsplit_once('/')
                     .map_or(admin_url.as_str(), |(b, _)| b)
@@ -76,7 +109,7 @@ impl TestDb {
             .await
             .expect("connect read-only pool");
         let db = db.with_reader(read);
-        TestDb { db, _dir: dir }
+        TestDb { db, _dir: dir, pg }
     }
 }
 

@@ -66,11 +66,13 @@ SELECT w.category, COUNT(*) FROM work w JOIN activity a ON a.id = w.activity_id
 -- Publicity by channel, and reposts by level.
 SELECT i.channel, COUNT(*) FROM publicity_item i
  WHERE i.published_on BETWEEN '{from}' AND '{to}'
+   AND i.id NOT IN (SELECT k.entity_id FROM cancellation k WHERE k.entity = 'publicity_item')
    AND i.org_id IN (SELECT h.org_id FROM org_tree_history h WHERE h.path LIKE '{root}%'
                 AND h.valid_from <= '{to}' AND (h.valid_to IS NULL OR h.valid_to > '{to}'))
  GROUP BY i.channel;
 SELECT p.level, COUNT(*) FROM repost p JOIN publicity_item i ON i.id = p.item_id
  WHERE i.published_on BETWEEN '{from}' AND '{to}'
+   AND i.id NOT IN (SELECT k.entity_id FROM cancellation k WHERE k.entity = 'publicity_item')
    AND i.org_id IN (SELECT h.org_id FROM org_tree_history h WHERE h.path LIKE '{root}%'
                 AND h.valid_from <= '{to}' AND (h.valid_to IS NULL OR h.valid_to > '{to}'))
  GROUP BY p.level;

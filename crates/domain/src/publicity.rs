@@ -150,6 +150,21 @@ pub const AREA: crate::area::Area = crate::area::Area {
     audit_entities: &[crate::audit::AuditEntity::PublicityItem],
     todos: &[],
     stats_section: Some("publicity"),
+    exports: &[crate::area::Menu {
+        key: "publicity",
+        href: "/publicity/export",
+        label: "导出宣传列表",
+        needs: &[
+            (
+                crate::access::Module::Publicity,
+                crate::access::Permission::Read,
+            ),
+            (
+                crate::access::Module::Publicity,
+                crate::access::Permission::Export,
+            ),
+        ],
+    }],
 };
 
 #[cfg(test)]

@@ -73,3 +73,45 @@ async fn every_declared_page_answers_each_role_as_its_rights_say() {
     }
     assert!(checked >= Role::ALL.len() * 10, "{checked} pairs");
 }
+
+#[tokio::test]
+async fn every_declared_list_export_answers_each_role_as_its_rights_say() {
+    let app = TestApp::with_county().await;
+    let mut checked = 0;
+    for (i, role) in Role::ALL.iter().copied().enumerate() {
+        let cookie = app
+            .login_as(&format!("export{i}"), role, root_of(role))
+            .await;
+        let grants = role.default_grants();
+        for e in domain::area::exports() {
+            let allowed = e.open_to(|module, perm| grants.allows(module, perm));
+            let res = app.get(e.href, Some(&cookie)).await;
+            if allowed {
+                assert_eq!(
+                    res.status,
+                    StatusCode::OK,
+                    "{role:?} {}: {}",
+                    e.href,
+                    res.body
+                );
+                assert!(
+                    res.headers[axum::http::header::CONTENT_TYPE]
+                        .to_str()
+                        .unwrap()
+                        .contains("spreadsheetml"),
+                    "{role:?} {}: a workbook",
+                    e.href
+                );
+            } else {
+                assert!(
+                    res.status == StatusCode::FORBIDDEN || res.status == StatusCode::NOT_FOUND,
+                    "{role:?} exported {} ({})",
+                    e.href,
+                    res.status
+                );
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked >= Role::ALL.len() * 2, "{checked} pairs");
+}

@@ -279,3 +279,279 @@ async fn changing_the_org_reloads_the_activity_suggestions_the_form_draws() {
         options.body
     );
 }
+
+/// The id of the item titled `title`.
+async fn id_of(app: &TestApp, title: &str) -> i64 {
+    publicity_item::Entity::find()
+        .filter(publicity_item::Column::Title.eq(title))
+        .one(&app.db().conn)
+        .await
+        .unwrap()
+        .expect("item stored")
+        .id
+}
+
+async fn items_counted(app: &TestApp) -> u64 {
+    db::stats::stats(&app.db().conn, &operator(), COUNTY, Period::year(2020))
+        .await
+        .unwrap()
+        .publicity
+        .items
+}
+
+/// An item recorded by the township chair `cookie` through the form.
+async fn record(app: &TestApp, cookie: &str, title: &str, channel: &str) -> i64 {
+    let res = app
+        .post_form(
+            "/publicity/new",
+            &[
+                ("title", title),
+                ("channel", channel),
+                ("published_on", "2020-03-08"),
+                ("org_code", MAOPING),
+                ("repost_name", "宜昌市妇联公众号"),
+                ("repost_level", "city"),
+            ],
+            Some(cookie),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    id_of(app, title).await
+}
+
+#[tokio::test]
+async fn a_cancelled_item_leaves_the_statistics_keeps_its_reason_and_counts_again_when_restored() {
+    let app = TestApp::with_county().await;
+    let mp = app.login_as("mp", Role::TownshipChair, MAOPING).await;
+    let id = record(&app, &mp, "三八节巾帼风采", "屈乡巾帼公众号").await;
+    assert_eq!(items_counted(&app).await, 1);
+
+    let page = app.get(&format!("/publicity/{id}"), Some(&mp)).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(
+        page.body
+            .contains(&format!("action=\"/publicity/{id}/cancel\""))
+    );
+    assert!(page.body.contains("宜昌市妇联公众号"));
+
+    let no_reason = app
+        .post_form(
+            &format!("/publicity/{id}/cancel"),
+            &[("reason", " ")],
+            Some(&mp),
+        )
+        .await;
+    assert_eq!(
+        no_reason.status,
+        StatusCode::BAD_REQUEST,
+        "{}",
+        no_reason.body
+    );
+    assert!(no_reason.body.contains("取消原因"), "{}", no_reason.body);
+    assert_eq!(
+        items_counted(&app).await,
+        1,
+        "a refused cancel changes nothing"
+    );
+
+    let res = app
+        .post_form(
+            &format!("/publicity/{id}/cancel"),
+            &[("reason", "稿件撤回重发")],
+            Some(&mp),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    assert_eq!(
+        items_counted(&app).await,
+        0,
+        "a cancelled item is not counted"
+    );
+    let page = app.get(&format!("/publicity/{id}"), Some(&mp)).await;
+    assert!(page.body.contains("已取消"), "{}", page.body);
+    assert!(page.body.contains("稿件撤回重发"), "{}", page.body);
+    let list = app.get("/publicity", Some(&mp)).await;
+    assert!(
+        list.body.contains("badge badge-muted\">已取消"),
+        "{}",
+        list.body
+    );
+    let again = app
+        .post_form(
+            &format!("/publicity/{id}/cancel"),
+            &[("reason", "再取消")],
+            Some(&mp),
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::CONFLICT, "{}", again.body);
+
+    // An edit keeps it cancelled: the kept reason, not a status, says so.
+    let edit = app
+        .post_form(
+            &format!("/publicity/{id}/edit"),
+            &[
+                ("title", "三八节巾帼风采（修订）"),
+                ("channel", "屈乡巾帼公众号"),
+                ("published_on", "2020-03-08"),
+                ("org_code", MAOPING),
+            ],
+            Some(&mp),
+        )
+        .await;
+    assert_eq!(edit.status, StatusCode::SEE_OTHER, "{}", edit.body);
+    assert_eq!(items_counted(&app).await, 0);
+
+    let res = app
+        .post_form(&format!("/publicity/{id}/restore"), &[], Some(&mp))
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    assert_eq!(items_counted(&app).await, 1);
+    let trail: Vec<String> = audit_log::Entity::find()
+        .filter(audit_log::Column::Entity.eq("publicity_item"))
+        .filter(audit_log::Column::EntityId.eq(id.to_string()))
+        .all(&app.db().conn)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| r.action)
+        .collect();
+    assert_eq!(trail, ["create", "cancel", "update", "restore"]);
+}
+
+#[tokio::test]
+async fn its_author_deletes_an_item_with_its_reposts_and_another_township_finds_nothing() {
+    let app = TestApp::with_county().await;
+    let mp = app.login_as("mp", Role::TownshipChair, MAOPING).await;
+    let gz = app.login_as("gz", Role::TownshipChair, GUIZHOU).await;
+    let id = record(&app, &mp, "茅坪镇巾帼志愿服务", "屈乡巾帼公众号").await;
+    // Recorded by the operator: not hers to delete, though she may change it.
+    let seeded = seed(&app, "县里录入的稿件", MAOPING).await;
+
+    for path in [
+        format!("/publicity/{id}"),
+        format!("/publicity/{id}/delete"),
+    ] {
+        let res = app.get(&path, Some(&gz)).await;
+        assert_eq!(res.status, StatusCode::NOT_FOUND, "{path}: {}", res.body);
+    }
+    let res = app
+        .post_form(&format!("/publicity/{id}/delete"), &[], Some(&gz))
+        .await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND);
+    let res = app
+        .post_form(&format!("/publicity/{seeded}/delete"), &[], Some(&mp))
+        .await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN, "{}", res.body);
+    let page = app.get(&format!("/publicity/{seeded}"), Some(&mp)).await;
+    assert!(!page.body.contains(&format!("/publicity/{seeded}/delete")));
+
+    let confirm = app.get(&format!("/publicity/{id}/delete"), Some(&mp)).await;
+    assert_eq!(confirm.status, StatusCode::OK, "{}", confirm.body);
+    assert!(confirm.body.contains("转载记录 1 条"), "{}", confirm.body);
+    let res = app
+        .post_form(&format!("/publicity/{id}/delete"), &[], Some(&mp))
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let c = &app.db().conn;
+    assert!(
+        publicity_item::Entity::find_by_id(id)
+            .one(c)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert_eq!(
+        repost::Entity::find()
+            .filter(repost::Column::ItemId.eq(id))
+            .count(c)
+            .await
+            .unwrap(),
+        0
+    );
+    let deleted = audit_log::Entity::find()
+        .filter(audit_log::Column::Action.eq("delete"))
+        .filter(audit_log::Column::EntityId.eq(id.to_string()))
+        .one(c)
+        .await
+        .unwrap()
+        .expect("delete audited");
+    assert!(
+        deleted
+            .before_json
+            .unwrap_or_default()
+            .contains("宜昌市妇联公众号")
+    );
+    assert_eq!(
+        app.get(&format!("/publicity/{id}"), Some(&mp)).await.status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn the_excel_export_holds_exactly_the_filtered_items_with_their_status() {
+    let app = TestApp::with_county().await;
+    let admin = app.login_as("xian", Role::CountyAdmin, COUNTY).await;
+    let kept = seed(&app, "巾帼抗疫故事一", MAOPING).await;
+    let pulled = seed(&app, "巾帼抗疫故事二", MAOPING).await;
+    seed(&app, "归州镇的稿件", GUIZHOU).await;
+    let res = app
+        .post_form(
+            &format!("/publicity/{pulled}/cancel"),
+            &[("reason", "重复发布")],
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+
+    let query = format!(
+        "org={MAOPING}&channel=%E5%B1%88%E4%B9%A1%E5%B7%BE%E5%B8%BC%E5%85%AC%E4%BC%97%E5%8F%B7"
+    );
+    let list = app.get(&format!("/publicity?{query}"), Some(&admin)).await;
+    assert!(
+        list.body.contains(&format!(
+            "href=\"/publicity/export?{}\"",
+            query.replace('&', "&#38;")
+        )),
+        "the link carries the filters: {}",
+        list.body
+    );
+    let res = app
+        .get(&format!("/publicity/export?{query}"), Some(&admin))
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let mut book = calamine::Xlsx::new(std::io::Cursor::new(res.bytes.clone())).expect("an xlsx");
+    use calamine::Reader;
+    let range = book.worksheet_range("宣传").expect("sheet 宣传");
+    let rows: Vec<Vec<String>> = range
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect();
+    let col = |name: &str| rows[0].iter().position(|h| h == name).expect(name);
+    let mut got: Vec<(String, String, String)> = rows[1..]
+        .iter()
+        .map(|r| {
+            (
+                r[col("标题")].clone(),
+                r[col("状态")].clone(),
+                r[col("取消原因")].clone(),
+            )
+        })
+        .collect();
+    got.sort();
+    assert_eq!(
+        got,
+        [
+            ("巾帼抗疫故事一".into(), "已发布".into(), String::new()),
+            ("巾帼抗疫故事二".into(), "已取消".into(), "重复发布".into()),
+        ]
+    );
+    assert!(kept > 0);
+    let logged = audit_log::Entity::find()
+        .filter(audit_log::Column::Action.eq("export"))
+        .filter(audit_log::Column::Entity.eq("publicity_item"))
+        .one(&app.db().conn)
+        .await
+        .unwrap()
+        .expect("export audited");
+    assert!(logged.summary.contains("2条"), "{}", logged.summary);
+}

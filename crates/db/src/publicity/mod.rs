@@ -3,6 +3,7 @@
 
 pub mod bulk;
 mod edit;
+pub mod life;
 mod query;
 
 pub use edit::update;

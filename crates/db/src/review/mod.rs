@@ -211,9 +211,11 @@ pub async fn records(
         })
         .collect();
 
+    // A cancelled item (取消) is left out, as the statistics leave it out.
     let items = publicity_item::Entity::find()
         .filter(publicity_item::Column::OrgId.in_subquery(sub.clone()))
         .filter(publicity_item::Column::PublishedOn.between(p.from, p.to))
+        .filter(publicity_item::Column::Id.not_in_subquery(crate::publicity::life::cancelled_ids()))
         .order_by_asc(publicity_item::Column::PublishedOn)
         .order_by_asc(publicity_item::Column::Id)
         .all(c)
@@ -227,6 +229,10 @@ pub async fn records(
                     .from(publicity_item::Entity)
                     .and_where(Expr::col(publicity_item::Column::OrgId).in_subquery(sub.clone()))
                     .and_where(Expr::col(publicity_item::Column::PublishedOn).between(p.from, p.to))
+                    .and_where(
+                        Expr::col(publicity_item::Column::Id)
+                            .not_in_subquery(crate::publicity::life::cancelled_ids()),
+                    )
                     .to_owned(),
             ),
         )

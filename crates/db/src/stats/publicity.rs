@@ -35,6 +35,11 @@ pub(super) async fn load(
         .from(publicity_item::Entity)
         .and_where(Expr::col(publicity_item::Column::OrgId).in_subquery(sub.clone()))
         .and_where(Expr::col(publicity_item::Column::PublishedOn).between(p.from, p.to))
+        // A cancelled item (取消, kept with its reason) is not counted.
+        .and_where(
+            Expr::col((publicity_item::Entity, publicity_item::Column::Id))
+                .not_in_subquery(crate::publicity::life::cancelled_ids()),
+        )
         .to_owned();
     let i = |col: publicity_item::Column| Expr::col((publicity_item::Entity, col));
     let items: Vec<ItemRow> = fetch_all(

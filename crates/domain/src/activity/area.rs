@@ -29,4 +29,13 @@ pub const AREA: Area = Area {
         permission: Permission::Write,
     }],
     stats_section: Some("activities"),
+    exports: &[Menu {
+        key: "activity",
+        href: "/activities/export",
+        label: "导出活动列表",
+        needs: &[
+            (Module::Activity, Permission::Read),
+            (Module::Activity, Permission::Export),
+        ],
+    }],
 };

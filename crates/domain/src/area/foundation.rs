@@ -36,6 +36,7 @@ pub const ORG: Area = Area {
     ],
     todos: &[],
     stats_section: Some("organizations"),
+    exports: &[],
 };
 
 /// 人员: women, households and children the work reaches.
@@ -52,4 +53,5 @@ pub const PEOPLE: Area = Area {
     audit_entities: &[AuditEntity::Person, AuditEntity::Household],
     todos: &[],
     stats_section: None,
+    exports: &[],
 };

@@ -66,6 +66,9 @@ pub struct Area {
     pub todos: &'static [Todo],
     /// Its section of the statistics document (`organizations`, `activities` …).
     pub stats_section: Option<&'static str>,
+    /// Its lists' 导出Excel (the record life): each answers only those
+    /// holding its rights (a test holds every role to them).
+    pub exports: &'static [Menu],
 }
 
 /// Every area, in menu order. (Sheets import in the contract's order, which
@@ -84,6 +87,11 @@ pub const AREAS: &[&Area] = &[
 /// Every declared sheet, area by area.
 pub fn sheets() -> impl Iterator<Item = &'static str> {
     AREAS.iter().flat_map(|a| a.sheets.iter().copied())
+}
+
+/// Every declared list export.
+pub fn exports() -> impl Iterator<Item = &'static Menu> {
+    AREAS.iter().flat_map(|a| a.exports.iter())
 }
 
 /// Every menu entry, in menu order.

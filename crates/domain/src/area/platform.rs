@@ -33,6 +33,7 @@ pub const DASHBOARD: Area = Area {
     audit_entities: &[AuditEntity::ReviewOutline, AuditEntity::ReviewDraft],
     todos: &[],
     stats_section: None,
+    exports: &[],
 };
 
 /// 台账导入导出: every area's sheets in and out.
@@ -49,6 +50,7 @@ pub const LEDGER: Area = Area {
     audit_entities: &[AuditEntity::Ledger, AuditEntity::LedgerExport],
     todos: &[],
     stats_section: None,
+    exports: &[],
 };
 
 /// 账号管理: accounts, roles, scopes and API tokens.
@@ -65,6 +67,7 @@ pub const USERS: Area = Area {
     audit_entities: &[AuditEntity::User, AuditEntity::ApiToken],
     todos: &[],
     stats_section: None,
+    exports: &[],
 };
 
 /// 审计日志: the trail of changes and plaintext views.
@@ -81,4 +84,5 @@ pub const AUDIT: Area = Area {
     audit_entities: &[],
     todos: &[],
     stats_section: None,
+    exports: &[],
 };

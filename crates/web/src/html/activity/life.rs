@@ -9,14 +9,13 @@ use askama_web::WebTemplate;
 use axum::{
     Form, Router,
     extract::{Path, Query, State},
-    http::StatusCode,
     response::{IntoResponse, Redirect, Response},
     routing::{get, post},
 };
 use db::{
     DbError,
     activity::{self, export::ExportRow, life::Removal},
-    entity::{activity as activity_entity, cancellation},
+    entity::activity as activity_entity,
 };
 use domain::{
     access::{Module, Permission},
@@ -31,7 +30,7 @@ use crate::{
     auth::{CurrentUser, PageUser},
     error::{PageError, PageResult},
     export::{self, OutCell, text},
-    form::{FormErrors, begin, commit},
+    form::{begin, commit},
     html::Layout,
 };
 
@@ -47,29 +46,7 @@ fn parse_id(s: &str) -> PageResult<i64> {
     s.parse().map_err(|_| PageError::not_found())
 }
 
-/// Time as a Beijing clock shows it.
-fn beijing(t: chrono::DateTime<chrono::Utc>) -> String {
-    (t + chrono::Duration::hours(8))
-        .format("%Y-%m-%d %H:%M")
-        .to_string()
-}
-
-/// What an activity's page says of its cancellation.
-pub struct Cancelled {
-    pub reason: String,
-    pub by: String,
-    pub at: String,
-}
-
-impl Cancelled {
-    pub fn of(k: &cancellation::Model) -> Cancelled {
-        Cancelled {
-            reason: k.reason.clone(),
-            by: k.actor_name.clone(),
-            at: beijing(k.at),
-        }
-    }
-}
+pub use crate::html::kit::life::Cancelled;
 
 /// Whether the page offers 删除 (the caller already may change it): the
 /// repository judges again when she asks.
@@ -116,26 +93,19 @@ async fn restore(
     .await
 }
 
-/// Runs a cancel or restore in one transaction, then back to the page. A
-/// missing or overlong reason re-renders the page with the message under the
-/// field (400), a cancel of a cancelled activity says so (409); a refusal is
-/// its error page (403, or 404 out of sight).
+/// Runs a cancel or restore (`kit::life::step`), then back to the page; a
+/// refused one shows the page again with what was refused.
 async fn step<F>(state: &AppState, cu: &CurrentUser, id: i64, f: F) -> PageResult<Response>
 where
     F: AsyncFnOnce(&db::sea_orm::DatabaseTransaction) -> Result<(), DbError>,
 {
-    let txn = begin(state).await?;
-    let (status, errors) = match f(&txn).await {
-        Ok(()) => {
-            commit(txn).await?;
-            return Ok(Redirect::to(&format!("/activities/{id}?saved=1")).into_response());
+    let back = format!("/activities/{id}?saved=1");
+    match crate::html::kit::life::step(state, &back, f).await? {
+        Ok(done) => Ok(done),
+        Err((status, errors)) => {
+            Ok((status, detail(state, cu, id, errors, None).await?).into_response())
         }
-        Err(DbError::Invalid(inv)) => (StatusCode::BAD_REQUEST, FormErrors::from(inv)),
-        Err(DbError::Conflict(m)) => (StatusCode::CONFLICT, FormErrors::general(m)),
-        Err(e) => return Err(e.into()),
-    };
-    drop(txn);
-    Ok((status, detail(state, cu, id, errors, None).await?).into_response())
+    }
 }
 
 #[derive(Template, WebTemplate)]

@@ -4,4 +4,5 @@
 //! its files.
 
 pub mod form;
+pub mod life;
 pub mod submitted;

@@ -3,6 +3,7 @@
 //! report and the accounts that reposted them at each level.
 
 mod form;
+mod life;
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -32,12 +33,13 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/publicity", get(list))
         .merge(form::router())
+        .merge(life::router())
 }
 
 /// A repost as a badge: its level, and who reposted.
-struct RepostBadge {
-    level: &'static str,
-    by: String,
+pub(super) struct RepostBadge {
+    pub level: &'static str,
+    pub by: String,
 }
 
 /// One line of the list.
@@ -50,6 +52,7 @@ struct Row {
     column: String,
     org: String,
     reposts: Vec<RepostBadge>,
+    cancelled: bool,
 }
 
 #[derive(Template, WebTemplate)]
@@ -68,10 +71,13 @@ struct ListPage {
     pager: Pager,
     pager_path: &'static str,
     can_add: bool,
+    /// The list's filters as a query string, for 导出Excel.
+    export_query: String,
+    can_export: bool,
 }
 
 #[derive(Deserialize, Default)]
-struct ListQuery {
+pub(super) struct ListQuery {
     org: Option<String>,
     channel: Option<String>,
     column: Option<String>,
@@ -79,6 +85,63 @@ struct ListQuery {
     to: Option<String>,
     page: Option<u64>,
     saved: Option<u8>,
+    deleted: Option<u8>,
+}
+
+impl ListQuery {
+    pub(super) fn to_query(&self) -> PublicityQuery {
+        PublicityQuery {
+            org: self.org.clone(),
+            channel: self.channel.clone(),
+            column: self.column.clone(),
+            from: date_of(&self.from),
+            to: date_of(&self.to),
+        }
+    }
+
+    /// The filters as the list's query string (no page).
+    fn query_string(&self) -> String {
+        query_string(&[
+            ("org", self.org.as_deref()),
+            ("channel", self.channel.as_deref()),
+            ("column", self.column.as_deref()),
+            ("from", self.from.as_deref()),
+            ("to", self.to.as_deref()),
+        ])
+    }
+
+    /// The filters in words, for the audit row of an export.
+    pub(super) fn described(&self) -> String {
+        let some = |s: &Option<String>| {
+            s.as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(String::from)
+        };
+        let mut parts = Vec::new();
+        if let Some(o) = some(&self.org) {
+            parts.push(format!("组织{o}（含下级）"));
+        }
+        if let Some(ch) = some(&self.channel) {
+            parts.push(format!("平台「{ch}」"));
+        }
+        if let Some(col) = some(&self.column) {
+            parts.push(format!("栏目「{col}」"));
+        }
+        let (f, t) = (some(&self.from), some(&self.to));
+        if f.is_some() || t.is_some() {
+            parts.push(format!(
+                "日期{}至{}",
+                f.unwrap_or_default(),
+                t.unwrap_or_default()
+            ));
+        }
+        if parts.is_empty() {
+            "全部".into()
+        } else {
+            parts.join("；")
+        }
+    }
 }
 
 fn date_of(s: &Option<String>) -> Option<chrono::NaiveDate> {
@@ -94,18 +157,15 @@ async fn list(
 ) -> PageResult<ListPage> {
     let c = &state.db.conn;
     let page = page_of(q.page);
-    let query = PublicityQuery {
-        org: q.org.clone(),
-        channel: q.channel.clone(),
-        column: q.column.clone(),
-        from: date_of(&q.from),
-        to: date_of(&q.to),
-    };
+    let query = q.to_query();
     let (items, total) = publicity::search(c, &cu.ctx, &query, page, PER_PAGE).await?;
+    let ids: Vec<i64> = items.iter().map(|(i, _, _)| i.id).collect();
+    let cancelled = publicity::life::cancelled_among(c, &ids).await?;
     let (channels, columns) = publicity::used_values(c, &cu.ctx).await?;
     let rows = items
         .into_iter()
         .map(|(i, o, reposts)| Row {
+            cancelled: cancelled.contains(&i.id),
             id: i.id,
             date: i.published_on.to_string(),
             title: i.title,
@@ -122,15 +182,14 @@ async fn list(
                 .collect(),
         })
         .collect();
-    let base = query_string(&[
-        ("org", q.org.as_deref()),
-        ("channel", q.channel.as_deref()),
-        ("column", q.column.as_deref()),
-        ("from", q.from.as_deref()),
-        ("to", q.to.as_deref()),
-    ]);
+    let base = q.query_string();
+    let flash = match (q.saved, q.deleted) {
+        (_, Some(_)) => Some("已删除".into()),
+        (Some(_), _) => Some("已保存".into()),
+        _ => None,
+    };
     Ok(ListPage {
-        layout: Layout::new(&cu, "宣传", "publicity").flash(q.saved.map(|_| "已保存".into())),
+        layout: Layout::new(&cu, "宣传", "publicity").flash(flash),
         rows,
         orgs: visible_org_choices(&state, &cu).await?,
         channels,
@@ -140,6 +199,8 @@ async fn list(
         column: q.column.unwrap_or_default(),
         from: q.from.unwrap_or_default(),
         to: q.to.unwrap_or_default(),
+        export_query: base.clone(),
+        can_export: cu.ctx.scope.allows(Module::Publicity, Permission::Export),
         pager: Pager::new(page, PER_PAGE, total, base),
         pager_path: "/publicity",
         can_add: cu.ctx.scope.allows(Module::Publicity, Permission::Write),

@@ -373,11 +373,12 @@ async fn a_village_chair_cannot_change_another_villages_activity() {
                 &t.db,
                 &ctx,
                 a[0].id,
-                &db::activity::attendance::AttendeeInput {
+                &domain::activity::records::AttendeeDraft {
                     name: "某人".into(),
-                    id_number: None,
-                    unit: None,
-                },
+                    ..Default::default()
+                }
+                .validate(db::time::today_beijing())
+                .unwrap(),
             )
             .await
         })
@@ -726,11 +727,14 @@ async fn a_roster_changed_by_hand_and_by_a_second_import_is_counted_as_it_stands
         .id;
     // Returns whether a new line was added (false: her unit was updated).
     let by_hand = async |name: &str, id_number: &str, unit: &str| {
-        let input = db::activity::attendance::AttendeeInput {
+        let input = domain::activity::records::AttendeeDraft {
             name: name.into(),
-            id_number: Some(domain::idcard::IdNumber::parse(id_number).unwrap()),
-            unit: Some(unit.into()),
-        };
+            id_number: id_number.into(),
+            unit: unit.into(),
+            ..Default::default()
+        }
+        .validate(db::time::today_beijing())
+        .unwrap();
         t.db.write(async |tx| {
             db::activity::attendance::add(tx, &t.db, &operator(), id, &input).await
         })

@@ -9,11 +9,8 @@ use common::{date, id_number};
 use db::{
     Ctx, DbError,
     activity::{
-        self, ActivityInput,
-        attendance::AttendeeInput,
-        life,
+        self, ActivityInput, life,
         photo::{self, NewPhoto, Staged},
-        work::WorkInput,
     },
     entity::{
         activity as activity_entity, activity_material, attendance, audit_log, cancellation,
@@ -30,7 +27,6 @@ use domain::{
     access::Role,
     activity::{ActivityDraft, ActivityKind, ActivityStatus},
     date::Period,
-    idcard::IdNumber,
 };
 
 /// A checked activity of 银杏沱村 held on 2020-06-01 (built, like every
@@ -210,11 +206,14 @@ async fn a_delete_takes_its_rows_and_after_the_commit_its_photo_files() {
     let keep = record(&t, &op, "XJ-4", 12).await;
     let p = add_photo(&t, id).await;
     let other = add_photo(&t, keep).await;
-    let attendee = AttendeeInput {
+    let attendee = domain::activity::records::AttendeeDraft {
         name: "甲".into(),
-        id_number: Some(IdNumber::parse(&id_number(date(1980, 1, 1), 2)).unwrap()),
-        unit: Some("县财政局".into()),
-    };
+        id_number: id_number(date(1980, 1, 1), 2),
+        unit: "县财政局".into(),
+        ..Default::default()
+    }
+    .validate(db::time::today_beijing())
+    .unwrap();
     t.db.write(async |tx| activity::attendance::add(tx, &t.db, &op, id, &attendee).await)
         .await
         .unwrap();
@@ -223,12 +222,13 @@ async fn a_delete_takes_its_rows_and_after_the_commit_its_photo_files() {
             tx,
             &op,
             id,
-            &WorkInput {
+            &domain::activity::records::WorkDraft {
                 title: "家风故事".into(),
                 author: "乙".into(),
-                category: None,
-                org_code: None,
-            },
+                ..Default::default()
+            }
+            .validate(false)
+            .unwrap(),
         )
         .await
     })

@@ -2,8 +2,8 @@
 //! counts distinct people and distinct units; registered people are linked so
 //! officers' trainings can be counted against the officers register.
 
+use domain::activity::attendee_key;
 use domain::audit::{AuditAction, AuditEntity};
-use domain::{activity::attendee_key, idcard::IdNumber};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
     QueryOrder, QuerySelect, Set,
@@ -14,12 +14,8 @@ use crate::{
     time::now,
 };
 
-#[derive(Debug, Clone)]
-pub struct AttendeeInput {
-    pub name: String,
-    pub id_number: Option<IdNumber>,
-    pub unit: Option<String>,
-}
+/// A checked roster line (`domain::activity::records::AttendeeDraft`).
+pub use domain::activity::records::AttendeeInput;
 
 /// Adds an attendee (or updates her unit if already on the roster).
 /// Returns true when a new row was added.
@@ -42,16 +38,8 @@ pub async fn add_row(
     input: &AttendeeInput,
 ) -> DbResult<(attendance::Model, bool)> {
     let (a, o) = super::get_capturable(c, ctx, activity_id).await?;
-    let name = input.name.trim();
-    if name.is_empty() || name.chars().count() > 50 {
-        return Err(DbError::invalid("name", "姓名不能为空且不超过50个字"));
-    }
-    let unit = input
-        .unit
-        .as_deref()
-        .map(str::trim)
-        .filter(|u| !u.is_empty())
-        .map(String::from);
+    let name = input.name.as_str();
+    let unit = input.unit.clone();
     let (person_id, index) = match &input.id_number {
         Some(id) => {
             let p = find_by_id_number(c, db, id).await?;
@@ -269,18 +257,8 @@ pub async fn add_many(
                 continue;
             }
         };
-        let name = l.input.name.trim();
-        if name.is_empty() || name.chars().count() > 50 {
-            out.push(Err(DbError::invalid("name", "姓名不能为空且不超过50个字")));
-            continue;
-        }
-        let unit = l
-            .input
-            .unit
-            .as_deref()
-            .map(str::trim)
-            .filter(|u| !u.is_empty())
-            .map(String::from);
+        let name = l.input.name.as_str();
+        let unit = l.input.unit.clone();
         let person_id = index.as_ref().and_then(|i| person_of.get(i).copied());
         let key = attendee_key(person_id, index.as_deref(), name, unit.as_deref());
         if added.contains(&(a.id, key.clone())) {

@@ -10,13 +10,8 @@ use crate::{
     Ctx, DbError, DbResult, audit::Change, entity::work, org::find_capturable_ref, time::now,
 };
 
-#[derive(Debug, Clone)]
-pub struct WorkInput {
-    pub title: String,
-    pub author: String,
-    pub category: Option<String>,
-    pub org_code: Option<String>,
-}
+/// A checked work (`domain::activity::records::WorkDraft`).
+pub use domain::activity::records::WorkInput;
 
 /// Records a work (or updates its category/org). Returns true when new.
 pub async fn upsert(
@@ -42,26 +37,12 @@ pub async fn upsert_row(
             "作品只能登记在「征集」类活动下",
         ));
     }
-    let title = input.title.trim();
-    let author = input.author.trim();
-    if title.is_empty() || author.is_empty() {
-        return Err(DbError::invalid("title", "作品名称和作者不能为空"));
-    }
-    let org_id = match input
-        .org_code
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
+    let (title, author) = (input.title.as_str(), input.author.as_str());
+    let org_id = match input.org_code.as_deref() {
         Some(code) => Some(find_capturable_ref(c, ctx, code, "org_code").await?.id),
         None => None,
     };
-    let category = input
-        .category
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(String::from);
+    let category = input.category.clone();
     let existing = work::Entity::find()
         .filter(work::Column::ActivityId.eq(a.id))
         .filter(work::Column::Title.eq(title))
@@ -190,22 +171,8 @@ pub async fn add_many(
             ))));
             continue;
         }
-        let title = l.input.title.trim();
-        let author = l.input.author.trim();
-        if title.is_empty() || author.is_empty() {
-            out.push(Some(Err(DbError::invalid(
-                "title",
-                "作品名称和作者不能为空",
-            ))));
-            continue;
-        }
-        let org_id = match l
-            .input
-            .org_code
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-        {
+        let (title, author) = (l.input.title.as_str(), l.input.author.as_str());
+        let org_id = match l.input.org_code.as_deref() {
             Some(code) => match orgs.capturable(ctx, code, "org_code") {
                 Ok(o) => Some(o.id),
                 Err(e) => {

@@ -1,7 +1,10 @@
 //! Importers for 活动, 参与人员, 作品 and 宣传. Photos a 活动 row names come
 //! from the folder or zip given with the import (the workbook's attachments).
 
-use domain::{activity::PHOTOS_PER_RECORD, input::Field};
+use domain::{
+    activity::PHOTOS_PER_RECORD,
+    input::{Field, label_of},
+};
 use ledger::{Issue, Report, Sheet, Workbook, sheets, sheets::ActivityRow};
 use sea_orm::DatabaseTransaction;
 
@@ -11,12 +14,7 @@ use super::{
 };
 use crate::{
     Ctx, Db, DbResult,
-    activity::{
-        self, ActivityInput,
-        attendance::{AttendeeInput, RosterLine},
-        photo::NewPhoto,
-        work::{WorkInput, WorkLine},
-    },
+    activity::{self, ActivityInput, attendance::RosterLine, photo::NewPhoto, work::WorkLine},
     publicity::{self, ItemInput},
 };
 
@@ -228,15 +226,7 @@ struct Attendance;
 impl RecordSheet for Attendance {
     type Row = sheets::AttendanceRow;
     const SHEET: &'static str = "参与人员";
-    const FIELDS: &'static [Field] = &[];
-
-    fn column(field: &str) -> &'static str {
-        match field {
-            "activity_code" => "活动编号",
-            "name" => "姓名",
-            _ => "",
-        }
-    }
+    const FIELDS: &'static [Field] = domain::activity::records::ATTENDEE_FIELDS;
 
     const PARSE: fn(&Sheet, &mut Report) -> Vec<Self::Row> = sheets::parse_attendance;
 
@@ -247,12 +237,8 @@ impl RecordSheet for Attendance {
         let lines: Vec<RosterLine> = rows
             .iter()
             .map(|r| RosterLine {
-                activity_code: &r.activity_code,
-                input: AttendeeInput {
-                    name: r.name.clone(),
-                    id_number: Some(r.id_number.clone()),
-                    unit: r.unit.clone(),
-                },
+                activity_code: r.activity_code(),
+                input: r.input.clone(),
             })
             .collect();
         // Once the file has an error nothing will be committed and no later
@@ -267,14 +253,13 @@ struct Works;
 impl RecordSheet for Works {
     type Row = sheets::WorkRow;
     const SHEET: &'static str = "作品";
-    const FIELDS: &'static [Field] = &[];
+    const FIELDS: &'static [Field] = domain::activity::records::WORK_FIELDS;
 
     fn column(field: &str) -> &'static str {
         match field {
-            "activity_code" | "activity" => "活动编号",
-            "title" => "作品名称",
-            "org_code" => "所属组织编码",
-            _ => "",
+            // The repository's refusal of a work under an activity not a 征集.
+            "activity" => "活动编号",
+            f => label_of(Self::FIELDS, f),
         }
     }
 
@@ -285,13 +270,8 @@ impl RecordSheet for Works {
         let lines: Vec<WorkLine> = rows
             .iter()
             .map(|r| WorkLine {
-                activity_code: &r.activity_code,
-                input: WorkInput {
-                    title: r.title.clone(),
-                    author: r.author.clone(),
-                    category: r.category.clone(),
-                    org_code: r.org_code.clone(),
-                },
+                activity_code: r.activity_code(),
+                input: r.input.clone(),
             })
             .collect();
         activity::work::add_many(txn, ctx, &lines).await

@@ -4,6 +4,7 @@
 
 mod area;
 mod input;
+pub mod records;
 
 pub use area::AREA;
 pub use input::{ActivityDraft, ActivityInput, Checked, FIELDS, MAX_COUNT};

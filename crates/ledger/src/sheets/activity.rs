@@ -1,12 +1,16 @@
 //! 活动, 参与人员, 作品 and 宣传 sheets.
 
 use domain::{
-    activity::{ActivityDraft, ActivityInput, ActivityStatus, FIELDS},
-    idcard::IdNumber,
+    activity::{
+        ActivityDraft, ActivityInput, ActivityStatus, FIELDS,
+        records::{
+            ATTENDEE_FIELDS, AttendeeDraft, AttendeeInput, WORK_FIELDS, WorkDraft, WorkInput,
+        },
+    },
     publicity::{FIELDS as PUBLICITY_FIELDS, ItemDraft, ItemInput},
 };
 
-use super::person::required_id;
+use super::person::id_text;
 use crate::{
     issue::Report,
     model::Sheet,
@@ -85,89 +89,96 @@ pub fn parse_activities(sheet: &Sheet, rep: &mut Report) -> Vec<ActivityRow> {
     out
 }
 
-/// A checked row of the 参与人员 sheet.
+/// A checked row of the 参与人员 sheet: the line checked as the activity's
+/// page and the API check theirs (`domain::activity::records`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct AttendanceRow {
     pub line: usize,
-    pub activity_code: String,
-    pub name: String,
-    pub id_number: IdNumber,
-    pub unit: Option<String>,
+    pub input: AttendeeInput,
 }
 
+impl AttendanceRow {
+    /// The row's 活动编号 (its sheet's key, so always there).
+    pub fn activity_code(&self) -> &str {
+        self.input.activity_code.as_deref().unwrap_or_default()
+    }
+}
+
+/// Parses the 参与人员 sheet; KEY is 活动编号 + 身份证号.
 pub fn parse_attendance(sheet: &Sheet, rep: &mut Report) -> Vec<AttendanceRow> {
-    let reader = SheetReader::new(sheet, &ATTENDANCE, rep);
-    if !reader.ok() {
-        return Vec::new();
-    }
-    let mut keys = KeyTracker::default();
-    let mut out = Vec::new();
-    for row in reader.rows() {
-        let mark = rep.error_count();
-        let activity_code = row.required(rep, "活动编号");
-        let name = row.required(rep, "姓名");
-        let id_number = required_id(&row, rep, "身份证号");
-        if let (Some(a), Some(id)) = (&activity_code, &id_number) {
-            keys.check(rep, &row, vec![a.clone(), id.as_str().to_string()]);
-        }
-        if rep.error_count() > mark {
-            continue;
-        }
-        if let (Some(activity_code), Some(name), Some(id_number)) = (activity_code, name, id_number)
-        {
-            out.push(AttendanceRow {
-                line: row.line(),
-                activity_code,
-                name,
-                id_number,
-                unit: row.text("单位"),
-            });
-        }
-    }
-    out
+    let today = domain::date::today_beijing();
+    let draft = |row: &RowView<'_>, rep: &mut Report| AttendeeDraft {
+        activity_code: row.raw("活动编号"),
+        name: row.raw("姓名"),
+        id_number: id_text(row, rep, "身份证号"),
+        unit: row.raw("单位"),
+    };
+    let key = |a: &AttendeeInput| {
+        vec![
+            a.activity_code.clone().unwrap_or_default(),
+            a.id_number
+                .as_ref()
+                .map(|i| i.as_str().to_string())
+                .unwrap_or_default(),
+        ]
+    };
+    let validate = |d: AttendeeDraft| d.validate_keyed(today);
+    parse_records(
+        sheet,
+        &ATTENDANCE,
+        rep,
+        ATTENDEE_FIELDS,
+        draft,
+        validate,
+        key,
+    )
+    .into_iter()
+    .map(|(line, input)| AttendanceRow { line, input })
+    .collect()
 }
 
 /// A checked row of the 作品 sheet.
 #[derive(Debug, Clone, PartialEq)]
 pub struct WorkRow {
     pub line: usize,
-    pub activity_code: String,
-    pub title: String,
-    pub author: String,
-    pub category: Option<String>,
-    pub org_code: Option<String>,
+    pub input: WorkInput,
 }
 
+impl WorkRow {
+    /// The row's 活动编号 (a required column, so always there).
+    pub fn activity_code(&self) -> &str {
+        self.input.activity_code.as_deref().unwrap_or_default()
+    }
+}
+
+/// Parses the 作品 sheet; KEY is 活动编号 + 作品名称 + 作者.
 pub fn parse_works(sheet: &Sheet, rep: &mut Report) -> Vec<WorkRow> {
-    let reader = SheetReader::new(sheet, &WORK, rep);
-    if !reader.ok() {
-        return Vec::new();
-    }
-    let mut keys = KeyTracker::default();
-    let mut out = Vec::new();
-    for row in reader.rows() {
-        let mark = rep.error_count();
-        let activity_code = row.required(rep, "活动编号");
-        let title = row.required(rep, "作品名称");
-        let author = row.required(rep, "作者");
-        if let (Some(a), Some(t), Some(au)) = (&activity_code, &title, &author) {
-            keys.check(rep, &row, vec![a.clone(), t.clone(), au.clone()]);
-        }
-        if rep.error_count() > mark {
-            continue;
-        }
-        if let (Some(activity_code), Some(title), Some(author)) = (activity_code, title, author) {
-            out.push(WorkRow {
-                line: row.line(),
-                activity_code,
-                title,
-                author,
-                category: row.text("作品类别"),
-                org_code: row.text("所属组织编码"),
-            });
-        }
-    }
-    out
+    let draft = |row: &RowView<'_>, _: &mut Report| WorkDraft {
+        activity_code: row.raw("活动编号"),
+        title: row.raw("作品名称"),
+        author: row.raw("作者"),
+        category: row.raw("作品类别"),
+        org_code: row.raw("所属组织编码"),
+    };
+    let key = |w: &WorkInput| {
+        vec![
+            w.activity_code.clone().unwrap_or_default(),
+            w.title.clone(),
+            w.author.clone(),
+        ]
+    };
+    parse_records(
+        sheet,
+        &WORK,
+        rep,
+        WORK_FIELDS,
+        draft,
+        |d| d.validate(true),
+        key,
+    )
+    .into_iter()
+    .map(|(line, input)| WorkRow { line, input })
+    .collect()
 }
 
 /// A checked row of the 宣传 sheet: the item, checked as every door checks

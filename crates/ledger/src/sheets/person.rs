@@ -46,18 +46,6 @@ pub(crate) fn id_text(row: &RowView<'_>, rep: &mut Report, col: &str) -> String 
     row.id_number_text(rep, col).unwrap_or_default()
 }
 
-/// A 身份证号 that must be present, must not be an Excel number, and must
-/// pass the domain's checks (an attendee of the 参与人员 sheet).
-pub(crate) fn required_id(
-    row: &RowView<'_>,
-    rep: &mut Report,
-    col: &str,
-) -> Option<domain::idcard::IdNumber> {
-    let text = row.id_number_text(rep, col);
-    let text = row.require(rep, col, text);
-    row.parsed(rep, col, text, domain::idcard::IdNumber::parse)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

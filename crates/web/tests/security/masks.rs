@@ -16,6 +16,7 @@ use db::{
 };
 use domain::{
     access::{Module, Permission, Role},
+    activity::records::AttendeeDraft,
     activity::{ActivityDraft, ActivityKind, ActivityStatus},
     foundation::person::PersonDraft,
     idcard::{IdNumber, candidates_for_mask},
@@ -130,21 +131,26 @@ async fn fixture() -> Fixture {
         .await
         .expect("activity");
     for s in &people {
-        let input = attendance::AttendeeInput {
+        let input = AttendeeDraft {
             name: s.name.into(),
-            id_number: Some(IdNumber::parse(&s.number).unwrap()),
-            unit: Some("茅坪村".into()),
-        };
+            id_number: s.number.clone(),
+            unit: "茅坪村".into(),
+            ..Default::default()
+        }
+        .validate(db::time::today_beijing())
+        .unwrap();
         db.write(async |tx| attendance::add(tx, &db, &op, a.id, &input).await)
             .await
             .expect("attendee");
     }
     // A walk-in child: her number given on the roster, no person record.
-    let walk_in = attendance::AttendeeInput {
+    let walk_in = AttendeeDraft {
         name: "孙小宝".into(),
-        id_number: Some(IdNumber::parse(&id_born(child_birth, "062")).unwrap()),
-        unit: None,
-    };
+        id_number: id_born(child_birth, "062"),
+        ..Default::default()
+    }
+    .validate(db::time::today_beijing())
+    .unwrap();
     db.write(async |tx| attendance::add(tx, &db, &op, a.id, &walk_in).await)
         .await
         .expect("walk-in");

@@ -4,11 +4,12 @@
 use axum::{Json, extract::State};
 use db::{
     activity::{
-        attendance::{self, AttendeeInput},
-        work::{self, WorkInput},
+        attendance::{self},
+        work::{self},
     },
     entity::{attendance as attendance_entity, work as work_entity},
 };
+use domain::activity::records::{AttendeeDraft, WorkDraft};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -18,7 +19,6 @@ use crate::{
     api::{
         ListResponse, OrgCodes, PageParams, ReadErrors, WriteErrors, begin, commit, created_status,
         extract::{ApiJson, ApiPath, ApiQuery},
-        input::Check,
     },
     auth::ApiUser,
     error::{ApiError, ApiResult},
@@ -116,21 +116,15 @@ pub async fn add_attendee(
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<AttendeeSave>,
 ) -> ApiResult<(axum::http::StatusCode, Json<AttendeeSaved>)> {
-    let mut check = Check::new();
-    let name = check.required("name", body.name.as_deref(), "姓名");
-    let id_number = match body.id_number.as_deref().map(str::trim) {
-        Some(text) if !text.is_empty() => check.id_number("id_number", Some(text)),
-        _ => None,
-    };
-    check.finish()?;
-    let Some(name) = name else {
-        return Err(ApiError::bad_request("请求内容有误"));
-    };
-    let input = AttendeeInput {
-        name,
-        id_number,
-        unit: body.unit,
-    };
+    let text = |v: Option<String>| v.unwrap_or_default();
+    let input = AttendeeDraft {
+        name: text(body.name),
+        id_number: text(body.id_number),
+        unit: text(body.unit),
+        ..Default::default()
+    }
+    .validate(domain::date::today_beijing())
+    .map_err(db::DbError::Invalid)?;
     let tx = begin(&state).await?;
     let (row, created) = attendance::add_row(&tx, &state.db, &cu.ctx, id, &input).await?;
     commit(tx).await?;
@@ -237,19 +231,16 @@ pub async fn add_work(
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<WorkSave>,
 ) -> ApiResult<(axum::http::StatusCode, Json<WorkSaved>)> {
-    let mut check = Check::new();
-    let title = check.required("title", body.title.as_deref(), "作品名称");
-    let author = check.required("author", body.author.as_deref(), "作者");
-    check.finish()?;
-    let (Some(title), Some(author)) = (title, author) else {
-        return Err(ApiError::bad_request("请求内容有误"));
-    };
-    let input = WorkInput {
-        title,
-        author,
-        category: body.category,
-        org_code: body.org_code,
-    };
+    let text = |v: Option<String>| v.unwrap_or_default();
+    let input = WorkDraft {
+        title: text(body.title),
+        author: text(body.author),
+        category: text(body.category),
+        org_code: text(body.org_code),
+        ..Default::default()
+    }
+    .validate(false)
+    .map_err(db::DbError::Invalid)?;
     let tx = begin(&state).await?;
     let (row, created) = work::upsert_row(&tx, &cu.ctx, id, &input).await?;
     commit(tx).await?;

@@ -11,15 +11,17 @@ use axum::{
 };
 use db::{
     DbError,
-    activity::{self, attendance::AttendeeInput, photo::NewPhoto, work::WorkInput},
+    activity::{self, photo::NewPhoto},
     entity::{activity as activity_entity, activity_material, attendance, photo, work},
     sea_orm::TransactionTrait,
 };
 use domain::{
     Invalid,
     access::{Module, Permission},
-    activity::{ActivityKind, PHOTOS_PER_UPLOAD},
-    idcard::IdNumber,
+    activity::{
+        ActivityKind, PHOTOS_PER_UPLOAD,
+        records::{AttendeeDraft, WorkDraft},
+    },
 };
 use serde::Deserialize;
 
@@ -184,29 +186,18 @@ async fn add_attendee(
     Form(f): Form<AttendeeForm>,
 ) -> PageResult<Response> {
     let id = parse_id(&id)?;
-    let id_number = match f
-        .id_number
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
-        Some(s) => match IdNumber::parse(s) {
-            Ok(v) => Some(v),
-            Err(e) => {
-                let errors = FormErrors::from(Invalid::single("id_number", e));
-                return Ok((
-                    StatusCode::BAD_REQUEST,
-                    detail(&state, &cu, id, errors, None).await?,
-                )
-                    .into_response());
-            }
-        },
-        None => None,
-    };
-    let input = AttendeeInput {
+    let draft = AttendeeDraft {
         name: f.name,
-        id_number,
-        unit: f.unit,
+        id_number: f.id_number.unwrap_or_default(),
+        unit: f.unit.unwrap_or_default(),
+        ..Default::default()
+    };
+    let input = match draft.validate(domain::date::today_beijing()) {
+        Ok(input) => input,
+        Err(inv) => {
+            let page = detail(&state, &cu, id, FormErrors::from(inv), None).await?;
+            return Ok((StatusCode::BAD_REQUEST, page).into_response());
+        }
     };
     let db = state.db.clone();
     write(&state, &cu, id, async |t| {
@@ -231,11 +222,18 @@ async fn add_work(
     Form(f): Form<WorkForm>,
 ) -> PageResult<Response> {
     let id = parse_id(&id)?;
-    let input = WorkInput {
+    let draft = WorkDraft {
         title: f.title,
         author: f.author,
-        category: f.category,
-        org_code: None,
+        category: f.category.unwrap_or_default(),
+        ..Default::default()
+    };
+    let input = match draft.validate(false) {
+        Ok(input) => input,
+        Err(inv) => {
+            let page = detail(&state, &cu, id, FormErrors::from(inv), None).await?;
+            return Ok((StatusCode::BAD_REQUEST, page).into_response());
+        }
     };
     write(&state, &cu, id, async |t| {
         activity::work::upsert(t, &cu.ctx, id, &input)

@@ -20,10 +20,14 @@ SELECT f.post, COUNT(DISTINCT f.person_id) FROM officer f
  GROUP BY f.post;
 
 -- Activities by kind and by programme: count; participants = distinct people
--- on rosters plus head counts of activities without one.
+-- on rosters plus, per activity, the head count beyond its roster (all of it
+-- without one; docs/statistics.md).
 SELECT a.kind, COUNT(*),
-       CAST(SUM(CASE WHEN EXISTS (SELECT 1 FROM attendance r WHERE r.activity_id = a.id)
-                     THEN 0 ELSE COALESCE(a.head_count, 0) END) AS BIGINT)
+       CAST(SUM(CASE WHEN COALESCE(a.head_count, 0)
+                          > (SELECT COUNT(*) FROM attendance r WHERE r.activity_id = a.id)
+                     THEN COALESCE(a.head_count, 0)
+                          - (SELECT COUNT(*) FROM attendance r WHERE r.activity_id = a.id)
+                     ELSE 0 END) AS BIGINT)
   FROM activity a
  WHERE a.status = 'done' AND a.start_date BETWEEN '{from}' AND '{to}'
    AND a.org_id IN (SELECT h.org_id FROM org_tree_history h WHERE h.path LIKE '{root}%'

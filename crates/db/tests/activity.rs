@@ -41,7 +41,7 @@ fn year(y: i32) -> Period {
 }
 
 #[tokio::test]
-async fn a_series_counts_each_person_and_unit_once_and_head_counts_only_without_roster() {
+async fn a_series_counts_each_named_person_and_unit_once_and_those_reported_beyond_a_roster() {
     let t = TestDb::new().await;
     testing::county(&t.db).await;
     let a = id_number(date(1980, 1, 1), 2);
@@ -131,10 +131,10 @@ async fn a_series_counts_each_person_and_unit_once_and_head_counts_only_without_
         .iter()
         .find(|p| p.program == "母亲讲堂")
         .expect("母亲讲堂");
-    // Roster people a, b, c (a twice) = 3, plus session 3's head count 40 = 43.
+    // Named people a, b, c (a twice) = 3; session 1 reported 80 with 2 named,
+    // so 78 more came unnamed; session 3 has no roster: its 40. 3 + 78 + 40 = 121.
     // Units: 县财政局, 县教育局 from rosters = 2, plus session 3's 覆盖单位数 5 = 7.
-    assert_eq!((mq.count, mq.participants, mq.units), (3, 43, 7));
-    // Session 1's head count 80 is ignored: it has a roster.
+    assert_eq!((mq.count, mq.participants, mq.units), (3, 121, 7));
     let zl = s
         .activities
         .by_program
@@ -144,7 +144,7 @@ async fn a_series_counts_each_person_and_unit_once_and_head_counts_only_without_
     assert_eq!(zl.participants, 188);
     assert_eq!(zl.materials[0].quantity, 220);
     assert_eq!(s.activities.count, 4);
-    assert_eq!(s.activities.participants, 43 + 188);
+    assert_eq!(s.activities.participants, 121 + 188);
     // Only the 家庭助廉 lecture was held online.
     let online = &s.activities.online;
     assert_eq!((online.count, online.participants), (1, 188));
@@ -685,6 +685,7 @@ async fn a_roster_changed_by_hand_and_by_a_second_import_is_counted_as_it_stands
     let b = id_number(date(1981, 2, 2), 4);
     let c = id_number(date(1982, 3, 3), 6);
     let d = id_number(date(1983, 4, 4), 8);
+    // No head count: the figures are the roster's alone.
     let act_row: &[&str] = &[
         "JT-1",
         "家庭教育讲座",
@@ -695,7 +696,7 @@ async fn a_roster_changed_by_hand_and_by_a_second_import_is_counted_as_it_stands
         "",
         "",
         "",
-        "90",
+        "",
         "",
     ];
     import_ok(
@@ -717,7 +718,7 @@ async fn a_roster_changed_by_hand_and_by_a_second_import_is_counted_as_it_stands
             .expect("stats");
         (s.activities.participants, s.activities.units)
     };
-    // 甲, 乙; one unit (the head count 90 is ignored: there is a roster).
+    // 甲, 乙; one unit.
     assert_eq!(figures().await, (2, 1));
 
     let id = db::entity::activity::Entity::find()

@@ -483,3 +483,41 @@ async fn a_planned_activity_whose_day_has_passed_is_a_to_do_for_those_who_record
     let viewer = app.login_as("sj", Role::UpperViewer, COUNTY).await;
     assert!(!app.get("/", Some(&viewer)).await.body.contains("待办"));
 }
+
+#[tokio::test]
+async fn naming_two_of_thirty_on_the_roster_keeps_thirty_and_the_page_shows_both_facts() {
+    let app = TestApp::with_county().await;
+    let cookie = app.login_as("mp", Role::TownshipChair, MAOPING).await;
+    // Reported: 30 came (the fixture's head count).
+    let id = seed_activity(&app, "JT-30", MAOPING).await;
+    let participants = async || {
+        db::stats::stats(
+            &app.db().conn,
+            &operator(),
+            MAOPING,
+            domain::date::Period::year(2020),
+        )
+        .await
+        .unwrap()
+        .activities
+        .participants
+    };
+    assert_eq!(participants().await, 30);
+    for name in ["甲", "乙"] {
+        let res = app
+            .post_form(
+                &format!("/activities/{id}/attendees"),
+                &[("name", name), ("unit", "县妇联")],
+                Some(&cookie),
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    }
+    assert_eq!(participants().await, 30, "two names don't lower thirty");
+    let page = app.get(&format!("/activities/{id}"), Some(&cookie)).await;
+    assert!(
+        page.body.contains("<dd>30（名单 2 / 人数 30"),
+        "{}",
+        page.body
+    );
+}

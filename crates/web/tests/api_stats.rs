@@ -35,8 +35,8 @@ async fn post(app: &TestApp, token: &str, path: &str, body: Value) -> Value {
 
 /// The fixture, all through the API:
 /// - 母亲讲堂 #1 (茅坪镇, 2020-05-10): 王秀梅 (县教育局), 李兰 (县财政局)
-/// - 母亲讲堂 #2 (银杏沱村, 2020-06-12, head count 80 — ignored, it has a roster):
-///   王秀梅 again (县教育局), 张芳 without 身份证号 (茅坪镇中学)
+/// - 母亲讲堂 #2 (银杏沱村, 2020-06-12, head count 80 with a roster of two, so
+///   78 came unnamed): 王秀梅 again (县教育局), 张芳 without 身份证号 (茅坪镇中学)
 /// - 家庭助廉 宣讲 (茅坪镇, 2020-09-01): no roster, head count 120, 4 units, 倡议书:220
 /// - 母亲讲堂 in 2021 (茅坪镇) and a 归州镇 lecture in 2020: outside the figures
 /// - publicity 2020: item A reposted by 湖北妇女 (省) and 宜昌妇联 (市),
@@ -196,15 +196,16 @@ async fn the_activities_and_publicity_figures_match_a_hand_count() {
         json!({"from": "2020-01-01", "to": "2020-12-31"})
     );
     let a = &s["activities"];
-    // 3 activities in 2020; people: 王秀梅, 李兰, 张芳 + 120 counted = 123;
+    // 3 activities in 2020; people: 王秀梅, 李兰, 张芳 named, + 78 unnamed at
+    // 母亲讲堂 #2 (80 reported, 2 named) + 120 counted = 201;
     // units: 县教育局, 县财政局, 茅坪镇中学 + 4 reached = 7.
     assert_eq!(a["count"], 3);
-    assert_eq!(a["participants"], 123);
+    assert_eq!(a["participants"], 201);
     assert_eq!(a["units"], 7);
     assert_eq!(
         a["by_program"],
         json!([
-            {"program": "母亲讲堂", "count": 2, "units": 3, "participants": 3,
+            {"program": "母亲讲堂", "count": 2, "units": 3, "participants": 81,
              "materials": [], "works": 0},
             {"program": "家庭助廉", "count": 1, "units": 4, "participants": 120,
              "materials": [{"name": "倡议书", "quantity": 220}], "works": 0}
@@ -214,7 +215,7 @@ async fn the_activities_and_publicity_figures_match_a_hand_count() {
         a["by_type"],
         json!([
             {"type": "宣讲", "count": 1, "participants": 120},
-            {"type": "讲座", "count": 2, "participants": 3}
+            {"type": "讲座", "count": 2, "participants": 81}
         ])
     );
     let p = &s["publicity"];
@@ -245,9 +246,9 @@ async fn a_village_subtree_counts_only_its_own_activities() {
         )
         .await
         .json();
-    // Only 母亲讲堂 #2: 王秀梅 and 张芳; and item B.
+    // Only 母亲讲堂 #2: 80 reported, of whom 王秀梅 and 张芳 named; and item B.
     assert_eq!(s["activities"]["count"], 1);
-    assert_eq!(s["activities"]["participants"], 2);
+    assert_eq!(s["activities"]["participants"], 80);
     assert_eq!(s["publicity"]["items"], 1);
 }
 
@@ -325,15 +326,15 @@ async fn compare_previous_adds_last_years_figures_and_the_change() {
     );
     assert_eq!(prev["publicity"]["items"], 0);
     let change = &s["change"];
-    // 3 − 2 activities; 123 − 60 people; 2 − 0 items.
+    // 3 − 2 activities; 201 − 60 people; 2 − 0 items.
     assert_eq!(change["activities"]["count"], 1);
-    assert_eq!(change["activities"]["participants"], 63);
+    assert_eq!(change["activities"]["participants"], 141);
     assert_eq!(change["publicity"]["items"], 2);
     assert_eq!(
         change["activities"]["by_type"],
         json!([
             {"type": "宣讲", "count": 1, "participants": 120},
-            {"type": "讲座", "count": 1, "participants": -47},
+            {"type": "讲座", "count": 1, "participants": 31},
             {"type": "培训", "count": -1, "participants": -10}
         ])
     );

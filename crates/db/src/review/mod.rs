@@ -191,12 +191,17 @@ pub async fn records(
                 online: a.online,
                 place: a.place,
                 partners: a.partners,
-                participants: if people.is_empty() {
-                    u64::try_from(a.head_count.unwrap_or(0)).unwrap_or(0)
-                } else {
-                    people.len() as u64
-                },
-                head_counted: people.is_empty(),
+                // The larger of the roster and the reported head count
+                // (docs/statistics.md); "head counted" when it is the count.
+                participants: domain::activity::participants(
+                    people.len() as u64,
+                    a.head_count.map(i64::from),
+                ),
+                head_counted: domain::activity::unnamed(
+                    people.len() as u64,
+                    a.head_count.map(i64::from),
+                ) > 0
+                    || people.is_empty(),
                 units: if units.is_empty() {
                     u64::try_from(a.units_reached.unwrap_or(0)).unwrap_or(0)
                 } else {

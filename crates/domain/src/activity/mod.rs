@@ -81,14 +81,18 @@ pub fn parse_material(item: &str) -> Result<Material, String> {
     })
 }
 
-/// The participants figure of one activity: the roster when there is one,
-/// else the head count, else nothing.
+/// The participants figure of one activity. The head count (人数, as
+/// reported) and the roster (名单, the people named) are separate facts:
+/// naming some of those who came never lowers what was reported, so the
+/// figure is the larger of the two (docs/statistics.md).
 pub fn participants(roster_people: u64, head_count: Option<i64>) -> u64 {
-    if roster_people > 0 {
-        roster_people
-    } else {
-        head_count.unwrap_or(0).max(0) as u64
-    }
+    roster_people.max(head_count.unwrap_or(0).max(0) as u64)
+}
+
+/// Those counted beyond the names: what a group's figure adds for an
+/// activity on top of its roster's distinct people.
+pub fn unnamed(roster_people: u64, head_count: Option<i64>) -> u64 {
+    (head_count.unwrap_or(0).max(0) as u64).saturating_sub(roster_people)
 }
 
 /// Key that makes one attendee one row: a registered person, else the keyed
@@ -207,9 +211,15 @@ mod tests {
 
     #[test]
     fn roster_wins_over_head_count() {
-        assert_eq!(participants(3, Some(190)), 3);
+        // 23 came, 2 were named: still 23; a roster longer than the count wins.
+        assert_eq!(participants(2, Some(23)), 23);
+        assert_eq!(participants(30, Some(23)), 30);
+        assert_eq!(participants(3, None), 3);
         assert_eq!(participants(0, Some(190)), 190);
         assert_eq!(participants(0, None), 0);
+        assert_eq!(participants(0, Some(-5)), 0);
+        assert_eq!(unnamed(2, Some(23)), 21);
+        assert_eq!(unnamed(30, Some(23)), 0);
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! `activities`: counts, participants and units by programme, type and mode.
 //!
 //! Participants of a group of activities = distinct people on the rosters of
-//! those that have a roster + the head counts of those that have none. Units =
+//! those that have a roster + for each activity, those its head count
+//! reports beyond its roster (all of it when it has no roster). Units =
 //! distinct roster units + 覆盖单位数 of activities without roster units.
 //!
 //! `by_month` and `by_org` (extensions of the contract) break the activities
@@ -328,7 +329,9 @@ impl Index<'_> {
         for a in acts {
             match self.entry(a) {
                 Some(r) if !r.people.is_empty() => {
-                    r.people.iter().for_each(|p| people.insert(p.person))
+                    r.people.iter().for_each(|p| people.insert(p.person));
+                    // Those reported beyond the names came too, unnamed.
+                    counted += crate::activity::unnamed(r.people.len() as u64, a.head_count);
                 }
                 _ => counted += a.head_count.unwrap_or(0).max(0) as u64,
             }
@@ -552,17 +555,30 @@ mod tests {
     }
 
     #[test]
-    fn head_count_is_used_only_without_a_roster() {
-        // Activity 1 has a roster of 2 and a head count of 190 (ignored);
-        // activity 2 has no roster and 190 → 2 + 190.
+    fn a_roster_never_lowers_the_head_count_and_named_people_count_once() {
+        // 1: 23 came, 2 named (a, b) → 2 named + 21 unnamed.
+        // 2: no roster, 190 reported → 190.
+        // 3: 3 named (a again, c, d), nothing reported → 3 named, a counted once.
+        // 4: 2 named (c, d), 1 reported: the roster is longer, nothing unnamed.
+        // Group: distinct named a, b, c, d = 4, + 21 + 190 = 215.
         let acts = [
-            act(1, "", ActivityKind::Lecture, Some(190)),
+            act(1, "", ActivityKind::Lecture, Some(23)),
             act(2, "", ActivityKind::Lecture, Some(190)),
+            act(3, "", ActivityKind::Lecture, None),
+            act(4, "", ActivityKind::Lecture, Some(1)),
         ];
-        let roster = roster(&[(1, "a", "x"), (1, "b", "x")]);
+        let roster = roster(&[
+            (1, "a", "x"),
+            (1, "b", "x"),
+            (3, "a", "x"),
+            (3, "c", "x"),
+            (3, "d", "x"),
+            (4, "c", "x"),
+            (4, "d", "x"),
+        ]);
         assert_eq!(
             assemble(&acts, &roster, &[], &[], &Breakdown::default()).participants,
-            192
+            215
         );
     }
 

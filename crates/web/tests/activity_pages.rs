@@ -89,7 +89,13 @@ async fn a_village_chair_records_an_activity_with_two_photos_from_the_phone_form
         "{}",
         form.body
     );
-    assert!(form.body.contains("capture=\"environment\""));
+    // Camera and album both: `capture` would open the camera alone in
+    // WeChat's browser, and a chair couldn't pick a photo she already took.
+    assert!(
+        form.body
+            .contains("type=\"file\" accept=\"image/jpeg,image/png,image/webp\"")
+    );
+    assert!(!form.body.contains("capture="), "{}", form.body);
     let body = multipart(
         &[
             ("name", "巾帼微学堂第3期"),

@@ -7,7 +7,7 @@
 //! author within 24 hours or whoever holds 宣传·管理 (`domain::life`). Out
 //! of the caller's sight: not found.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 
 use domain::{
     access::{Module, Permission},
@@ -46,6 +46,13 @@ pub async fn get_capturable(
     id: i64,
 ) -> DbResult<(publicity_item::Model, org::Model)> {
     let (i, o, _) = super::get(c, ctx, id).await?;
+    may_change(ctx, &o)?;
+    Ok((i, o))
+}
+
+/// Whether the caller may change an item of org `o` (found in her sight):
+/// she must write publicity and record for that org.
+pub fn may_change(ctx: &Ctx, o: &org::Model) -> DbResult<()> {
     ctx.require(Module::Publicity, Permission::Write)?;
     if !ctx.scope.can_capture_path(&o.path) {
         return Err(DbError::forbidden(format!(
@@ -53,7 +60,7 @@ pub async fn get_capturable(
             o.name
         )));
     }
-    Ok((i, o))
+    Ok(())
 }
 
 /// The kept reason of item `id` when it is cancelled (the caller found it).
@@ -64,13 +71,18 @@ pub async fn cancellation(
     life::cancellation_of(c, ENTITY, id).await
 }
 
-/// The cancelled ones among items `ids` (taken from a scoped list).
-pub async fn cancelled_among(c: &impl ConnectionTrait, ids: &[i64]) -> DbResult<HashSet<i64>> {
-    let mut found = HashSet::new();
+/// The cancelled ones among items `ids` (taken from a scoped list), with
+/// their kept reasons, in a statement per few hundred ids.
+pub async fn cancelled_among(
+    c: &impl ConnectionTrait,
+    ids: &[i64],
+) -> DbResult<HashMap<i64, String>> {
+    let mut found = HashMap::new();
     for chunk in ids.chunks(crate::batch::size(c, crate::batch::Rows::Ids)) {
-        let rows: Vec<i64> = cancellation::Entity::find()
+        let rows: Vec<(i64, String)> = cancellation::Entity::find()
             .select_only()
             .column(cancellation::Column::EntityId)
+            .column(cancellation::Column::Reason)
             .filter(cancellation::Column::Entity.eq(ENTITY.code()))
             .filter(cancellation::Column::EntityId.is_in(chunk.iter().copied()))
             .into_tuple()

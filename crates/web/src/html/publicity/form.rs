@@ -7,7 +7,6 @@ use askama_web::WebTemplate;
 use axum::{
     Form, Router,
     extract::{Path, Query, State},
-    http::StatusCode,
     response::{IntoResponse, Redirect, Response},
     routing::get,
 };
@@ -189,13 +188,7 @@ fn parse_id(s: &str) -> PageResult<i64> {
 async fn editable(state: &AppState, cu: &CurrentUser, id: i64) -> PageResult<ItemForm> {
     let c = &state.db.conn;
     let (item, o, reposts) = publicity::get(c, &cu.ctx, id).await?;
-    cu.ctx.require(Module::Publicity, Permission::Write)?;
-    if !cu.ctx.scope.can_capture_path(&o.path) {
-        return Err(PageError::new(
-            StatusCode::FORBIDDEN,
-            format!("无权修改「{}」的宣传稿件", o.name),
-        ));
-    }
+    publicity::life::may_change(&cu.ctx, &o)?;
     let activity_code = match item.activity_id {
         Some(aid) => activity::get(c, &cu.ctx, aid)
             .await

@@ -237,13 +237,7 @@ async fn export_list(
         publicity::search(c, &cu.ctx, &query, 1, export::MAX_ROWS as u64 + 1).await?;
     export::check_size(total as usize)?;
     let ids: Vec<i64> = items.iter().map(|(i, _, _)| i.id).collect();
-    let cancelled = life::cancelled_among(c, &ids).await?;
-    let mut reasons = std::collections::HashMap::new();
-    for id in &cancelled {
-        if let Some(k) = life::cancellation(c, *id).await? {
-            reasons.insert(*id, k.reason);
-        }
-    }
+    let reasons = life::cancelled_among(c, &ids).await?;
     let cells: Vec<Vec<OutCell>> = items
         .iter()
         .map(|(i, o, reposts)| {
@@ -264,7 +258,7 @@ async fn export_list(
                 text(o.code.clone()),
                 text(i.link.clone().unwrap_or_default()),
                 text(by.join(";")),
-                text(if cancelled.contains(&i.id) {
+                text(if reasons.contains_key(&i.id) {
                     "已取消"
                 } else {
                     "已发布"

@@ -165,7 +165,7 @@ async fn list(
     let rows = items
         .into_iter()
         .map(|(i, o, reposts)| Row {
-            cancelled: cancelled.contains(&i.id),
+            cancelled: cancelled.contains_key(&i.id),
             id: i.id,
             date: i.published_on.to_string(),
             title: i.title,
